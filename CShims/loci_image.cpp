@@ -1,0 +1,197 @@
+// Image decoding and encoding through OpenCV's imgcodecs.
+//
+// Decoding reads the bytes first so that a missing file, an unknown format and a
+// corrupt file get three different statuses (cv::imread alone says none of this), and
+// checks JPEG/PNG end markers, because libjpeg "decodes" a truncated JPEG by padding it
+// with grey and only prints a warning.
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "loci_error.hpp"
+
+struct loci_image {
+  int32_t width = 0, height = 0, channels = 0, bits = 0;
+  std::vector<float> pixels;
+};
+
+struct loci_buffer {
+  std::vector<uint8_t> bytes;
+};
+
+namespace {
+
+enum class Format { unknown, jpeg, png, pnm, tiff, bmp, webp };
+
+Format sniff(const uint8_t *b, size_t n) {
+  if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Format::jpeg;
+  if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return Format::png;
+  if (n >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7') return Format::pnm;
+  if (n >= 4 && (std::memcmp(b, "II*\0", 4) == 0 || std::memcmp(b, "MM\0*", 4) == 0)) return Format::tiff;
+  if (n >= 2 && b[0] == 'B' && b[1] == 'M') return Format::bmp;
+  if (n >= 12 && std::memcmp(b, "RIFF", 4) == 0 && std::memcmp(b + 8, "WEBP", 4) == 0) return Format::webp;
+  return Format::unknown;
+}
+
+const char *formatName(Format f) {
+  switch (f) {
+  case Format::jpeg: return "JPEG";
+  case Format::png: return "PNG";
+  case Format::pnm: return "PNM";
+  case Format::tiff: return "TIFF";
+  case Format::bmp: return "BMP";
+  case Format::webp: return "WebP";
+  default: return "unknown";
+  }
+}
+
+/// A JPEG is complete when an EOI marker (FF D9) follows its last start-of-scan (FF DA).
+/// Inside entropy-coded data FF is always stuffed (FF 00) or a restart marker, so both
+/// markers are unambiguous.
+bool jpegIsComplete(const uint8_t *b, size_t n) {
+  size_t lastScan = 0;
+  for (size_t i = 0; i + 1 < n; ++i)
+    if (b[i] == 0xFF && b[i + 1] == 0xDA) lastScan = i;
+  if (lastScan == 0) return false;
+  for (size_t i = lastScan + 2; i + 1 < n; ++i)
+    if (b[i] == 0xFF && b[i + 1] == 0xD9) return true;
+  return false;
+}
+
+/// A PNG is complete when it holds an IEND chunk.
+bool pngIsComplete(const uint8_t *b, size_t n) {
+  if (n < 20) return false;
+  size_t from = n > 64 ? n - 64 : 8;
+  for (size_t i = from; i + 4 <= n; ++i)
+    if (std::memcmp(b + i, "IEND", 4) == 0) return true;
+  return false;
+}
+
+loci_status decode(const uint8_t *bytes, size_t count, loci_image **out) {
+  if (!out) return loci::fail(LOCI_ERR_ARGUMENT, "null output pointer");
+  *out = nullptr;
+  if (count == 0) return loci::fail(LOCI_ERR_FORMAT, "empty file (0 bytes)");
+  Format format = sniff(bytes, count);
+  if (format == Format::unknown)
+    return loci::fail(LOCI_ERR_FORMAT,
+                      "not a recognised image format (expected JPEG, PNG, PNM, TIFF, BMP or WebP)");
+  if (format == Format::jpeg && !jpegIsComplete(bytes, count))
+    return loci::fail(LOCI_ERR_CORRUPT, "truncated JPEG data (no end-of-image marker after the last scan)");
+  if (format == Format::png && !pngIsComplete(bytes, count))
+    return loci::fail(LOCI_ERR_CORRUPT, "truncated PNG data (no IEND chunk)");
+
+  cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
+  cv::Mat decoded;
+  try {
+    decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception &e) {
+    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName(format) + " data: " + e.what());
+  }
+  if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
+    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName(format) + " data");
+
+  int channels = decoded.channels();
+  int bits = 8;
+  switch (decoded.depth()) {
+  case CV_8U: case CV_8S: bits = 8; break;
+  case CV_16U: case CV_16S: bits = 16; break;
+  default: bits = 32; break;
+  }
+  cv::Mat grey;
+  if (channels == 1) grey = decoded;
+  else if (channels == 3) cv::cvtColor(decoded, grey, cv::COLOR_BGR2GRAY);
+  else if (channels == 4) cv::cvtColor(decoded, grey, cv::COLOR_BGRA2GRAY);
+  else if (channels == 2) { std::vector<cv::Mat> planes; cv::split(decoded, planes); grey = planes[0]; }
+  else return loci::fail(LOCI_ERR_CORRUPT, "unsupported channel count " + std::to_string(channels));
+
+  double scale = 1.0;
+  switch (grey.depth()) {
+  case CV_8U: scale = 1.0 / 255.0; break;
+  case CV_16U: scale = 1.0 / 65535.0; break;
+  case CV_8S: scale = 1.0 / 127.0; break;
+  case CV_16S: scale = 1.0 / 32767.0; break;
+  default: scale = 1.0; break; // float TIFFs are taken as already in [0, 1]
+  }
+  auto image = new loci_image();
+  image->width = grey.cols;
+  image->height = grey.rows;
+  image->channels = channels;
+  image->bits = bits;
+  image->pixels.resize(static_cast<size_t>(grey.cols) * grey.rows);
+  cv::Mat target(grey.rows, grey.cols, CV_32F, image->pixels.data());
+  grey.convertTo(target, CV_32F, scale);
+  cv::min(target, 1.0, target);
+  cv::max(target, 0.0, target);
+  *out = image;
+  return loci::ok();
+}
+
+} // namespace
+
+extern "C" {
+
+loci_status loci_image_decode_file(const char *path, loci_image **out) {
+  return loci::guarded("decode", [&]() -> loci_status {
+    if (!path) return loci::fail(LOCI_ERR_ARGUMENT, "null path");
+    std::ifstream file(path, std::ios::binary | std::ios::ate);
+    if (!file) return loci::fail(LOCI_ERR_IO, std::string("cannot open: ") + std::strerror(errno));
+    std::streamoff size = file.tellg();
+    if (size < 0) return loci::fail(LOCI_ERR_IO, "cannot read (is it a directory?)");
+    std::vector<uint8_t> bytes(static_cast<size_t>(size));
+    file.seekg(0);
+    if (size > 0 && !file.read(reinterpret_cast<char *>(bytes.data()), size))
+      return loci::fail(LOCI_ERR_IO, std::string("read failed: ") + std::strerror(errno));
+    return decode(bytes.data(), bytes.size(), out);
+  });
+}
+
+loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, loci_image **out) {
+  return loci::guarded("decode", [&]() -> loci_status {
+    if (!bytes && count > 0) return loci::fail(LOCI_ERR_ARGUMENT, "null bytes");
+    return decode(bytes, count, out);
+  });
+}
+
+int32_t loci_image_width(const loci_image *image) { return image ? image->width : 0; }
+int32_t loci_image_height(const loci_image *image) { return image ? image->height : 0; }
+int32_t loci_image_source_channels(const loci_image *image) { return image ? image->channels : 0; }
+int32_t loci_image_source_bits(const loci_image *image) { return image ? image->bits : 0; }
+const float *loci_image_pixels(const loci_image *image) { return image ? image->pixels.data() : nullptr; }
+void loci_image_free(loci_image *image) { delete image; }
+
+const uint8_t *loci_buffer_bytes(const loci_buffer *buffer) { return buffer ? buffer->bytes.data() : nullptr; }
+size_t loci_buffer_count(const loci_buffer *buffer) { return buffer ? buffer->bytes.size() : 0; }
+void loci_buffer_free(loci_buffer *buffer) { delete buffer; }
+
+loci_status loci_image_encode(const uint8_t *pixels, int32_t width, int32_t height, int32_t channels,
+                              const char *extension, int32_t quality, loci_buffer **out) {
+  return loci::guarded("encode", [&]() -> loci_status {
+    if (!pixels || !extension || !out) return loci::fail(LOCI_ERR_ARGUMENT, "null argument");
+    if (width <= 0 || height <= 0) return loci::fail(LOCI_ERR_ARGUMENT, "empty image");
+    if (channels != 1 && channels != 3) return loci::fail(LOCI_ERR_ARGUMENT, "channels must be 1 or 3");
+    std::string ext(extension);
+    if (ext != ".png" && ext != ".jpg" && ext != ".jpeg")
+      return loci::fail(LOCI_ERR_ARGUMENT, "unsupported output format '" + ext + "' (use .png or .jpg)");
+    cv::Mat source(height, width, channels == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t *>(pixels));
+    cv::Mat bgr;
+    if (channels == 3) cv::cvtColor(source, bgr, cv::COLOR_RGB2BGR);
+    else bgr = source;
+    std::vector<int> params;
+    if (ext != ".png") params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    auto buffer = new loci_buffer();
+    if (!cv::imencode(ext, bgr, buffer->bytes, params)) {
+      delete buffer;
+      return loci::fail(LOCI_ERR_INTERNAL, "cv::imencode failed for " + ext);
+    }
+    *out = buffer;
+    return loci::ok();
+  });
+}
+
+} // extern "C"

@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+// Loci: local-feature geometry for image retrieval.
+//
+// Table of contents
+//   Products ........ the `Loci` library and the `featurize` / `loci` executables
+//   Shim ............ CShims: the only C++ in the package (OpenCV + CGAL behind a C header)
+//   Library targets . one job each, depending only downward (see shared ARCHITECTURE.md)
+//   Executables ..... thin argument parsing over the library
+//   Tests ........... one test target per library target, plus CLI tests that run the binaries
+import PackageDescription
+
+/// OpenCV modules the shim really calls; naming them (instead of the 56 libraries that
+/// `pkg-config opencv4` lists) halves process start-up time.
+let openCVLibraries: [LinkerSetting] = [
+  "opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_features2d",
+].map { .linkedLibrary($0) }
+
+let package = Package(
+  name: "Loci",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "Loci", targets: ["Loci"]),
+    .executable(name: "featurize", targets: ["featurize"]),
+    .executable(name: "loci", targets: ["loci"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: Shim
+    // C ABI over OpenCV (decode/encode, SIFT/MSER baselines) and CGAL (weighted alpha filtration).
+    .target(
+      name: "CShims",
+      path: "CShims",
+      exclude: ["README.md"],
+      cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+      linkerSettings: openCVLibraries + [.linkedLibrary("gmp"), .linkedLibrary("mpfr"), .linkedLibrary("m")]
+    ),
+
+    // MARK: Library targets
+    // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
+    .target(name: "LociImage", dependencies: ["CShims"]),
+    // Regions, features, detectors, descriptors and feature files.
+    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims"]),
+    // Planar transforms (homographies) shared by evaluation and verification.
+    .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
+    // Repeatability / matching score (Mikolajczyk et al. 2005).
+    .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
+    // The library face: re-exports plus pipeline helpers (the featurize job).
+    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval"]),
+
+    // MARK: Executables
+    .executableTarget(
+      name: "featurize",
+      dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(
+      name: "loci",
+      dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: Tests
+    .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
+    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval"]),
+    .testTarget(name: "LociEvalTests", dependencies: ["LociEval"]),
+    .testTarget(name: "CLITests", dependencies: ["Loci"]),
+  ],
+  swiftLanguageModes: [.v5],
+  cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,71 @@
+import Foundation
+
+extension GrayImage {
+  /// Bilinear interpolation at a real position, with replicated borders.
+  @inlinable public func sample(x: Float, y: Float) -> Float {
+    pixels.withUnsafeBufferPointer { bilinear($0, width, height, x, y) }
+  }
+
+  /// Resamples to `newWidth × newHeight`, with Gaussian anti-aliasing when shrinking.
+  /// Pixel centres map as `x_src = (x + 0.5) · width / newWidth − 0.5`.
+  public func resized(width newWidth: Int, height newHeight: Int) -> GrayImage {
+    precondition(newWidth > 0 && newHeight > 0, "target size must be positive")
+    let sx = Float(width) / Float(newWidth), sy = Float(height) / Float(newHeight)
+    let shrink = Swift.max(sx, sy)
+    // Anti-aliasing: σ = ½·√(s² − 1) brings the bandwidth to the new sampling rate.
+    let source = shrink > 1 ? gaussianBlurred(sigma: 0.5 * (shrink * shrink - 1).squareRoot()) : self
+    var out = [Float](repeating: 0, count: newWidth * newHeight)
+    source.pixels.withUnsafeBufferPointer { p in
+      for y in 0..<newHeight {
+        let ys = (Float(y) + 0.5) * sy - 0.5
+        for x in 0..<newWidth {
+          out[y * newWidth + x] = bilinear(p, width, height, (Float(x) + 0.5) * sx - 0.5, ys)
+        }
+      }
+    }
+    return try! GrayImage(width: newWidth, height: newHeight, pixels: out)
+  }
+
+  /// The image shrunk so that its larger side is at most `maxDimension` (aspect kept),
+  /// with the factor applied (`new = factor × old`); `self` and 1 when already small.
+  public func limited(toMaxDimension maxDimension: Int) -> (image: GrayImage, factor: Double) {
+    let largest = Swift.max(width, height)
+    guard maxDimension > 0, largest > maxDimension else { return (self, 1) }
+    let factor = Double(maxDimension) / Double(largest)
+    let w = Swift.max(1, Int((Double(width) * factor).rounded()))
+    let h = Swift.max(1, Int((Double(height) * factor).rounded()))
+    return (resized(width: w, height: h), factor)
+  }
+
+  /// Warps the image by an affine map: output pixel (u, v) takes the input at
+  /// `A·(u, v) + t` (bilinear, replicated borders). `a` is row-major [a11, a12, a21, a22].
+  public func warpedAffine(outputWidth: Int, outputHeight: Int, a: (Float, Float, Float, Float),
+                           t: (Float, Float)) -> GrayImage {
+    var out = [Float](repeating: 0, count: outputWidth * outputHeight)
+    pixels.withUnsafeBufferPointer { p in
+      for v in 0..<outputHeight {
+        for u in 0..<outputWidth {
+          let x = a.0 * Float(u) + a.1 * Float(v) + t.0
+          let y = a.2 * Float(u) + a.3 * Float(v) + t.1
+          out[v * outputWidth + u] = bilinear(p, width, height, x, y)
+        }
+      }
+    }
+    return try! GrayImage(width: outputWidth, height: outputHeight, pixels: out)
+  }
+}
+
+/// Bilinear interpolation in a row-major buffer with replicated borders.
+@inlinable @inline(__always)
+public func bilinear(_ p: UnsafeBufferPointer<Float>, _ width: Int, _ height: Int, _ x: Float, _ y: Float)
+  -> Float
+{
+  let cx = Swift.min(Swift.max(x, 0), Float(width - 1))
+  let cy = Swift.min(Swift.max(y, 0), Float(height - 1))
+  let x0 = Int(cx), y0 = Int(cy)
+  let x1 = Swift.min(x0 + 1, width - 1), y1 = Swift.min(y0 + 1, height - 1)
+  let fx = cx - Float(x0), fy = cy - Float(y0)
+  let top = p[y0 * width + x0] + fx * (p[y0 * width + x1] - p[y0 * width + x0])
+  let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
+  return top + fy * (bottom - top)
+}
