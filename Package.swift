@@ -50,12 +50,12 @@ let package = Package(
     .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval"]),
 
     // MARK: Executables
-    .executableTarget(
-      name: "featurize",
+    // What both executables share: exit codes of the contract, progress bar, JSON output.
+    .target(
+      name: "LociCommandLine",
       dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(
-      name: "loci",
-      dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
+    .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
 
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),

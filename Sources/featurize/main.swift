@@ -1,1 +1,2 @@
-print("x")
+import LociCommandLine
+runMain(Featurize.self)

@@ -1,0 +1,5 @@
+// The library face: one import gives a retrieval app the whole public API.
+@_exported import LociEval
+@_exported import LociFeatures
+@_exported import LociGeometry
+@_exported import LociImage

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A failed image and why.
+public struct FeaturizeFailure: Sendable, Codable, Equatable {
+  public var path: String
+  public var error: String
+}
+
+/// What a `featurize` run did; the `--json` document.
+public struct FeaturizeSummary: Sendable, Codable {
+  /// Images found in the inputs.
+  public var images: Int
+  /// Images whose features were written in this run, and those skipped because a valid
+  /// output already existed (resume).
+  public var processed: Int
+  public var skipped: Int
+  /// Features in all valid outputs (written or skipped).
+  public var features: Int
+  public var seconds: Double
+  public var failed: [FeaturizeFailure]
+}
+
+/// The `featurize` job: extracts features for every input image, in parallel, into a tree
+/// that mirrors the inputs. Resumable (valid outputs are skipped), atomic per file, and it
+/// carries on past bad images, reporting each.
+public struct FeaturizeJob: Sendable {
+  public var extractor: FeatureExtractor
+  public var outputRoot: URL
+  public var format: FeatureFileFormat = .lfeat
+  /// Recompute even when a valid output exists.
+  public var overwrite = false
+  /// Worker threads (images in flight at once).
+  public var jobs = ProcessInfo.processInfo.activeProcessorCount
+  /// When set, a PNG with the regions drawn is written per image under this folder.
+  public var drawRoot: URL?
+
+  public init(extractor: FeatureExtractor, outputRoot: URL) {
+    self.extractor = extractor
+    self.outputRoot = outputRoot
+  }
+
+  /// Where the features of `input` go.
+  public func outputURL(for input: ImageInput) -> URL {
+    outputRoot.appendingPathComponent(input.relativePath + "." + format.fileExtension)
+  }
+
+  /// Runs over `inputs`; `progress(done, total)` is called after each image (any thread).
+  public func run(_ inputs: [ImageInput], progress: (@Sendable (Int, Int) -> Void)? = nil) -> FeaturizeSummary {
+    let start = Date()
+    let state = JobState()
+    let total = inputs.count
+    let workers = Swift.max(1, Swift.min(jobs, total))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let i = state.nextIndex(below: total) {
+        let outcome = process(inputs[i])
+        let done = state.record(outcome, path: inputs[i].url.path)
+        progress?(done, total)
+      }
+    }
+    return state.summary(images: total, seconds: Date().timeIntervalSince(start))
+  }
+
+  enum Outcome {
+    case written(features: Int)
+    case skipped(features: Int)
+    case failed(String)
+  }
+
+  private func process(_ input: ImageInput) -> Outcome {
+    let target = outputURL(for: input)
+    if !overwrite, FileManager.default.fileExists(atPath: target.path),
+       let existing = try? FeatureFile.read(from: target) {
+      return .skipped(features: existing.count)
+    }
+    do {
+      let image = try GrayImage(contentsOf: input.url)
+      let set = try extractor.extract(from: image, sourcePath: input.url.standardizedFileURL.resolvingSymlinksInPath().path,
+                                      relativePath: input.relativePath)
+      try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FeatureFile.write(set, to: target, format: format)
+      if let drawRoot {
+        let drawing = drawRoot.appendingPathComponent(input.relativePath + ".png")
+        try FileManager.default.createDirectory(at: drawing.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try RGBImage(gray: image).drawingRegions(set.regions).write(to: drawing)
+      }
+      return .written(features: set.count)
+    } catch {
+      return .failed(Self.describe(error))
+    }
+  }
+
+  /// Loci's errors describe themselves (with the file and what to do).
+  static func describe(_ error: Error) -> String { String(describing: error) }
+}
+
+/// Shared progress of the workers.
+private final class JobState: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next = 0, done = 0, processed = 0, skipped = 0, features = 0
+  private var failed: [FeaturizeFailure] = []
+
+  func nextIndex(below total: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < total else { return nil }
+    next += 1
+    return next - 1
+  }
+
+  func record(_ outcome: FeaturizeJob.Outcome, path: String) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    done += 1
+    switch outcome {
+    case let .written(n): processed += 1; features += n
+    case let .skipped(n): skipped += 1; features += n
+    case let .failed(reason): failed.append(FeaturizeFailure(path: path, error: reason))
+    }
+    return done
+  }
+
+  func summary(images: Int, seconds: Double) -> FeaturizeSummary {
+    lock.lock()
+    defer { lock.unlock() }
+    return FeaturizeSummary(images: images, processed: processed, skipped: skipped, features: features,
+                            seconds: seconds, failed: failed.sorted { $0.path < $1.path })
+  }
+}

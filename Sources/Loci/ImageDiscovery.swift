@@ -1,0 +1,65 @@
+import Foundation
+
+/// One image to process and its path relative to the input root (mirrored under --out).
+public struct ImageInput: Sendable, Equatable {
+  public var url: URL
+  public var relativePath: String
+}
+
+public enum InputError: Error, CustomStringConvertible, Equatable {
+  case missing(path: String)
+  case noImages(path: String)
+  public var description: String {
+    switch self {
+    case let .missing(path): return "\(path): no such file or folder"
+    case let .noImages(path):
+      return "\(path): no images found (looked for \(ImageDiscovery.extensions.sorted().joined(separator: ", ")))"
+    }
+  }
+}
+
+/// Finds the images named by command-line inputs.
+public enum ImageDiscovery {
+  /// File extensions taken as images when walking folders (files named explicitly are
+  /// always tried, whatever their extension).
+  public static let extensions: Set<String> = ["jpg", "jpeg", "jpe", "png", "pgm", "ppm", "pnm", "pbm", "tif",
+                                               "tiff", "bmp", "webp"]
+
+  /// Files are taken as given (relative path: the file name). Folders are walked
+  /// recursively (hidden files skipped) and sorted; with a single folder input paths are
+  /// relative to it, with several each folder's name is kept as the first component so the
+  /// mirrored trees cannot collide.
+  public static func collect(_ inputs: [URL]) throws -> [ImageInput] {
+    let fm = FileManager.default
+    var out: [ImageInput] = []
+    let folderCount = inputs.filter { isDirectory($0) }.count
+    for input in inputs {
+      var isDir: ObjCBool = false
+      guard fm.fileExists(atPath: input.path, isDirectory: &isDir) else { throw InputError.missing(path: input.path) }
+      if !isDir.boolValue {
+        out.append(ImageInput(url: input, relativePath: input.lastPathComponent))
+        continue
+      }
+      let root = input.standardizedFileURL.resolvingSymlinksInPath()
+      let prefix = folderCount > 1 ? root.lastPathComponent + "/" : ""
+      var found: [ImageInput] = []
+      let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                     options: [.skipsHiddenFiles])
+      while let url = enumerator?.nextObject() as? URL {
+        guard extensions.contains(url.pathExtension.lowercased()),
+              (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+        let full = url.standardizedFileURL.resolvingSymlinksInPath().path
+        let relative = full.hasPrefix(root.path + "/") ? String(full.dropFirst(root.path.count + 1)) : url.lastPathComponent
+        found.append(ImageInput(url: url, relativePath: prefix + relative))
+      }
+      guard !found.isEmpty else { throw InputError.noImages(path: input.path) }
+      out += found.sorted { $0.relativePath < $1.relativePath }
+    }
+    return out
+  }
+
+  private static func isDirectory(_ url: URL) -> Bool {
+    var isDir: ObjCBool = false
+    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+  }
+}

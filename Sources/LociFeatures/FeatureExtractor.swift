@@ -1,0 +1,54 @@
+import Foundation
+import LociImage
+
+/// Detection plus description for one image: what `featurize` runs per file, and what
+/// evaluations call. Immutable and shareable across threads.
+public struct FeatureExtractor: Sendable {
+  public var detector: any Detector
+  /// nil: regions only (`--descriptor none`).
+  public var descriptor: SIFTDescriptorExtractor?
+  /// Detect on a copy whose larger side is at most this (0: never downscale); regions are
+  /// mapped back to the original's coordinates and descriptors computed on the original.
+  public var maxDimension: Int
+
+  public init(detector: any Detector, descriptor: SIFTDescriptorExtractor? = SIFTDescriptorExtractor(),
+              maxDimension: Int = 0) {
+    self.detector = detector
+    self.descriptor = descriptor
+    self.maxDimension = maxDimension
+  }
+
+  /// Provenance string stored in feature files.
+  public var parameters: String {
+    var p = detector.parameters
+    if let d = descriptor?.options {
+      p += " descriptor=\(d.kind.rawValue) magnification=\(d.magnification) patchRadius=\(d.patchRadius) smoothing=\(d.smoothing)"
+    }
+    if maxDimension > 0 { p += " maxDimension=\(maxDimension)" }
+    return p
+  }
+
+  public func extract(from image: GrayImage, sourcePath: String = "", relativePath: String = "") throws -> FeatureSet {
+    let (working, factor) = image.limited(toMaxDimension: maxDimension)
+    var regions = try detector.detect(in: working)
+    if factor != 1 { regions = regions.map { $0.scaled(by: 1 / factor) } }
+    var set = FeatureSet(imageWidth: image.width, imageHeight: image.height, detector: detector.name,
+                         parameters: parameters, regions: regions, sourcePath: sourcePath,
+                         relativePath: relativePath)
+    if let descriptor {
+      let described = descriptor.describe(regions, in: image)
+      set.regions = described.regions
+      set.descriptors = described.descriptors
+      set.descriptorKind = descriptor.options.kind
+      set.dimension = SIFTDescriptorExtractor.dimension
+    }
+    return set
+  }
+
+  /// Decodes `url` and extracts its features (source path recorded as absolute).
+  public func extract(fromFile url: URL, relativePath: String = "") throws -> FeatureSet {
+    let image = try GrayImage(contentsOf: url)
+    return try extract(from: image, sourcePath: url.standardizedFileURL.path,
+                       relativePath: relativePath.isEmpty ? url.lastPathComponent : relativePath)
+  }
+}

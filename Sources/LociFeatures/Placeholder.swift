@@ -1,1 +1,0 @@
-public let lociFeaturesVersion = 1

@@ -1,0 +1,89 @@
+import CShims
+
+/// A weighted point p̂ = (p, w) with w a squared radius (px²).
+public struct WeightedPoint: Sendable, Equatable {
+  public var x: Double
+  public var y: Double
+  public var weight: Double
+  public init(x: Double, y: Double, weight: Double) {
+    self.x = x
+    self.y = y
+    self.weight = weight
+  }
+}
+
+/// The weighted α-filtration of a planar weighted point set: CGAL's `Alpha_shape_2` over a
+/// `Regular_triangulation_2` (GENERAL mode), via `loci_filtration_build`.
+///
+/// α is a squared radius (power distance) and may be negative. A triangle enters the
+/// complex at the squared radius of its orthocircle; an edge at the squared radius of its
+/// smallest orthogonal circle, unless it is *attached* (that circle is not empty), in which
+/// case it enters with the first of its incident triangles (ALGORITHMS.md §2A.3).
+public struct WeightedAlphaFiltration: Sendable {
+  public struct Triangle: Sendable, Equatable {
+    /// Indices into the input points, counter-clockwise.
+    public var vertices: (Int32, Int32, Int32)
+    /// Neighbouring triangle across the edge opposite each vertex, or -1 on the hull.
+    public var neighbors: (Int32, Int32, Int32)
+    public var alpha: Double
+
+    public static func == (l: Triangle, r: Triangle) -> Bool {
+      l.vertices == r.vertices && l.neighbors == r.neighbors && l.alpha == r.alpha
+    }
+  }
+
+  public struct Edge: Sendable, Equatable {
+    public var vertices: (Int32, Int32)
+    public var alpha: Double
+    public var isAttached: Bool
+
+    public static func == (l: Edge, r: Edge) -> Bool {
+      l.vertices == r.vertices && l.alpha == r.alpha && l.isAttached == r.isAttached
+    }
+  }
+
+  public let triangles: [Triangle]
+  public let edges: [Edge]
+  /// Input points that are redundant in the regular triangulation (or exact duplicates).
+  public let hiddenPoints: [Int]
+
+  /// Builds the filtration. Fewer than three affinely independent points give no
+  /// triangles and no edges. Throws when a coordinate or weight is not finite.
+  public init(points: [WeightedPoint]) throws {
+    var xyw = [Double]()
+    xyw.reserveCapacity(points.count * 3)
+    for p in points { xyw += [p.x, p.y, p.weight] }
+    var handle: OpaquePointer?
+    let status = loci_filtration_build(xyw, points.count, &handle)
+    guard status == LOCI_OK, let handle else {
+      throw DetectorError.backend(detector: "alpha-filtration", reason: String(cString: loci_last_error()))
+    }
+    defer { loci_filtration_free(handle) }
+    let nt = loci_filtration_triangle_count(handle)
+    var triangles = [Triangle]()
+    triangles.reserveCapacity(nt)
+    if nt > 0 {
+      let v = loci_filtration_triangle_vertices(handle)!, n = loci_filtration_triangle_neighbors(handle)!
+      let a = loci_filtration_triangle_alpha(handle)!
+      for i in 0..<nt {
+        triangles.append(Triangle(vertices: (v[3 * i], v[3 * i + 1], v[3 * i + 2]),
+                                  neighbors: (n[3 * i], n[3 * i + 1], n[3 * i + 2]), alpha: a[i]))
+      }
+    }
+    let ne = loci_filtration_edge_count(handle)
+    var edges = [Edge]()
+    edges.reserveCapacity(ne)
+    if ne > 0 {
+      let v = loci_filtration_edge_vertices(handle)!, a = loci_filtration_edge_alpha(handle)!
+      let attached = loci_filtration_edge_attached(handle)!
+      for i in 0..<ne {
+        edges.append(Edge(vertices: (Swift.min(v[2 * i], v[2 * i + 1]), Swift.max(v[2 * i], v[2 * i + 1])),
+                          alpha: a[i], isAttached: attached[i] != 0))
+      }
+    }
+    let nh = loci_filtration_hidden_count(handle)
+    hiddenPoints = nh > 0 ? UnsafeBufferPointer(start: loci_filtration_hidden(handle), count: nh).map(Int.init) : []
+    self.triangles = triangles
+    self.edges = edges
+  }
+}

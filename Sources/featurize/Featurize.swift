@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Loci
+import LociCommandLine
+
+extension DetectorName: ExpressibleByArgument {}
+extension DescriptorName: ExpressibleByArgument {}
+extension FeatureFileFormat: ExpressibleByArgument {}
+
+struct Featurize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "featurize",
+    abstract: "Detect affine regions and compute descriptors for images, one feature file per image.",
+    discussion: """
+      Folders are walked recursively; the output tree mirrors the inputs (img.png → OUT/img.png.lfeat). \
+      Images whose output already exists and is valid are skipped, so an interrupted run resumes. \
+      A bad image is reported on stderr with its reason and the rest are processed; the exit code is 1 \
+      if any image failed, 2 for bad usage.
+      """)
+
+  @Argument(help: "Image files or folders.")
+  var inputs: [String]
+
+  @Option(help: "Output folder.")
+  var out: String
+
+  @Option(help: "Detector: \(DetectorName.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var detector: DetectorName = .default
+
+  @Option(help: "Descriptor: rootsift, sift or none.")
+  var descriptor: DescriptorName = .rootsift
+
+  @Option(help: "Output format: lfeat (binary) or vgg (Oxford text).")
+  var format: FeatureFileFormat = .lfeat
+
+  @Option(help: "Images processed in parallel (default: all cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(name: .customLong("max-dimension"), help: "Detect on a copy downscaled to at most this many pixels on its larger side (0: off); regions are mapped back.")
+  var maxDimension: Int = 0
+
+  @Option(help: "Also write a PNG per image with the regions drawn, under this folder.")
+  var draw: String?
+
+  @Flag(help: "Recompute even when a valid output exists.")
+  var overwrite = false
+
+  @Flag(help: "Print a JSON summary on stdout.")
+  var json = false
+
+  func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard maxDimension >= 0 else { throw ValidationError("--max-dimension must be 0 or positive") }
+  }
+
+  func run() throws {
+    let images: [ImageInput]
+    do { images = try ImageDiscovery.collect(inputs.map { URL(fileURLWithPath: $0) }) } catch {
+      printError("featurize: \(error)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    var job = FeaturizeJob(
+      extractor: FeatureExtractor(detector: detector.makeDetector(), descriptor: descriptor.makeExtractor(),
+                                  maxDimension: maxDimension),
+      outputRoot: URL(fileURLWithPath: out))
+    job.format = format
+    job.overwrite = overwrite
+    job.jobs = jobs
+    job.drawRoot = draw.map { URL(fileURLWithPath: $0) }
+    do { try FileManager.default.createDirectory(at: job.outputRoot, withIntermediateDirectories: true) } catch {
+      printError("featurize: cannot create output folder \(out): \(error.localizedDescription)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    let bar = ProgressBar(label: "featurize")
+    let summary = job.run(images) { done, total in bar.update(done: done, total: total) }
+    for failure in summary.failed { printError("featurize: \(failure.path): \(failure.error)") }
+    if json {
+      try printJSON(summary)
+    } else {
+      print(String(format: "%d images (%d written, %d already done, %d failed), %d features, %.2f s",
+                   summary.images, summary.processed, summary.skipped, summary.failed.count, summary.features,
+                   summary.seconds))
+    }
+    if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+  }
+}
