@@ -110,13 +110,14 @@ loci_status decode(const uint8_t *bytes, size_t count, loci_image **out) {
   else if (channels == 2) { std::vector<cv::Mat> planes; cv::split(decoded, planes); grey = planes[0]; }
   else return loci::fail(LOCI_ERR_CORRUPT, "unsupported channel count " + std::to_string(channels));
 
-  double scale = 1.0;
+  // Divide (rather than multiply by a reciprocal) so that v/255 is correctly rounded.
+  double divisor = 1.0;
   switch (grey.depth()) {
-  case CV_8U: scale = 1.0 / 255.0; break;
-  case CV_16U: scale = 1.0 / 65535.0; break;
-  case CV_8S: scale = 1.0 / 127.0; break;
-  case CV_16S: scale = 1.0 / 32767.0; break;
-  default: scale = 1.0; break; // float TIFFs are taken as already in [0, 1]
+  case CV_8U: divisor = 255.0; break;
+  case CV_16U: divisor = 65535.0; break;
+  case CV_8S: divisor = 127.0; break;
+  case CV_16S: divisor = 32767.0; break;
+  default: divisor = 1.0; break; // float TIFFs are taken as already in [0, 1]
   }
   auto image = new loci_image();
   image->width = grey.cols;
@@ -125,7 +126,11 @@ loci_status decode(const uint8_t *bytes, size_t count, loci_image **out) {
   image->bits = bits;
   image->pixels.resize(static_cast<size_t>(grey.cols) * grey.rows);
   cv::Mat target(grey.rows, grey.cols, CV_32F, image->pixels.data());
-  grey.convertTo(target, CV_32F, scale);
+  grey.convertTo(target, CV_32F);
+  if (divisor != 1.0) {
+    const float d = static_cast<float>(divisor);
+    for (float &v : image->pixels) v /= d;
+  }
   cv::min(target, 1.0, target);
   cv::max(target, 0.0, target);
   *out = image;

@@ -1,0 +1,158 @@
+import Foundation
+import XCTest
+
+@testable import LociFeatures
+
+final class FeatureFileTests: XCTestCase {
+  var folder: URL!
+
+  override func setUpWithError() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("loci-ff-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+  func sampleSet(count: Int = 5, dimension: Int = 4) -> FeatureSet {
+    var rng = SplitMix64(seed: 7)
+    let regions = (0..<count).map { i in
+      AffineRegion(x: rng.unit() * 100, y: rng.unit() * 80,
+                   shape: SymmetricMatrix2(a: 4 + rng.unit() * 10, b: rng.unit() - 0.5, c: 3 + rng.unit() * 10),
+                   angle: i % 2 == 0 ? rng.unit() * 6 - 3 : nil, response: rng.unit())
+    }
+    let descriptors = (0..<(count * dimension)).map { _ in Float(rng.unit()) }
+    return FeatureSet(imageWidth: 100, imageHeight: 80, detector: "test", parameters: "k=1",
+                      descriptorKind: .rootsift, dimension: dimension, regions: regions, descriptors: descriptors,
+                      sourcePath: "/data/img é.png", relativePath: "sub/img é.png")
+  }
+
+  /// Regions as stored (Float32) for bit-exact comparison.
+  func storedPrecision(_ set: FeatureSet) -> FeatureSet {
+    var s = set
+    s.regions = set.regions.map {
+      AffineRegion(x: Double(Float($0.x)), y: Double(Float($0.y)),
+                   shape: SymmetricMatrix2(a: Double(Float($0.shape.a)), b: Double(Float($0.shape.b)),
+                                           c: Double(Float($0.shape.c))),
+                   angle: $0.angle.map { Double(Float($0)) }, response: Double(Float($0.response)))
+    }
+    return s
+  }
+
+  func testCRC32CKnownVector() {
+    XCTAssertEqual(CRC32C.checksum(Array("123456789".utf8)), 0xE306_9283)
+    XCTAssertEqual(CRC32C.checksum([]), 0)
+    // 32 zero bytes: RFC 3720 test vector.
+    XCTAssertEqual(CRC32C.checksum([UInt8](repeating: 0, count: 32)), 0x8A91_36AA)
+  }
+
+  func testBinaryRoundTripIsExact() throws {
+    let set = sampleSet()
+    let url = folder.appendingPathComponent("a.lfeat")
+    try FeatureFile.write(set, to: url)
+    XCTAssertEqual(try FeatureFile.read(from: url), storedPrecision(set))
+    let empty = FeatureSet(imageWidth: 1, imageHeight: 1, detector: "none", regions: [])
+    XCTAssertEqual(try FeatureFile.decode(FeatureFile.encode(empty), path: "e"), empty)
+  }
+
+  func testVGGRoundTripKeepsGeometryAndDescriptors() throws {
+    let set = sampleSet()
+    let url = folder.appendingPathComponent("a.vgg")
+    try FeatureFile.write(set, to: url, format: .vgg)
+    let back = try FeatureFile.read(from: url)
+    XCTAssertEqual(back.count, set.count)
+    XCTAssertEqual(back.dimension, 4)
+    for (r, s) in zip(back.regions, set.regions) {
+      XCTAssertEqual(r.x, s.x, accuracy: 1e-9)
+      XCTAssertEqual(r.shape.a, s.shape.a, accuracy: 1e-9 * s.shape.a)
+      XCTAssertEqual(r.shape.b, s.shape.b, accuracy: 1e-9)
+      XCTAssertNil(r.angle, "the VGG format has no orientation")
+    }
+    XCTAssertEqual(back.descriptors, set.descriptors)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertTrue(text.hasPrefix("4\n5\n"))
+  }
+
+  func testVGGWithoutDescriptorsUsesDimensionOne() throws {
+    let set = FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", regions: [AffineRegion(x: 1, y: 2, radius: 2)])
+    let text = FeatureFile.encodeVGG(set)
+    XCTAssertEqual(text, "1\n1\n1.0 2.0 0.25 -0.0 0.25\n")
+    let back = try FeatureFile.decodeVGG(text, path: "t")
+    XCTAssertEqual(back.dimension, 0)
+    XCTAssertEqual(back.regions[0].scale, 2, accuracy: 1e-12)
+  }
+
+  func testEveryTruncationIsATypedErrorNeverACrash() {
+    let bytes = FeatureFile.encode(sampleSet(count: 3, dimension: 2))
+    for length in 0..<bytes.count {
+      XCTAssertThrowsError(try FeatureFile.decode(Array(bytes[0..<length]), path: "t")) { error in
+        XCTAssertTrue(error is FeatureFileError, "length \(length): \(error)")
+      }
+    }
+  }
+
+  func testBadMagicVersionChecksumAndCounts() {
+    var bytes = FeatureFile.encode(sampleSet())
+    var wrongMagic = bytes
+    wrongMagic[0] = UInt8(ascii: "X")
+    XCTAssertThrowsError(try FeatureFile.decode(wrongMagic, path: "m")) {
+      XCTAssertEqual($0 as? FeatureFileError, .badMagic(path: "m"))
+    }
+    var flipped = bytes
+    flipped[flipped.count / 2] ^= 0x10
+    XCTAssertThrowsError(try FeatureFile.decode(flipped, path: "c")) {
+      guard case .checksumMismatch = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+    }
+    var version = bytes
+    version[8] = 9
+    XCTAssertThrowsError(try FeatureFile.decode(version, path: "v")) {
+      XCTAssertEqual($0 as? FeatureFileError, .unsupportedVersion(path: "v", version: 9))
+    }
+    // An absurd count with a valid checksum: refused before any allocation.
+    let countOffset = bytes.count - 4 - 5 * (7 + 4) * 4 - 4
+    bytes[countOffset + 3] = 0x7F
+    bytes.removeLast(4)
+    var w = BinaryWriter()
+    w.write(raw: bytes)
+    w.sealWithChecksum()
+    XCTAssertThrowsError(try FeatureFile.decode(w.bytes, path: "n")) {
+      guard case .implausible = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+    }
+  }
+
+  func testMalformedVGGTextNamesTheLine() {
+    XCTAssertThrowsError(try FeatureFile.decodeVGG("1\n2\n1 2 1 0 1\n3 4 x 0 1\n", path: "f")) {
+      XCTAssertEqual($0 as? FeatureFileError, .malformedText(path: "f", line: 4, reason: "'x' is not a number"))
+    }
+    XCTAssertThrowsError(try FeatureFile.decodeVGG("1\n3\n1 2 1 0 1\n", path: "f")) {
+      guard case .truncated = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+    }
+    XCTAssertThrowsError(try FeatureFile.decodeVGG("1\n1e12\n", path: "f"))
+  }
+
+  func testReadingAMissingFileOrAnImageIsATypedError() throws {
+    XCTAssertThrowsError(try FeatureFile.read(from: folder.appendingPathComponent("nope.lfeat"))) {
+      guard case .unreadable = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+    }
+    let garbage = folder.appendingPathComponent("x.lfeat")
+    try Data([0xFF, 0xD8, 0xFF, 0x00]).write(to: garbage)
+    XCTAssertThrowsError(try FeatureFile.read(from: garbage)) {
+      XCTAssertEqual($0 as? FeatureFileError, .badMagic(path: garbage.path))
+    }
+    XCTAssertFalse(FeatureFile.isValid(at: garbage))
+  }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct SplitMix64 {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  /// Uniform in [0, 1).
+  mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,45 @@
+import XCTest
+
+@testable import LociImage
+
+final class GrayImageGeometryTests: XCTestCase {
+  let ramp = GrayImage(width: 32, height: 24) { x, y in 0.01 * Float(x) + 0.02 * Float(y) }
+
+  func testCentralDifferenceGradientOfARamp() {
+    let g = ramp.gradient()
+    XCTAssertEqual(g.dx[10 * 32 + 10], 0.01, accuracy: 1e-6)
+    XCTAssertEqual(g.dy[10 * 32 + 10], 0.02, accuracy: 1e-6)
+    XCTAssertEqual(g.dx[0], 0.01, accuracy: 1e-6, "one-sided at the border")
+    XCTAssertEqual(g.magnitude()[5 * 32 + 5], (0.0001 + 0.0004 as Float).squareRoot(), accuracy: 1e-6)
+  }
+
+  func testBilinearSamplingIsExactOnLinearFunctionsAndClampsAtBorders() {
+    XCTAssertEqual(ramp.sample(x: 3.25, y: 7.5), 0.01 * 3.25 + 0.02 * 7.5, accuracy: 1e-6)
+    XCTAssertEqual(ramp.sample(x: -5, y: -5), ramp[0, 0])
+    XCTAssertEqual(ramp.sample(x: 100, y: 100), ramp[31, 23])
+  }
+
+  func testResizeUsesPixelCentreConvention() {
+    let half = ramp.resized(width: 16, height: 12)
+    // new x ↦ old (x + 0.5)·2 − 0.5 = 2x + 0.5: a linear function stays linear (blur keeps it).
+    XCTAssertEqual(half[4, 3], 0.01 * 8.5 + 0.02 * 6.5, accuracy: 1e-4)
+    let (limited, factor) = ramp.limited(toMaxDimension: 16)
+    XCTAssertEqual(factor, 0.5)
+    XCTAssertEqual(limited.width, 16)
+    XCTAssertEqual(limited.height, 12)
+    XCTAssertEqual(ramp.limited(toMaxDimension: 100).factor, 1)
+  }
+
+  func testAffineWarpByTranslationShiftsTheImage() {
+    let warped = ramp.warpedAffine(outputWidth: 10, outputHeight: 10, a: (1, 0, 0, 1), t: (2, 3))
+    XCTAssertEqual(warped[4, 5], ramp[6, 8], accuracy: 1e-6)
+    let scaled = ramp.warpedAffine(outputWidth: 10, outputHeight: 10, a: (2, 0, 0, 2), t: (0, 0))
+    XCTAssertEqual(scaled[3, 4], ramp[6, 8], accuracy: 1e-6)
+  }
+
+  func testInitRejectsMismatchedSampleCount() {
+    XCTAssertThrowsError(try GrayImage(width: 3, height: 3, pixels: [0, 1])) { error in
+      guard case ImageError.invalidArgument = error else { return XCTFail("\(error)") }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+@testable import LociImage
+
+final class ImageCodecTests: XCTestCase {
+  var folder: URL!
+
+  override func setUpWithError() throws {
+    folder = FileManager.default.temporaryDirectory.appendingPathComponent("loci-codec-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+  /// A binary PGM (P5) written by hand, so the decoder is checked against known bytes.
+  func pgm(width: Int, height: Int, maxValue: Int, samples: [Int]) -> Data {
+    var data = Data("P5\n\(width) \(height)\n\(maxValue)\n".utf8)
+    for s in samples {
+      if maxValue > 255 { data += [UInt8(s >> 8), UInt8(s & 0xFF)] } else { data.append(UInt8(s)) }
+    }
+    return data
+  }
+
+  func testDecodes8And16BitGreyExactly() throws {
+    let eight = try GrayImage(encoded: pgm(width: 3, height: 2, maxValue: 255, samples: [0, 51, 102, 153, 204, 255]))
+    XCTAssertEqual(eight.width, 3)
+    XCTAssertEqual(eight.height, 2)
+    XCTAssertEqual(eight.pixels, [0, 0.2, 0.4, 0.6, 0.8, 1].map { Float($0) })
+    let sixteen = try GrayImage(encoded: pgm(width: 2, height: 1, maxValue: 65535, samples: [65535, 13107]))
+    XCTAssertEqual(sixteen.pixels[0], 1, accuracy: 1e-7)
+    XCTAssertEqual(sixteen.pixels[1], 0.2, accuracy: 1e-6)
+  }
+
+  func testColourIsConvertedWithRec601Luma() throws {
+    var data = Data("P6\n2 1\n255\n".utf8)
+    data += [255, 0, 0, 0, 0, 255]  // red, blue
+    let image = try GrayImage(encoded: data)
+    XCTAssertEqual(image.pixels[0], 0.299, accuracy: 1.0 / 255)
+    XCTAssertEqual(image.pixels[1], 0.114, accuracy: 1.0 / 255)
+  }
+
+  func testPNGRoundTripThroughEncoder() throws {
+    let image = GrayImage(width: 17, height: 9) { x, y in Float((x * 13 + y * 7) % 256) / 255 }
+    let url = folder.appendingPathComponent("round.png")
+    try image.write(to: url)
+    let back = try GrayImage(contentsOf: url)
+    XCTAssertEqual(back.bytes(), image.bytes(), "8-bit PNG is lossless")
+    XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.contains(".tmp-") })
+  }
+
+  func testTruncatedJPEGAndPNGAreRefusedNotPadded() throws {
+    let image = RGBImage(gray: GrayImage(width: 64, height: 48) { x, y in Float((x ^ y) & 31) / 31 })
+    for ext in [".jpg", ".png"] {
+      let bytes = try image.encoded(as: ext)
+      XCTAssertNoThrow(try GrayImage(encoded: bytes, name: "whole\(ext)"))
+      let cut = bytes.prefix(bytes.count * 2 / 3)
+      XCTAssertThrowsError(try GrayImage(encoded: Data(cut), name: "cut\(ext)")) { error in
+        guard case let ImageError.corrupt(path, reason) = error else { return XCTFail("\(error)") }
+        XCTAssertEqual(path, "cut\(ext)")
+        XCTAssertTrue(reason.contains("truncated"), reason)
+      }
+    }
+  }
+
+  func testNonImagesMissingFilesAndEmptyFilesGetTypedErrors() throws {
+    let text = folder.appendingPathComponent("notes.jpg")
+    try Data("hello, not an image".utf8).write(to: text)
+    XCTAssertThrowsError(try GrayImage(contentsOf: text)) { error in
+      guard case ImageError.unrecognisedFormat = error else { return XCTFail("\(error)") }
+      XCTAssertTrue("\(error)".contains("notes.jpg"))
+    }
+    XCTAssertThrowsError(try GrayImage(contentsOf: folder.appendingPathComponent("missing.png"))) { error in
+      guard case ImageError.unreadable = error else { return XCTFail("\(error)") }
+    }
+    let empty = folder.appendingPathComponent("empty.png")
+    try Data().write(to: empty)
+    XCTAssertThrowsError(try GrayImage(contentsOf: empty)) { error in
+      guard case ImageError.unrecognisedFormat = error else { return XCTFail("\(error)") }
+    }
+    // A PNG signature followed by garbage: recognised, then refused as corrupt.
+    var fake = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    fake += Data(repeating: 7, count: 100) + Data("IEND".utf8) + Data(repeating: 0, count: 4)
+    XCTAssertThrowsError(try GrayImage(encoded: fake)) { error in
+      guard case ImageError.corrupt = error else { return XCTFail("\(error)") }
+    }
+  }
+
+  func testAtomicWriteIntoMissingFolderFailsCleanly() {
+    let url = folder.appendingPathComponent("no/such/dir/file.bin")
+    XCTAssertThrowsError(try writeAtomically(Data([1, 2, 3]), to: url)) { error in
+      XCTAssertTrue(error is AtomicWriteError)
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+  }
+
+  func testAtomicWriteReplacesExistingFile() throws {
+    let url = folder.appendingPathComponent("file.bin")
+    try writeAtomically(Data([1, 2, 3]), to: url)
+    try writeAtomically(Data([9]), to: url)
+    XCTAssertEqual(try Data(contentsOf: url), Data([9]))
+  }
+}
