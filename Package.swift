@@ -59,7 +59,7 @@ let package = Package(
 
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
-    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval"]),
+    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval"]),
     .testTarget(name: "CLITests", dependencies: ["Loci"]),
   ],
