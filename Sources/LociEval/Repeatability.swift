@@ -103,39 +103,91 @@ public func greedyOneToOne(_ edges: [(Int, Int, Double)], left: Int, right: Int)
 }
 
 /// Greedy one-to-one matching of the kept descriptors by increasing L2 distance.
+///
+/// Equivalent to sorting all nA × nB pairs, without doing so: each row keeps its `k`
+/// nearest columns sorted, a min-heap holds every row's best still-possible pair, and a
+/// row whose short list runs out is recomputed in full. Rows are computed on both cores.
 func descriptorGreedyMatches(_ a: FeatureSet, _ keepA: [Int], _ b: FeatureSet, _ keepB: [Int]) -> [(Int, Int)] {
   let d = a.dimension, na = keepA.count, nb = keepB.count
   guard na > 0, nb > 0 else { return [] }
-  var distances = [Float](repeating: 0, count: na * nb)
-  a.descriptors.withUnsafeBufferPointer { da in
-    b.descriptors.withUnsafeBufferPointer { db in
-      distances.withUnsafeMutableBufferPointer { out in
-        DispatchQueue.concurrentPerform(iterations: na) { ii in
-          let pa = da.baseAddress! + keepA[ii] * d
-          for jj in 0..<nb {
-            let pb = db.baseAddress! + keepB[jj] * d
-            var s: Float = 0
-            for k in 0..<d {
-              let t = pa[k] - pb[k]
-              s += t * t
-            }
-            out[ii * nb + jj] = s
+  let shortList = Swift.min(nb, 32)
+  func nearest(_ ii: Int, count: Int, excluding used: [Bool]?) -> [(Float, Int)] {
+    a.descriptors.withUnsafeBufferPointer { da in
+      b.descriptors.withUnsafeBufferPointer { db in
+        let pa = da.baseAddress! + keepA[ii] * d
+        var row: [(Float, Int)] = []
+        row.reserveCapacity(nb)
+        for jj in 0..<nb where used?[jj] != true {
+          let pb = db.baseAddress! + keepB[jj] * d
+          var s: Float = 0
+          for k in 0..<d {
+            let t = pa[k] - pb[k]
+            s += t * t
           }
+          row.append((s, jj))
         }
+        row.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        return Array(row.prefix(count))
       }
     }
   }
-  let order = (0..<(na * nb)).sorted { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
-  var usedA = [Bool](repeating: false, count: na), usedB = [Bool](repeating: false, count: nb)
+  var lists = [[(Float, Int)]](repeating: [], count: na)
+  lists.withUnsafeMutableBufferPointer { out in
+    DispatchQueue.concurrentPerform(iterations: na) { ii in out[ii] = nearest(ii, count: shortList, excluding: nil) }
+  }
+  var cursor = [Int](repeating: 0, count: na)
+  var heap = MinHeap<(Float, Int, Int)>(by: { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) })
+  for ii in 0..<na { heap.push((lists[ii][0].0, lists[ii][0].1, ii)) }
+  var usedB = [Bool](repeating: false, count: nb)
   var out: [(Int, Int)] = []
-  var remaining = Swift.min(na, nb)
-  for k in order where remaining > 0 {
-    let i = k / nb, j = k % nb
-    if usedA[i] || usedB[j] { continue }
-    usedA[i] = true
-    usedB[j] = true
-    remaining -= 1
-    out.append((i, j))
+  while let (_, jj, ii) = heap.pop(), out.count < Swift.min(na, nb) {
+    if !usedB[jj] {
+      usedB[jj] = true
+      out.append((ii, jj))
+      continue
+    }
+    // Column taken: advance this row to its next free column (refill when the list is spent).
+    cursor[ii] += 1
+    while cursor[ii] < lists[ii].count && usedB[lists[ii][cursor[ii]].1] { cursor[ii] += 1 }
+    if cursor[ii] == lists[ii].count {
+      lists[ii] = nearest(ii, count: nb, excluding: usedB)
+      cursor[ii] = 0
+      if lists[ii].isEmpty { continue }
+    }
+    heap.push((lists[ii][cursor[ii]].0, lists[ii][cursor[ii]].1, ii))
   }
   return out
+}
+
+/// A binary min-heap over an array.
+struct MinHeap<Element> {
+  private var items: [Element] = []
+  private let less: (Element, Element) -> Bool
+  init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
+  mutating func push(_ e: Element) {
+    items.append(e)
+    var i = items.count - 1
+    while i > 0 {
+      let parent = (i - 1) / 2
+      guard less(items[i], items[parent]) else { break }
+      items.swapAt(i, parent)
+      i = parent
+    }
+  }
+  mutating func pop() -> Element? {
+    guard !items.isEmpty else { return nil }
+    items.swapAt(0, items.count - 1)
+    let top = items.removeLast()
+    var i = 0
+    while true {
+      let l = 2 * i + 1, r = l + 1
+      var m = i
+      if l < items.count && less(items[l], items[m]) { m = l }
+      if r < items.count && less(items[r], items[m]) { m = r }
+      if m == i { break }
+      items.swapAt(i, m)
+      i = m
+    }
+    return top
+  }
 }
