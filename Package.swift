@@ -60,8 +60,8 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
-    .testTarget(name: "LociEvalTests", dependencies: ["LociEval"]),
-    .testTarget(name: "CLITests", dependencies: ["Loci"]),
+    .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
+    .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

@@ -1,0 +1,104 @@
+import Foundation
+import LociFeatures
+import XCTest
+
+final class FeaturizeCommandTests: XCTestCase {
+  var work: URL!
+
+  override func setUpWithError() throws { work = try CLI.temporaryFolder() }
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }
+
+  func testFixturesMirroredThenResumed() throws {
+    let out = work.appendingPathComponent("features")
+    let first = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--json", "--jobs", "2"])
+    XCTAssertEqual(first.status, 0, first.stderr)
+    let summary = try first.json()
+    XCTAssertEqual(summary["images"] as? Int, 4)
+    XCTAssertEqual(summary["processed"] as? Int, 4)
+    XCTAssertEqual((summary["failed"] as? [Any])?.count, 0)
+    XCTAssertGreaterThan(summary["features"] as? Int ?? 0, 100)
+    XCTAssertNotNil(summary["seconds"] as? Double)
+
+    let set = try FeatureFile.read(from: out.appendingPathComponent("scenes/image00-480.jpg.lfeat"))
+    XCTAssertEqual(set.relativePath, "scenes/image00-480.jpg")
+    XCTAssertTrue(set.sourcePath.hasPrefix("/") && set.sourcePath.hasSuffix("Fixtures/scenes/image00-480.jpg"))
+    XCTAssertEqual(set.imageWidth, 360)
+    XCTAssertEqual(set.imageHeight, 480)
+    XCTAssertEqual(set.descriptorKind, .rootsift)
+    XCTAssertEqual(set.dimension, 128)
+    XCTAssertGreaterThan(set.count, 10)
+
+    let again = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--json"])
+    XCTAssertEqual(again.status, 0)
+    let resumed = try again.json()
+    XCTAssertEqual(resumed["skipped"] as? Int, 4)
+    XCTAssertEqual(resumed["processed"] as? Int, 0)
+    XCTAssertEqual(resumed["features"] as? Int, summary["features"] as? Int)
+  }
+
+  func testBadImagesAreReportedAndTheRestProcessed() throws {
+    let input = work.appendingPathComponent("in")
+    try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+    let good = input.appendingPathComponent("good.png")
+    try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("graf-img1-400.png"), to: good)
+    let jpeg = try Data(contentsOf: CLI.fixtures.appendingPathComponent("scenes/image00-480.jpg"))
+    try jpeg.prefix(jpeg.count / 2).write(to: input.appendingPathComponent("truncated.jpg"))
+    try Data("not an image".utf8).write(to: input.appendingPathComponent("text.png"))
+    let out = work.appendingPathComponent("out")
+    let result = try CLI.run("featurize", [input.path, "--out", out.path, "--json", "--descriptor", "none"])
+    XCTAssertEqual(result.status, 1)
+    let summary = try result.json()
+    XCTAssertEqual(summary["processed"] as? Int, 1)
+    let failed = try XCTUnwrap(summary["failed"] as? [[String: String]])
+    XCTAssertEqual(failed.map { URL(fileURLWithPath: $0["path"]!).lastPathComponent }, ["text.png", "truncated.jpg"])
+    XCTAssertTrue(failed[1]["error"]!.contains("truncated JPEG"), failed[1]["error"]!)
+    XCTAssertTrue(failed[0]["error"]!.contains("not a recognised image format"))
+    XCTAssertTrue(result.stderr.contains("truncated.jpg"), "each failure is on stderr with its path")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
+    XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("truncated.jpg.lfeat").path))
+  }
+
+  func testTornOutputsFromAKilledRunAreRecomputed() throws {
+    let out = work.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    // What a crash could leave: a half-written temporary file and a corrupt final one.
+    try Data([1, 2, 3]).write(to: out.appendingPathComponent("graf-img1-400.png.lfeat.tmp-99999"))
+    try Data("LOCIFEAT garbage".utf8).write(to: out.appendingPathComponent("graf-img1-400.png.lfeat"))
+    let result = try CLI.run("featurize", [CLI.fixtures.appendingPathComponent("graf-img1-400.png").path, "--out", out.path,
+                                           "--json", "--descriptor", "none"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(try result.json()["processed"] as? Int, 1)
+    XCTAssertNoThrow(try FeatureFile.read(from: out.appendingPathComponent("graf-img1-400.png.lfeat")))
+  }
+
+  func testVGGOutputDrawingsAndDownscaling() throws {
+    let out = work.appendingPathComponent("out"), drawings = work.appendingPathComponent("draw")
+    let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
+    let result = try CLI.run("featurize", [image.path, "--out", out.path, "--format", "vgg", "--draw", drawings.path,
+                                           "--max-dimension", "200", "--detector", "sift", "--descriptor", "sift"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let set = try FeatureFile.read(from: out.appendingPathComponent("graf-img1-400.png.vgg"))
+    XCTAssertEqual(set.dimension, 128)
+    XCTAssertGreaterThan(set.count, 5)
+    XCTAssertGreaterThan(set.regions.map(\.x).max() ?? 0, 250, "regions are in original (400 px) coordinates")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: drawings.appendingPathComponent("graf-img1-400.png.png").path))
+    XCTAssertTrue(result.stdout.contains("1 images (1 written"))
+  }
+
+  func testUsageErrorsExitWithTwo() throws {
+    let empty = work.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    for arguments in [
+      [CLI.fixtures.path, "--out", work.path, "--jobs", "0"],
+      [work.appendingPathComponent("missing").path, "--out", work.path],
+      [empty.path, "--out", work.path],
+      [CLI.fixtures.path, "--out", work.path, "--detector", "nope"],
+      [CLI.fixtures.path],
+    ] {
+      let result = try CLI.run("featurize", arguments)
+      XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+      XCTAssertFalse(result.stderr.isEmpty)
+      XCTAssertTrue(result.stdout.isEmpty)
+    }
+  }
+}

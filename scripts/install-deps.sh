@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the system libraries Loci builds against (Debian 12), only when missing.
+# OpenCV 4.6 (codecs, SIFT/MSER baselines), CGAL 5.5 (header-only) with Boost, GMP and MPFR.
+set -euo pipefail
+
+packages=(libopencv-dev libcgal-dev libboost-dev libgmp-dev libmpfr-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
