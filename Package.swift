@@ -56,6 +56,8 @@ let package = Package(
       dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
     .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
+    // Benchmarks against OpenCV in the same process (docs/benchmarks.md); not installed.
+    .executableTarget(name: "loci-bench", dependencies: ["LociCommandLine"]),
 
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),

@@ -118,16 +118,24 @@ func descriptorGreedyMatches(_ a: FeatureSet, _ keepA: [Int], _ b: FeatureSet, _
         var row: [(Float, Int)] = []
         row.reserveCapacity(nb)
         for jj in 0..<nb where used?[jj] != true {
-          let pb = db.baseAddress! + keepB[jj] * d
-          var s: Float = 0
-          for k in 0..<d {
-            let t = pa[k] - pb[k]
-            s += t * t
-          }
-          row.append((s, jj))
+          row.append((squaredDistance(pa, db.baseAddress! + keepB[jj] * d, count: d), jj))
         }
-        row.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        return Array(row.prefix(count))
+        let order: ((Float, Int), (Float, Int)) -> Bool = { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        if count < row.count {
+          // Keep the `count` smallest with a bounded max-heap pass, then sort only those.
+          var best = MinHeap<(Float, Int)>(by: { order($1, $0) })
+          for item in row {
+            if best.count < count { best.push(item) } else if let top = best.peek(), order(item, top) {
+              _ = best.pop()
+              best.push(item)
+            }
+          }
+          var kept: [(Float, Int)] = []
+          while let item = best.pop() { kept.append(item) }
+          return kept.reversed()
+        }
+        row.sort(by: order)
+        return row
       }
     }
   }
@@ -174,6 +182,8 @@ struct MinHeap<Element> {
       i = parent
     }
   }
+  var count: Int { items.count }
+  func peek() -> Element? { items.first }
   mutating func pop() -> Element? {
     guard !items.isEmpty else { return nil }
     items.swapAt(0, items.count - 1)

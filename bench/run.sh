@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every benchmark recorded in docs/benchmarks.md (release build, this machine).
+# Usage: bench/run.sh [DATASET]   (default ../shared/data/oxford-affine)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATASET=${1:-../shared/data/oxford-affine}
+OUT=bench/out
+mkdir -p "$OUT"
+scripts/install-deps.sh
+swift build -c release
+
+echo "== repeatability (Mikolajczyk protocol), all 8 sequences"
+for d in mser sift; do
+  /usr/bin/time -f "$d: %e s wall, %M KB peak" .build/release/loci eval repeatability "$DATASET" --detector "$d" --json > "$OUT/repeatability-$d.json"
+  python3 bench/table.py "$OUT/repeatability-$d.json"
+done
+
+echo "== descriptor stage alone vs cv::SIFT::compute (same regions, one core)"
+.build/release/loci-bench descriptors "$DATASET"
+
+echo "== detection time per megapixel (one core)"
+.build/release/loci-bench detectors "$DATASET"
+
+echo "== featurize throughput on the 48 Oxford affine images"
+for jobs in 1 2; do
+  rm -rf "$OUT/featurize-$jobs"
+  .build/release/featurize "$DATASET" --out "$OUT/featurize-$jobs" --jobs "$jobs" --json > "$OUT/featurize-$jobs.json"
+  python3 -c "import json,sys; d=json.load(open('$OUT/featurize-$jobs.json')); print('jobs $jobs: %d images, %d features, %.2f s, %.2f images/s' % (d['images'], d['features'], d['seconds'], d['images']/d['seconds']))"
+done
