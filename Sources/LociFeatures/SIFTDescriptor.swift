@@ -47,7 +47,7 @@ public struct SIFTDescriptorExtractor: Sendable {
     -> (regions: [AffineRegion], descriptors: [Float])
   {
     var pyramid = ScaleSpacePyramid(image)
-    var scratch = PatchScratch(radius: options.patchRadius)
+    var scratch = PatchScratch(radius: options.patchRadius, options: options)
     var outRegions: [AffineRegion] = []
     var out: [Float] = []
     outRegions.reserveCapacity(regions.count)
@@ -127,16 +127,12 @@ public struct SIFTDescriptorExtractor: Sendable {
     let bins = 36
     var hist = [Float](repeating: 0, count: bins)
     let r = options.patchRadius, n = 2 * r + 1
-    let sigma = Float(1.5 * options.smoothing * Double(r) / options.magnification)
-    let inv2s2 = 1 / (2 * sigma * sigma)
     for row in 0..<n {
-      let v = Float(row - r)
       for col in 0..<n {
-        let u = Float(col - r)
         let gx = scratch.gx[row * n + col], gy = scratch.gy[row * n + col]
         let m = (gx * gx + gy * gy).squareRoot()
         guard m > 0 else { continue }
-        let weight = m * Foundation.exp(-(u * u + v * v) * inv2s2)
+        let weight = m * scratch.orientationWindow[row * n + col]
         // Bin k is centred on angle k·10°; votes are split linearly between the two nearest.
         var o = atan2(gy, gx) / (2 * Float.pi) * Float(bins)
         if o < 0 { o += Float(bins) }
@@ -175,22 +171,19 @@ public struct SIFTDescriptorExtractor: Sendable {
     for i in hist.indices { hist[i] = 0 }
     let r = options.patchRadius, n = 2 * r + 1
     let binWidth = Float(n) / 4
-    let sigma = Float(n) / 2
-    let inv2s2 = 1 / (2 * sigma * sigma)
     let orientationScale = Float(8) / (2 * Float.pi)
+    scratch.descriptorWindow.withUnsafeBufferPointer { window in
     scratch.gx.withUnsafeBufferPointer { gxs in
       scratch.gy.withUnsafeBufferPointer { gys in
         hist.withUnsafeMutableBufferPointer { h in
           for row in 0..<n {
-            let v = Float(row - r)
             let yb = (Float(row) + 0.5) / binWidth - 0.5
             let y0 = Int((yb).rounded(.down)), fy = yb - Float(y0)
             for col in 0..<n {
               let gx = gxs[row * n + col], gy = gys[row * n + col]
               let m = (gx * gx + gy * gy).squareRoot()
               if m == 0 { continue }
-              let u = Float(col - r)
-              let weight = m * Foundation.exp(-(u * u + v * v) * inv2s2)
+              let weight = m * window[row * n + col]
               let xb = (Float(col) + 0.5) / binWidth - 0.5
               let x0 = Int(xb.rounded(.down)), fx = xb - Float(x0)
               var ob = atan2(gy, gx) * orientationScale
@@ -215,6 +208,7 @@ public struct SIFTDescriptorExtractor: Sendable {
           }
         }
       }
+    }
     }
   }
 
@@ -250,11 +244,25 @@ struct PatchScratch {
   var gx: [Float]
   var gy: [Float]
 
-  init(radius: Int) {
+  /// Gaussian windows over the (2R + 1)² patch, computed once per `describe` call: the
+  /// orientation window (σ = 1.5 × the smoothing scale, Lowe §5) and the descriptor window
+  /// (σ = half the window width, Lowe §6.1).
+  let orientationWindow: [Float]
+  let descriptorWindow: [Float]
+
+  init(radius: Int, options: SIFTDescriptorOptions) {
     self.radius = radius
     let n = 2 * radius + 1
     gx = [Float](repeating: 0, count: n * n)
     gy = [Float](repeating: 0, count: n * n)
+    func window(sigma: Float) -> [Float] {
+      (0..<(n * n)).map { i in
+        let u = Float(i % n - radius), v = Float(i / n - radius)
+        return Foundation.exp(-(u * u + v * v) / (2 * sigma * sigma))
+      }
+    }
+    orientationWindow = window(sigma: Float(1.5 * options.smoothing * Double(radius) / options.magnification))
+    descriptorWindow = window(sigma: Float(n) / 2)
   }
 
   /// Sizes the buffers for a residual blur of `sigma` patch pixels.
