@@ -181,14 +181,17 @@ loci_status loci_image_encode(const uint8_t *pixels, int32_t width, int32_t heig
     if (width <= 0 || height <= 0) return loci::fail(LOCI_ERR_ARGUMENT, "empty image");
     if (channels != 1 && channels != 3) return loci::fail(LOCI_ERR_ARGUMENT, "channels must be 1 or 3");
     std::string ext(extension);
-    if (ext != ".png" && ext != ".jpg" && ext != ".jpeg")
-      return loci::fail(LOCI_ERR_ARGUMENT, "unsupported output format '" + ext + "' (use .png or .jpg)");
+    if (ext != ".png" && ext != ".jpg" && ext != ".jpeg" && ext != ".bmp" && ext != ".tif" && ext != ".tiff" &&
+        ext != ".webp" && ext != ".pgm" && ext != ".ppm")
+      return loci::fail(LOCI_ERR_ARGUMENT,
+                        "unsupported output format '" + ext + "' (use .png, .jpg, .bmp, .tif, .webp, .pgm or .ppm)");
     cv::Mat source(height, width, channels == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t *>(pixels));
     cv::Mat bgr;
     if (channels == 3) cv::cvtColor(source, bgr, cv::COLOR_RGB2BGR);
     else bgr = source;
     std::vector<int> params;
-    if (ext != ".png") params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
+    if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101}; // > 100: lossless
     auto buffer = new loci_buffer();
     if (!cv::imencode(ext, bgr, buffer->bytes, params)) {
       delete buffer;

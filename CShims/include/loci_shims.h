@@ -55,7 +55,8 @@ size_t loci_buffer_count(const loci_buffer *buffer);
 void loci_buffer_free(loci_buffer *buffer);
 
 /* Encodes interleaved 8-bit RGB (channels = 3) or grey (channels = 1) with cv::imencode.
- * `extension` is ".png" or ".jpg"; `quality` is the JPEG quality (ignored for PNG). */
+ * `extension` is ".png", ".jpg", ".bmp", ".tif", ".webp" (lossless), ".pgm" or ".ppm";
+ * `quality` is the JPEG quality (ignored otherwise). */
 loci_status loci_image_encode(const uint8_t *pixels, int32_t width, int32_t height,
                               int32_t channels, const char *extension, int32_t quality,
                               loci_buffer **out);

@@ -49,6 +49,18 @@ final class ImageCodecTests: XCTestCase {
     XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: folder.path).contains { $0.contains(".tmp-") })
   }
 
+  func testLosslessFormatsRoundTripThroughOpenCV() throws {
+    let image = GrayImage(width: 23, height: 11) { x, y in Float((x * 11 + y * 5) % 256) / 255 }
+    let colour = RGBImage(gray: image)
+    for ext in [".png", ".bmp", ".tif", ".webp", ".ppm"] {
+      let back = try GrayImage(encoded: try colour.encoded(as: ext), name: ext)
+      XCTAssertEqual(back.bytes(), image.bytes(), ext)
+    }
+    let jpeg = try GrayImage(encoded: try colour.encoded(as: ".jpg", quality: 95))
+    XCTAssertLessThan(zip(jpeg.pixels, image.pixels).map { abs($0 - $1) }.max()!, 0.1, "JPEG is close")
+    XCTAssertThrowsError(try colour.encoded(as: ".gif"))
+  }
+
   func testTruncatedJPEGAndPNGAreRefusedNotPadded() throws {
     let image = RGBImage(gray: GrayImage(width: 64, height: 48) { x, y in Float((x ^ y) & 31) / 31 })
     for ext in [".jpg", ".png"] {
