@@ -110,4 +110,7 @@ loci_status loci_sift_compute(const uint8_t *gray, int32_t width, int32_t height
   });
 }
 
+void loci_opencv_set_threads(int32_t threads) { cv::setNumThreads(threads > 0 ? threads : -1); }
+int32_t loci_opencv_threads(void) { return cv::getNumThreads(); }
+
 } // extern "C"

@@ -95,6 +95,11 @@ loci_status loci_sift_compute(const uint8_t *gray, int32_t width, int32_t height
                               const float *x, const float *y, const float *size,
                               const float *angle_degrees, size_t count, float *descriptors);
 
+/* OpenCV's own thread pool size (cv::setNumThreads); 0 or negative restores the default.
+ * Benchmarks pin it to 1 to compare single-core figures. */
+void loci_opencv_set_threads(int32_t threads);
+int32_t loci_opencv_threads(void);
+
 /* ---- CGAL: regular triangulation and weighted alpha filtration -------------------- */
 
 /* The weighted alpha-shape filtration of a set of weighted points (x, y, w), with w a

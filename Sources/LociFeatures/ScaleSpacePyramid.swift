@@ -11,22 +11,23 @@ struct ScaleSpacePyramid {
   static let nativeBlur = 0.5
   static let levelBlur = 0.8
 
-  init(_ image: GrayImage) { levels = [image] }
+  /// Builds the levels needed to serve blurs up to `maxBlur` (original pixels); afterwards
+  /// the pyramid is read-only and can be shared by threads.
+  init(_ image: GrayImage, maxBlur: Double) {
+    levels = [image]
+    while Self.blur(ofLevel: levels.count) <= maxBlur,
+          let next = Self.decimated(levels[levels.count - 1], level: levels.count - 1) {
+      levels.append(next)
+    }
+  }
 
   /// Blur (σ, original pixels) carried by level k.
   static func blur(ofLevel k: Int) -> Double { k == 0 ? nativeBlur : levelBlur * Double(1 << k) }
 
-  /// The coarsest level whose blur is at most `sigma` (original pixels), building it if needed;
-  /// never a level smaller than 8 pixels on a side.
-  mutating func level(forBlur sigma: Double) -> Int {
+  /// The coarsest built level whose blur is at most `sigma` (original pixels).
+  func level(forBlur sigma: Double) -> Int {
     var k = 0
-    while Self.blur(ofLevel: k + 1) <= sigma {
-      if k + 1 >= levels.count {
-        guard let next = Self.decimated(levels[k], level: k) else { break }
-        levels.append(next)
-      }
-      k += 1
-    }
+    while k + 1 < levels.count && Self.blur(ofLevel: k + 1) <= sigma { k += 1 }
     return k
   }
 

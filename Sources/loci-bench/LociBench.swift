@@ -9,7 +9,7 @@ import LociCommandLine
 struct LociBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci-bench", abstract: "Speed benchmarks against OpenCV.",
-    subcommands: [DescriptorBench.self, DetectorBench.self])
+    subcommands: [DescriptorBench.self, DetectorBench.self, DescriptorOptionsBench.self])
 }
 
 /// Every image of every sequence of an Oxford-affine-style folder.
@@ -38,32 +38,46 @@ struct DescriptorBench: ParsableCommand {
   @Flag var json = false
 
   struct Report: Codable {
-    var images: Int, regions: Int
-    var lociRootSIFTSeconds: Double, lociSIFTSeconds: Double, openCVSeconds: Double
-    var ratioRootSIFTToOpenCV: Double
+    var images = 0, regions = 0
+    /// One core each: Loci with `threads = 1`, OpenCV with `cv::setNumThreads(1)`.
+    var oneCore = Timings()
+    /// Both cores: Loci's and OpenCV's default parallelism.
+    var allCores = Timings()
+  }
+
+  struct Timings: Codable {
+    var lociRootSIFTSeconds = 0.0, lociSIFTSeconds = 0.0, openCVSeconds = 0.0
+    var ratio: Double { lociRootSIFTSeconds / openCVSeconds }
   }
 
   func run() throws {
     let detector = OpenCVSIFTDetector()
-    var plain = SIFTDescriptorOptions()
-    plain.rootSIFT = false
-    let root = SIFTDescriptorExtractor(), sift = SIFTDescriptorExtractor(options: plain)
-    var report = Report(images: 0, regions: 0, lociRootSIFTSeconds: 0, lociSIFTSeconds: 0, openCVSeconds: 0,
-                        ratioRootSIFTToOpenCV: 0)
-    for url in try datasetImages(dataset) {
-      let image = try GrayImage(contentsOf: url)
-      let regions = try detector.detect(in: image)
-      report.images += 1
-      report.regions += regions.count
-      report.lociRootSIFTSeconds += bestTime(repeats: repeats) { _ = root.describe(regions, in: image) }
-      report.lociSIFTSeconds += bestTime(repeats: repeats) { _ = sift.describe(regions, in: image) }
-      report.openCVSeconds += try bestTime(repeats: repeats) { _ = try openCVSIFTDescriptors(image, regions: regions) }
+    var report = Report()
+    let images = try datasetImages(dataset).map { try GrayImage(contentsOf: $0) }
+    let regions = try images.map { try detector.detect(in: $0) }
+    report.images = images.count
+    report.regions = regions.map(\.count).reduce(0, +)
+    for threads in [1, 0] {
+      var root = SIFTDescriptorOptions(), plain = SIFTDescriptorOptions()
+      root.threads = threads
+      plain.threads = threads
+      plain.rootSIFT = false
+      let lociRoot = SIFTDescriptorExtractor(options: root), lociPlain = SIFTDescriptorExtractor(options: plain)
+      openCVThreads = threads
+      var t = Timings()
+      for (image, r) in zip(images, regions) {
+        t.lociRootSIFTSeconds += bestTime(repeats: repeats) { _ = lociRoot.describe(r, in: image) }
+        t.lociSIFTSeconds += bestTime(repeats: repeats) { _ = lociPlain.describe(r, in: image) }
+        t.openCVSeconds += try bestTime(repeats: repeats) { _ = try openCVSIFTDescriptors(image, regions: r) }
+      }
+      if threads == 1 { report.oneCore = t } else { report.allCores = t }
     }
-    report.ratioRootSIFTToOpenCV = report.lociRootSIFTSeconds / report.openCVSeconds
     if json { try printJSON(report); return }
-    print(String(format: "%d images, %d regions: Loci RootSIFT %.3f s, Loci SIFT %.3f s, OpenCV SIFT compute %.3f s (Loci/OpenCV %.2f)",
-                 report.images, report.regions, report.lociRootSIFTSeconds, report.lociSIFTSeconds, report.openCVSeconds,
-                 report.ratioRootSIFTToOpenCV))
+    print("\(report.images) images, \(report.regions) oriented DoG regions")
+    for (label, t) in [("one core", report.oneCore), ("all cores", report.allCores)] {
+      print(String(format: "%@: Loci RootSIFT %.3f s, Loci SIFT %.3f s, OpenCV SIFT compute %.3f s (Loci RootSIFT / OpenCV %.2f)",
+                   label as NSString, t.lociRootSIFTSeconds, t.lociSIFTSeconds, t.openCVSeconds, t.ratio))
+    }
   }
 }
 
@@ -75,6 +89,7 @@ struct DetectorBench: ParsableCommand {
   @Option(help: "Timing repeats per image (best is kept).") var repeats = 2
 
   func run() throws {
+    openCVThreads = 1  // one core for every detector
     let images = try datasetImages(dataset).map { try GrayImage(contentsOf: $0) }
     let megapixels = images.map { Double($0.pixelCount) / 1e6 }.reduce(0, +)
     for name in DetectorName.allCases {

@@ -162,3 +162,37 @@ final class SIFTDescriptorTests: XCTestCase {
     return Double(correct) / Double(n)
   }
 }
+
+final class FastAtan2Tests: XCTestCase {
+  func testAgreesWithLibmEverywhere() {
+    var worst: Float = 0
+    for i in 0..<3600 {
+      let angle = Float(i) / 3600 * 2 * Float.pi - Float.pi
+      for r: Float in [1e-3, 1, 250] {
+        let (y, x) = (r * sin(angle), r * cos(angle))
+        worst = max(worst, abs(fastAtan2(y, x) - atan2(y, x)))
+      }
+    }
+    XCTAssertLessThan(worst, 2e-5)
+    XCTAssertEqual(fastAtan2(0, -1), Float.pi, accuracy: 1e-6)
+    XCTAssertEqual(fastAtan2(0, 1), 0)
+  }
+}
+
+final class SIFTDescriptorParallelismTests: XCTestCase {
+  func testResultsDoNotDependOnThreads() {
+    let image = SIFTDescriptorTests.texture(width: 200, height: 160, seed: 77)
+    var rng = SplitMix64(seed: 1)
+    let regions = (0..<400).map { i in
+      AffineRegion(x: 20 + rng.unit() * 160, y: 20 + rng.unit() * 120, radius: 3 + rng.unit() * 10,
+                   angle: i % 3 == 0 ? rng.unit() * 6 : nil)
+    }
+    var one = SIFTDescriptorOptions()
+    one.threads = 1
+    let serial = SIFTDescriptorExtractor(options: one).describe(regions, in: image)
+    let parallel = SIFTDescriptorExtractor().describe(regions, in: image)
+    XCTAssertEqual(serial.regions, parallel.regions)
+    XCTAssertEqual(serial.descriptors, parallel.descriptors)
+    XCTAssertEqual(serial.regions.count, 400)
+  }
+}
