@@ -1,5 +1,6 @@
 /// The detectors selectable by name (`--detector`), with their default options.
 public enum DetectorName: String, CaseIterable, Sendable {
+  case wash
   case sift
   case mser
 
@@ -8,6 +9,7 @@ public enum DetectorName: String, CaseIterable, Sendable {
 
   public func makeDetector() -> any Detector {
     switch self {
+    case .wash: return WaSHDetector()
     case .sift: return OpenCVSIFTDetector()
     case .mser: return OpenCVMSERDetector()
     }

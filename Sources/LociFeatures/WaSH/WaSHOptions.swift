@@ -1,0 +1,46 @@
+/// Parameters of the WαSH detector (Varytimidis, Rapantzikos, Avrithis, ECCV 2012; the
+/// dithering sampling of ACCV 2014). Provenance of each default: ALGORITHMS.md §2A.5
+/// ([V-doc] verified, [M] recalled, [R] reconstructed, [P] prototyped); reconstructed values
+/// were checked on the Oxford affine benchmark (docs/benchmarks.md).
+public struct WaSHOptions: Sendable, Equatable {
+  public enum Sampling: String, Sendable, CaseIterable {
+    /// Canny edges sampled every `edgeStep` pixels (ECCV'12) [M structure, R constants].
+    case edges
+    /// Floyd–Steinberg error diffusion on ĝ^γ (ACCV'14) [V-doc concept, R specifics].
+    case dither
+  }
+
+  public enum Stability: String, Sendable, CaseIterable {
+    /// MSER-like relative area change over a factor δ in α (scale invariant) [R].
+    case areaVariation
+    /// (α_birth − α_death) / area: persistence across the filtration [R].
+    case persistence
+  }
+
+  public var sampling: Sampling = .edges
+  /// Gaussian σ (px) of the gradient [R].
+  public var gradientSigma: Float = 1.0
+  /// Canny high threshold: the fraction of pixels below it (MATLAB's 70 % rule) [V-doc/R].
+  public var cannyHighQuantile: Float = 0.7
+  /// Canny low threshold as a fraction of the high one [V-doc/R].
+  public var cannyLowRatio: Float = 0.4
+  /// Spacing of edge samples along edges (px) [M fixed step / R value].
+  public var edgeStep: Double = 3
+  /// Dithering: exponent γ of f = ĝ^γ and the number of samples per pixel [R/P].
+  public var ditherGamma: Float = 2
+  public var ditherDensity: Double = 0.02
+  /// Weight w = (κ·ℓ·ĝ)², ℓ the local sample spacing [V-doc "gradient strength" / R formula].
+  public var weightFactor: Double = 0.5
+  public var stability: Stability = .areaVariation
+  /// δ of the area-variation measure, on α (δ = 2 is √2 in length) [R].
+  public var stabilityDelta: Double = 2
+  /// Keep regions whose instability is at most this [R/P].
+  public var maxInstability: Double = 0.25
+  /// Region area bounds: pixels, and a fraction of the image [R].
+  public var minArea: Double = 30
+  public var maxAreaFraction: Double = 0.25
+  /// At most this many regions, most stable first [R].
+  public var maxFeatures: Int = 1000
+
+  public init() {}
+}

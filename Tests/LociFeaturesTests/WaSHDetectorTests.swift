@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+
+@testable import LociFeatures
+@testable import LociImage
+
+final class WaSHDetectorTests: XCTestCase {
+  /// Separated shapes on a mid-grey background: a bright disc (r = 18 at (50, 50)), a dark
+  /// 36×36 square centred at (130.5, 50.5), a bright disc (r = 12 at (60, 130)), a dark
+  /// 24×24 square centred at (140.5, 135.5); slight blur so gradients are smooth.
+  static func shapes(scale: Double = 1) -> GrayImage {
+    let w = Int(200 * scale), h = Int(180 * scale)
+    return GrayImage(width: w, height: h) { px, py in
+      let x = (Double(px) + 0.5) / scale - 0.5, y = (Double(py) + 0.5) / scale - 0.5
+      if hypot(x - 50, y - 50) < 18 { return 0.85 }
+      if abs(x - 130.5) < 18 && abs(y - 50.5) < 18 { return 0.15 }
+      if hypot(x - 60, y - 130) < 12 { return 0.85 }
+      if abs(x - 140.5) < 12 && abs(y - 135.5) < 12 { return 0.15 }
+      return 0.5
+    }.gaussianBlurred(sigma: Float(scale))
+  }
+
+  static let truth: [(x: Double, y: Double, area: Double)] = [
+    (50, 50, Double.pi * 18 * 18), (130.5, 50.5, 36 * 36), (60, 130, Double.pi * 12 * 12), (140.5, 135.5, 24 * 24),
+  ]
+
+  func nearest(_ regions: [AffineRegion], to t: (x: Double, y: Double, area: Double), scale: Double = 1) -> AffineRegion? {
+    regions.min {
+      let a = abs(log(Double.pi * $0.shape.determinant.squareRoot() / (t.area * scale * scale))) + hypot($0.x - t.x * scale, $0.y - t.y * scale)
+      let b = abs(log(Double.pi * $1.shape.determinant.squareRoot() / (t.area * scale * scale))) + hypot($1.x - t.x * scale, $1.y - t.y * scale)
+      return a < b
+    }
+  }
+
+  func testFindsTheSeparatedShapes() throws {
+    let regions = try WaSHDetector().detect(in: Self.shapes())
+    for t in Self.truth {
+      let r = try XCTUnwrap(nearest(regions, to: t))
+      XCTAssertEqual(r.x, t.x, accuracy: 1, "centre of shape at \(t)")
+      XCTAssertEqual(r.y, t.y, accuracy: 1, "centre of shape at \(t)")
+      let area = Double.pi * r.shape.determinant.squareRoot()
+      XCTAssertEqual(area / t.area, 1, accuracy: 0.1, "area of shape at \(t)")
+    }
+  }
+
+  func testCovariantUnderRotationBy90DegreesAndScaleTwo() throws {
+    let image = Self.shapes()
+    let h = image.height
+    let rotated = GrayImage(width: image.height, height: image.width) { x, y in image[y, h - 1 - x] }
+    let rotatedRegions = try WaSHDetector().detect(in: rotated)
+    let doubled = try WaSHDetector().detect(in: Self.shapes(scale: 2))
+    for t in Self.truth {
+      // (x, y) ↦ (H − 1 − y, x) under the rotation.
+      let r = try XCTUnwrap(nearest(rotatedRegions, to: (Double(h - 1) - t.y, t.x, t.area)))
+      XCTAssertEqual(r.x, Double(h - 1) - t.y, accuracy: 1)
+      XCTAssertEqual(r.y, t.x, accuracy: 1)
+      // ×2: pixel centres map as p ↦ 2p + 0.5.
+      let d = try XCTUnwrap(nearest(doubled, to: (t.x + 0.25, t.y + 0.25, t.area), scale: 2))
+      XCTAssertEqual(d.x, 2 * t.x + 0.5, accuracy: 2)
+      XCTAssertEqual(d.y, 2 * t.y + 0.5, accuracy: 2)
+      XCTAssertEqual(Double.pi * d.shape.determinant.squareRoot() / (4 * t.area), 1, accuracy: 0.1)
+    }
+  }
+
+  func testDegenerateImagesGiveEmptyOrSensibleResults() throws {
+    XCTAssertTrue(try WaSHDetector().detect(in: GrayImage(width: 64, height: 64, value: 0.5)).isEmpty)
+    XCTAssertTrue(try WaSHDetector().detect(in: GrayImage(width: 2, height: 2, value: 0.5)).isEmpty)
+    // A single straight edge: samples are collinear-ish; no enclosed region is stable.
+    let edge = GrayImage(width: 80, height: 60) { x, _ in x < 40 ? 0.2 : 0.8 }
+    let regions = try WaSHDetector().detect(in: edge)
+    XCTAssertTrue(regions.allSatisfy { $0.shape.isPositiveDefinite })
+  }
+
+  func testDitherSamplingFindsTheLargeShapes() throws {
+    var options = WaSHOptions()
+    options.sampling = .dither
+    let regions = try WaSHDetector(options: options).detect(in: Self.shapes())
+    for t in Self.truth.prefix(2) {
+      let r = try XCTUnwrap(nearest(regions, to: t))
+      XCTAssertEqual(r.x, t.x, accuracy: 1.5)
+      XCTAssertEqual(r.y, t.y, accuracy: 1.5)
+    }
+  }
+
+  func testComponentTreeOfASquareOfPoints() throws {
+    // Points on the boundary of a 20×20 square (every 2 px): the empty interior is one
+    // component of area 400. It is born at α = 10² = 100, the squared radius of the largest
+    // empty circle (the inscribed one, which the central Delaunay triangles' circumcircles
+    // approach), and reaches the outside only when the 2-px gaps open: α = 1² = 1.
+    var points: [WeightedPoint] = []
+    for i in stride(from: 0, to: 20, by: 2) {
+      for (x, y) in [(i, 0), (20, i), (20 - i, 20), (0, 20 - i)] {
+        let j = WaSHDetector.jitter(x, y)
+        points.append(WeightedPoint(x: Double(x) + j.0, y: Double(y) + j.1, weight: 0))
+      }
+    }
+    let f = try WeightedAlphaFiltration(points: points)
+    let tree = AlphaComponentTree(filtration: f, points: points)
+    let largest = try XCTUnwrap(tree.histories.max { ($0.states.last?.area ?? 0) < ($1.states.last?.area ?? 0) })
+    let last = try XCTUnwrap(largest.states.last)
+    XCTAssertEqual(last.area, 400, accuracy: 1)
+    XCTAssertEqual(last.centre.x, 10, accuracy: 0.01)
+    XCTAssertEqual(last.centre.y, 10, accuracy: 0.01)
+    XCTAssertEqual(largest.states[0].alpha, 100, accuracy: 1)
+    XCTAssertTrue(largest.becameUnbounded)
+    XCTAssertEqual(try XCTUnwrap(largest.endedAt), 1, accuracy: 0.1)
+  }
+}
