@@ -103,7 +103,8 @@ int32_t loci_opencv_threads(void);
 /* ---- CGAL: regular triangulation and weighted alpha filtration -------------------- */
 
 /* The weighted alpha-shape filtration of a set of weighted points (x, y, w), with w a
- * squared radius: CGAL::Alpha_shape_2 over a Regular_triangulation_2 (GENERAL mode).
+ * squared radius: CGAL::Regular_triangulation_2 with the values CGAL::Alpha_shape_2 assigns
+ * (computed with the same kernel constructions and exact predicates).
  * Alpha values are squared orthoradii (power distances) and may be negative. */
 typedef struct loci_filtration loci_filtration;
 

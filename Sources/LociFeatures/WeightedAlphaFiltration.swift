@@ -12,8 +12,9 @@ public struct WeightedPoint: Sendable, Equatable {
   }
 }
 
-/// The weighted α-filtration of a planar weighted point set: CGAL's `Alpha_shape_2` over a
-/// `Regular_triangulation_2` (GENERAL mode), via `loci_filtration_build`.
+/// The weighted α-filtration of a planar weighted point set: CGAL's
+/// `Regular_triangulation_2` with the values `Alpha_shape_2` assigns (same kernel
+/// constructions and exact predicates), via `loci_filtration_build`.
 ///
 /// α is a squared radius (power distance) and may be negative. A triangle enters the
 /// complex at the squared radius of its orthocircle; an edge at the squared radius of its

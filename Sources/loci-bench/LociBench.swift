@@ -101,5 +101,18 @@ struct DetectorBench: ParsableCommand {
       print(String(format: "%-5@ %.3f s/Mpx, %.0f features/image (%d images, %.1f Mpx)", name.rawValue as NSString,
                    seconds / megapixels, Double(features) / Double(repeats * images.count), images.count, megapixels))
     }
+    // WaSH's stages: how much of its time is CGAL's triangulation and filtration.
+    var sampling = 0.0, triangulation = 0.0, selection = 0.0, samples = 0
+    for image in images {
+      let analysis = try WaSHDetector().analyse(image)
+      sampling += analysis.timings.sampling
+      triangulation += analysis.timings.triangulation
+      selection += analysis.timings.selection
+      samples += analysis.samples.count
+    }
+    let total = sampling + triangulation + selection
+    print(String(format: "wash stages: sampling %.0f %%, CGAL triangulation + filtration %.0f %%, tree + selection %.0f %% (%.0f samples/image)",
+                 100 * sampling / total, 100 * triangulation / total, 100 * selection / total,
+                 Double(samples) / Double(images.count)))
   }
 }
