@@ -29,7 +29,8 @@ public struct FeaturizeJob: Sendable {
   public var format: FeatureFileFormat = .lfeat
   /// Recompute even when a valid output exists.
   public var overwrite = false
-  /// Worker threads (images in flight at once).
+  /// Worker threads: images in flight at once, each on one core (so `jobs = 1` uses one
+  /// core; the descriptor's own parallelism is turned off inside the job).
   public var jobs = ProcessInfo.processInfo.activeProcessorCount
   /// When set, a PNG with the regions drawn is written per image under this folder.
   public var drawRoot: URL?
@@ -50,9 +51,11 @@ public struct FeaturizeJob: Sendable {
     let state = JobState()
     let total = inputs.count
     let workers = Swift.max(1, Swift.min(jobs, total))
+    var serial = self
+    serial.extractor.descriptor?.options.threads = 1
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let i = state.nextIndex(below: total) {
-        let outcome = process(inputs[i])
+        let outcome = serial.process(inputs[i])
         let done = state.record(outcome, path: inputs[i].url.path)
         progress?(done, total)
       }
