@@ -72,6 +72,22 @@ final class WaSHDetectorTests: XCTestCase {
     }
   }
 
+  /// The cavity of an open C-shape (a bright ring, radii 22–30, with a 40° gap) is found
+  /// through its mouth: a region centred on the ring's centre, about the size of its inside
+  /// — not an intensity extremum of its own (§2A.2 "cavities of the boundary shape").
+  func testFindsTheCavityOfAnOpenRing() throws {
+    let image = GrayImage(width: 120, height: 120) { px, py in
+      let dx = Double(px) - 60, dy = Double(py) - 60
+      let r = hypot(dx, dy), angle = atan2(dy, dx) * 180 / Double.pi
+      return r >= 22 && r <= 30 && abs(angle) > 20 ? 0.85 : 0.3
+    }.gaussianBlurred(sigma: 1)
+    let regions = try WaSHDetector(options: Self.edgeOptions).detect(in: image)
+    let cavity = try XCTUnwrap(regions.min { hypot($0.x - 60, $0.y - 60) < hypot($1.x - 60, $1.y - 60) })
+    XCTAssertEqual(cavity.x, 60, accuracy: 2.5)
+    XCTAssertEqual(cavity.y, 60, accuracy: 2.5)
+    XCTAssertEqual(cavity.scale, 22, accuracy: 4, "about the ring's inner radius")
+  }
+
   func testDegenerateImagesGiveEmptyOrSensibleResults() throws {
     XCTAssertTrue(try WaSHDetector().detect(in: GrayImage(width: 64, height: 64, value: 0.5)).isEmpty)
     XCTAssertTrue(try WaSHDetector().detect(in: GrayImage(width: 2, height: 2, value: 0.5)).isEmpty)
