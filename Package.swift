@@ -62,6 +62,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
+    .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
   ],

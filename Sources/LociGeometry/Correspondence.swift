@@ -1,0 +1,89 @@
+import LociFeatures
+
+/// A tentative correspondence: feature `a` of image A with feature `b` of image B, found
+/// through visual word `word` (or -1 when found by descriptor matching).
+public struct Correspondence: Sendable, Equatable, Hashable {
+  public var a: Int32
+  public var b: Int32
+  public var word: Int32
+
+  public init(a: Int32, b: Int32, word: Int32 = -1) {
+    self.a = a
+    self.b = b
+    self.word = word
+  }
+}
+
+/// The local similarity frame of a feature: position, scale and orientation (radians, from
+/// +x towards +y, y down). What spatial verification needs from any detector.
+public struct LocalFrame: Sendable, Equatable {
+  public var x: Double
+  public var y: Double
+  public var scale: Double
+  public var angle: Double
+
+  public init(x: Double, y: Double, scale: Double, angle: Double) {
+    self.x = x
+    self.y = y
+    self.scale = scale
+    self.angle = angle
+  }
+
+  /// From a region: its equal-area radius and orientation (0 when it has none).
+  public init(_ region: AffineRegion) {
+    self.init(x: region.x, y: region.y, scale: region.scale, angle: region.angle ?? 0)
+  }
+}
+
+/// Tentative correspondences between two feature sets.
+public enum TentativeCorrespondences {
+  /// Descriptor nearest neighbours with Lowe's ratio test (‖d₁‖/‖d₂‖ < `ratio`), A → B, for
+  /// callers without a vocabulary. Brute force over contiguous descriptors, both cores.
+  public static func ratioTest(_ a: FeatureSet, _ b: FeatureSet, ratio: Float = 0.8) -> [Correspondence] {
+    let d = a.dimension
+    guard d > 0, d == b.dimension, a.count > 0, b.count > 1 else { return [] }
+    var best = [Int32](repeating: -1, count: a.count)
+    let ratio2 = ratio * ratio
+    a.descriptors.withUnsafeBufferPointer { da in
+      b.descriptors.withUnsafeBufferPointer { db in
+        best.withUnsafeMutableBufferPointer { out in
+          DispatchQueueHelper.parallelFor(a.count) { i in
+            var first = Float.infinity, second = Float.infinity, index = -1
+            let pa = da.baseAddress! + i * d
+            for j in 0..<b.count {
+              let dist = squaredDistance(pa, db.baseAddress! + j * d, count: d)
+              if dist < first {
+                second = first
+                first = dist
+                index = j
+              } else if dist < second {
+                second = dist
+              }
+            }
+            if first < ratio2 * second { out[i] = Int32(index) }
+          }
+        }
+      }
+    }
+    return best.enumerated().compactMap { i, j in j >= 0 ? Correspondence(a: Int32(i), b: j) : nil }
+  }
+
+  /// All pairs of features assigned to the same visual word (many-to-many within a word),
+  /// at most `cap` pairs per word so that bursty words cannot dominate.
+  public static func sharedWords(_ wordsA: [Int32], _ wordsB: [Int32], cap: Int = 16) -> [Correspondence] {
+    var byWord: [Int32: [Int32]] = [:]
+    for (j, w) in wordsB.enumerated() where w >= 0 { byWord[w, default: []].append(Int32(j)) }
+    var out: [Correspondence] = []
+    var perWord: [Int32: Int] = [:]
+    for (i, w) in wordsA.enumerated() where w >= 0 {
+      guard let partners = byWord[w] else { continue }
+      for j in partners {
+        let n = perWord[w, default: 0]
+        guard n < cap else { break }
+        perWord[w] = n + 1
+        out.append(Correspondence(a: Int32(i), b: j, word: w))
+      }
+    }
+    return out
+  }
+}

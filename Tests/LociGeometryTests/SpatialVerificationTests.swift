@@ -1,0 +1,161 @@
+import Foundation
+import XCTest
+
+@testable import LociFeatures
+@testable import LociGeometry
+
+final class SpatialVerificationTests: XCTestCase {
+  struct Scene {
+    var framesA: [LocalFrame] = []
+    var framesB: [LocalFrame] = []
+    var correspondences: [Correspondence] = []
+    var truth: Set<Int> = []
+  }
+
+  /// `inliers` features of A mapped into B by x ↦ s·R(θ)·x + t, plus `outliers` random
+  /// correspondences between random frames; seeded.
+  static func scene(inliers: Int, outliers: Int, scale s: Double, angle: Double, translation t: (Double, Double),
+                    seed: UInt64, into scene: inout Scene) {
+    var state = seed
+    func unit() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    let c = cos(angle), sn = sin(angle)
+    for _ in 0..<inliers {
+      let p = LocalFrame(x: 50 + unit() * 400, y: 50 + unit() * 300, scale: 2 + unit() * 10, angle: unit() * 6 - 3)
+      let q = LocalFrame(x: s * (c * p.x - sn * p.y) + t.0 + (unit() - 0.5), y: s * (sn * p.x + c * p.y) + t.1 + (unit() - 0.5),
+                         scale: p.scale * s * (1 + 0.05 * (unit() - 0.5)), angle: p.angle + angle + 0.05 * (unit() - 0.5))
+      scene.truth.insert(scene.correspondences.count)
+      scene.correspondences.append(Correspondence(a: Int32(scene.framesA.count), b: Int32(scene.framesB.count)))
+      scene.framesA.append(p)
+      scene.framesB.append(q)
+    }
+    for _ in 0..<outliers {
+      scene.correspondences.append(Correspondence(a: Int32(scene.framesA.count), b: Int32(scene.framesB.count)))
+      scene.framesA.append(LocalFrame(x: unit() * 500, y: unit() * 400, scale: 2 + unit() * 10, angle: unit() * 6 - 3))
+      scene.framesB.append(LocalFrame(x: unit() * 500, y: unit() * 400, scale: 2 + unit() * 10, angle: unit() * 6 - 3))
+    }
+  }
+
+  func testHPMStrongestCorrespondencesAreTheTrueOnesUnder70PercentOutliers() {
+    var scene = Scene()
+    // Negative rotation on purpose: the angle wrap-around must hold.
+    Self.scene(inliers: 90, outliers: 210, scale: 1.4, angle: -0.6, translation: (30, -20), seed: 1, into: &scene)
+    let result = HoughPyramidMatcher().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB,
+                                              imageSize: 500)
+    let ranked = result.strengths.indices.sorted { result.strengths[$0] > result.strengths[$1] }
+    XCTAssertEqual(Set(ranked.prefix(scene.truth.count)), scene.truth, "the 90 strongest are the 90 true ones")
+    let weakestTrue = scene.truth.map { result.strengths[$0] }.min()!
+    let strongestFalse = (0..<300).filter { !scene.truth.contains($0) }.map { result.strengths[$0] }.max()!
+    XCTAssertGreaterThan(weakestTrue, strongestFalse)
+    let h = try! XCTUnwrap(result.bFromA)
+    let p = h.apply(200, 100)
+    XCTAssertEqual(p.x, 1.4 * (cos(-0.6) * 200 - sin(-0.6) * 100) + 30, accuracy: 2)
+    XCTAssertEqual(p.y, 1.4 * (sin(-0.6) * 200 + cos(-0.6) * 100) - 20, accuracy: 2)
+  }
+
+  func testRANSACRecoversTheTransformUnder70PercentOutliers() throws {
+    var scene = Scene()
+    Self.scene(inliers: 90, outliers: 210, scale: 0.8, angle: 0.5, translation: (60, 10), seed: 2, into: &scene)
+    let result = RANSACVerifier().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB)
+    let found = Set(result.inliers.indices.filter { result.inliers[$0] })
+    XCTAssertTrue(scene.truth.isSubset(of: found))
+    XCTAssertLessThanOrEqual(found.count - scene.truth.count, 2, "at most a couple of lucky outliers")
+    let h = try XCTUnwrap(result.bFromA)
+    let p = h.apply(300, 200)
+    XCTAssertEqual(p.x, 0.8 * (cos(0.5) * 300 - sin(0.5) * 200) + 60, accuracy: 1.5)
+    XCTAssertEqual(p.y, 0.8 * (sin(0.5) * 300 + cos(0.5) * 200) + 10, accuracy: 1.5)
+  }
+
+  func testHPMKeepsTwoIndependentlyMovingObjects() {
+    var scene = Scene()
+    Self.scene(inliers: 40, outliers: 0, scale: 1, angle: 0.2, translation: (100, 0), seed: 3, into: &scene)
+    let first = scene.truth
+    scene.truth = []
+    Self.scene(inliers: 40, outliers: 60, scale: 2, angle: -1.0, translation: (-50, 80), seed: 4, into: &scene)
+    let second = scene.truth
+    let result = HoughPyramidMatcher().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB,
+                                              imageSize: 500)
+    // Both groups keep their strength: every member counts, and each group's median is above
+    // the strongest outlier (a bin boundary may cut a group, weakening a few members). The
+    // fitted homography (inliers) follows one group.
+    let outliers = (0..<140).filter { !first.contains($0) && !second.contains($0) }
+    let strongestOutlier = outliers.map { result.strengths[$0] }.max()!
+    for group in [first, second] {
+      let strengths = group.map { result.strengths[$0] }.sorted()
+      XCTAssertTrue(strengths.allSatisfy { $0 > 0 })
+      XCTAssertGreaterThan(strengths[strengths.count / 2], strongestOutlier)
+    }
+    let kept = Set(result.inliers.indices.filter { result.inliers[$0] })
+    XCTAssertTrue((kept.isSubset(of: first) && kept.count >= 32) || (kept.isSubset(of: second) && kept.count >= 32),
+                  "inliers are (most of) one group, nothing else")
+  }
+
+  func testHPMScoreIsSymmetricUnderSwappingImages() {
+    var scene = Scene()
+    Self.scene(inliers: 50, outliers: 0, scale: 1.2, angle: 0.3, translation: (10, 5), seed: 5, into: &scene)
+    let forward = HoughPyramidMatcher().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB,
+                                               imageSize: 500)
+    let swapped = scene.correspondences.map { Correspondence(a: $0.b, b: $0.a) }
+    let backward = HoughPyramidMatcher().verify(swapped, framesA: scene.framesB, framesB: scene.framesA, imageSize: 500)
+    XCTAssertEqual(forward.score, backward.score)
+    XCTAssertEqual(forward.strengths, backward.strengths)
+    // At most 49 partners × 2^(L−1) each when all 50 share the finest bin in both directions.
+    XCTAssertGreaterThan(forward.score, 0.5 * 50 * 49 * 16)
+    XCTAssertGreaterThanOrEqual(forward.inlierCount, 45, "a bin boundary may cut off a few")
+  }
+
+  func testOneToOneWithinABin() {
+    // Three correspondences from one feature of A to three coincident features of B: only one survives.
+    let a = [LocalFrame(x: 10, y: 10, scale: 2, angle: 0), LocalFrame(x: 50, y: 10, scale: 2, angle: 0)]
+    let b = [LocalFrame(x: 20, y: 10, scale: 2, angle: 0), LocalFrame(x: 20, y: 10, scale: 2, angle: 0),
+             LocalFrame(x: 60, y: 10, scale: 2, angle: 0)]
+    let c = [Correspondence(a: 0, b: 0), Correspondence(a: 0, b: 1), Correspondence(a: 1, b: 2)]
+    let result = HoughPyramidMatcher().verify(c, framesA: a, framesB: b, imageSize: 100)
+    XCTAssertEqual(result.strengths.filter { $0 > 0 }.count, 2)
+    XCTAssertEqual(result.strengths[2], 16)
+  }
+
+  func testDegenerateInputs() {
+    let f = [LocalFrame(x: 1, y: 1, scale: 1, angle: 0)]
+    for verifier in [0, 1] {
+      for count in [0, 1, 2] {
+        let c = Array(repeating: Correspondence(a: 0, b: 0), count: count)
+        let r = verifier == 0
+          ? HoughPyramidMatcher().verify(c, framesA: f, framesB: f, imageSize: 10)
+          : RANSACVerifier().verify(c, framesA: f, framesB: f)
+        XCTAssertEqual(r.inliers.count, count)
+        XCTAssertNil(r.bFromA, "no homography from \(count) identical points")
+      }
+    }
+    XCTAssertEqual(HoughPyramidMatcher().verify(Array(repeating: Correspondence(a: 0, b: 0), count: 5), framesA: f,
+                                                framesB: f, imageSize: 10).score, 0, "duplicates are one correspondence")
+  }
+
+  func testNormalisedDLTRecoversAHomography() throws {
+    let truth = Homography([1.1, 0.2, 30, -0.1, 0.9, 12, 0.0004, -0.0002, 1])
+    var a: [(Double, Double)] = [], b: [(Double, Double)] = []
+    for i in 0..<12 {
+      let x = Double(i % 4) * 90 + 10, y = Double(i / 4) * 70 + 20
+      let q = truth.apply(x, y)
+      a.append((x, y))
+      b.append((q.x, q.y))
+    }
+    let h = try XCTUnwrap(HomographyFit.dlt(a, b))
+    for (i, v) in h.m.enumerated() { XCTAssertEqual(v, truth.m[i], accuracy: 1e-6 * max(1, abs(truth.m[i]))) }
+    XCTAssertNil(HomographyFit.dlt(Array(a.prefix(3)), Array(b.prefix(3))))
+  }
+
+  func testRatioTestAndSharedWords() {
+    let a = FeatureSet(imageWidth: 1, imageHeight: 1, detector: "t", descriptorKind: .sift, dimension: 2,
+                       regions: Array(repeating: AffineRegion(x: 0, y: 0, radius: 1), count: 2), descriptors: [0, 0, 5, 5])
+    let b = FeatureSet(imageWidth: 1, imageHeight: 1, detector: "t", descriptorKind: .sift, dimension: 2,
+                       regions: Array(repeating: AffineRegion(x: 0, y: 0, radius: 1), count: 3),
+                       descriptors: [5.1, 5, 0.1, 0, -0.1, 0])
+    // Feature 0's two nearest are both close (ambiguous): rejected; feature 1 is unambiguous.
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(a, b), [Correspondence(a: 1, b: 0)])
+    XCTAssertEqual(TentativeCorrespondences.sharedWords([3, 7, 3], [3, 9, 3], cap: 3).count, 3)
+    XCTAssertEqual(TentativeCorrespondences.sharedWords([3, 7, 3], [3, 9, 3], cap: 16).count, 4)
+  }
+}
