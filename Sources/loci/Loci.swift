@@ -10,7 +10,64 @@ struct LociCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci",
     abstract: "Local-feature geometry for image retrieval.",
-    subcommands: [Eval.self])
+    subcommands: [Verify.self, Eval.self])
+}
+
+extension VerificationMethod: ExpressibleByArgument {}
+
+struct Verify: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Spatially verify an image pair: ratio-test correspondences, then HPM or RANSAC.",
+    discussion: "A and B are images (features extracted with the default detector and RootSIFT) or feature files (.lfeat, .vgg). The transform is the homography B ← A fitted by normalised DLT to the inliers.")
+
+  @Argument(help: "Image or feature file A.") var a: String
+  @Argument(help: "Image or feature file B.") var b: String
+  @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = .hpm
+  @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
+  @Flag(help: "Print the result as JSON on stdout.") var json = false
+
+  struct Report: Encodable {
+    var method: String
+    var correspondences: Int
+    var inliers: Int
+    var score: Double
+    var transform: [[Double]]?
+    var seconds: Double
+    var strengths: [Double]
+  }
+
+  func run() throws {
+    var verification = PairVerification()
+    verification.method = method
+    let urlA = URL(fileURLWithPath: a), urlB = URL(fileURLWithPath: b)
+    let outcome: PairVerification.Outcome
+    do { outcome = try verification.verify(urlA, urlB) } catch {
+      printError("loci verify: \(error)")
+      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+    }
+    let r = outcome.result
+    let transform = r.bFromA.map { h in (0..<3).map { i in Array(h.m[(3 * i)..<(3 * i + 3)]) } }
+    if let draw {
+      do {
+        func image(_ url: URL, _ set: FeatureSet) throws -> GrayImage {
+          let isFeatures = ["lfeat", "vgg"].contains(url.pathExtension)
+          return try GrayImage(contentsOf: isFeatures ? URL(fileURLWithPath: set.sourcePath) : url)
+        }
+        let canvas = PairVerification.drawing(outcome, imageA: try image(urlA, outcome.a), imageB: try image(urlB, outcome.b))
+        try canvas.write(to: URL(fileURLWithPath: draw))
+      } catch {
+        printError("loci verify: --draw: \(error)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      }
+    }
+    if json {
+      try printJSON(Report(method: method.rawValue, correspondences: outcome.correspondences.count, inliers: r.inlierCount,
+                           score: r.score, transform: transform, seconds: outcome.seconds, strengths: r.strengths))
+    } else {
+      print("\(method.rawValue): \(r.inlierCount) inliers of \(outcome.correspondences.count) correspondences, score \(r.score), \(String(format: "%.2f ms", outcome.seconds * 1000))")
+      if let transform { print("B from A: \(transform)") }
+    }
+  }
 }
 
 struct Eval: ParsableCommand {

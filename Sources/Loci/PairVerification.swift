@@ -1,0 +1,71 @@
+import Foundation
+
+/// The verification methods of `loci verify`.
+public enum VerificationMethod: String, CaseIterable, Sendable {
+  case hpm
+  case ransac
+}
+
+/// Verifying one image pair end to end: features (from images or feature files), ratio-test
+/// correspondences, then HPM or RANSAC. What `loci verify` runs.
+public struct PairVerification: Sendable {
+  public var method: VerificationMethod = .hpm
+  /// Used when an input is an image rather than a feature file.
+  public var extractor = FeatureExtractor(detector: DetectorName.default.makeDetector())
+  public var ratio: Float = 0.8
+  public var hpm = HoughPyramidMatcher()
+  public var ransac = RANSACVerifier()
+
+  public init() {}
+
+  public struct Outcome: Sendable {
+    public var a: FeatureSet
+    public var b: FeatureSet
+    public var correspondences: [Correspondence]
+    public var result: VerificationResult
+    public var seconds: Double
+  }
+
+  /// Feature file (`.lfeat` or VGG text, by content) or image.
+  public func features(_ url: URL) throws -> FeatureSet {
+    if url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension {
+      return try FeatureFile.read(from: url)
+    }
+    return try extractor.extract(fromFile: url)
+  }
+
+  public func verify(_ a: URL, _ b: URL) throws -> Outcome {
+    let fa = try features(a), fb = try features(b)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio)
+    let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
+    let result: VerificationResult
+    switch method {
+    case .hpm:
+      let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
+      result = hpm.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
+    case .ransac:
+      result = ransac.verify(correspondences, framesA: framesA, framesB: framesB)
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds)
+  }
+
+  /// Both images side by side with inlier correspondences as lines (green) and the other
+  /// tentative ones as short red marks.
+  public static func drawing(_ outcome: Outcome, imageA: GrayImage, imageB: GrayImage) -> RGBImage {
+    var canvas = RGBImage(width: imageA.width + imageB.width, height: Swift.max(imageA.height, imageB.height))
+    canvas.paste(RGBImage(gray: imageA), atX: 0, y: 0)
+    canvas.paste(RGBImage(gray: imageB), atX: imageA.width, y: 0)
+    let offset = Double(imageA.width)
+    for (k, c) in outcome.correspondences.enumerated() {
+      let p = outcome.a.regions[Int(c.a)], q = outcome.b.regions[Int(c.b)]
+      if outcome.result.inliers[k] {
+        canvas.drawLine(from: (p.x, p.y), to: (q.x + offset, q.y), color: (40, 230, 40))
+      } else {
+        canvas.drawLine(from: (p.x - 2, p.y), to: (p.x + 2, p.y), color: (230, 40, 40))
+      }
+    }
+    return canvas
+  }
+}
