@@ -27,13 +27,23 @@ public enum HomographyFit {
     }
     guard let na = normaliser(a), let nb = normaliser(b) else { return nil }
     var ata = [Double](repeating: 0, count: 81)
-    for (p, q) in zip(a, b) {
-      let x = (p.0 - na.0) * na.2, y = (p.1 - na.1) * na.2
-      let u = (q.0 - nb.0) * nb.2, v = (q.1 - nb.1) * nb.2
-      let rows: [[Double]] = [[-x, -y, -1, 0, 0, 0, u * x, u * y, u], [0, 0, 0, -x, -y, -1, v * x, v * y, v]]
-      for r in rows {
-        for i in 0..<9 { for j in 0..<9 { ata[i * 9 + j] += r[i] * r[j] } }
+    ata.withUnsafeMutableBufferPointer { m in
+      var r1 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), r2 = r1
+      for (p, q) in zip(a, b) {
+        let x = (p.0 - na.0) * na.2, y = (p.1 - na.1) * na.2
+        let u = (q.0 - nb.0) * nb.2, v = (q.1 - nb.1) * nb.2
+        r1 = (-x, -y, -1, 0, 0, 0, u * x, u * y, u)
+        r2 = (0, 0, 0, -x, -y, -1, v * x, v * y, v)
+        withUnsafeBytes(of: r1) { b1 in
+          withUnsafeBytes(of: r2) { b2 in
+            let e1 = b1.bindMemory(to: Double.self), e2 = b2.bindMemory(to: Double.self)
+            for i in 0..<9 {
+              for j in i..<9 { m[i * 9 + j] += e1[i] * e1[j] + e2[i] * e2[j] }
+            }
+          }
+        }
       }
+      for i in 0..<9 { for j in 0..<i { m[i * 9 + j] = m[j * 9 + i] } }
     }
     let h = SymmetricEigen.smallestEigenvector(ata, size: 9)
     // Denormalise: H = Tb⁻¹ · Hn · Ta.

@@ -88,96 +88,103 @@ public struct HoughPyramidMatcher: Sendable {
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }
 
-  /// One direction of HPM: per correspondence its strength (0 when erased or out of range)
-  /// and whether it shares a finest-level bin with another survivor.
+  /// One direction of HPM: per correspondence its strength (0 when erased or out of range),
+  /// whether it shares a finest-level bin with another survivor, and its finest bin.
+  ///
+  /// Bins at every level are made contiguous by one sort: each correspondence's key
+  /// interleaves the bits of its four bin coordinates, most significant first, so a level-l
+  /// bin is a run of equal key prefixes. Levels are then linear scans, finest first, with
+  /// per-feature stamps for the one-to-one conflicts: O(n log n + n·L), no allocation per bin.
   func strengths(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
                  _ imageSize: Double) -> ([Double], [Bool], [UInt32?]) {
     let n = correspondences.count
-    let levels = options.levels, bins = 1 << (levels - 1)
-    // Finest codes, 4 dimensions × (levels − 1) bits; out-of-range → nil.
-    var codes = [UInt32?](repeating: nil, count: n)
+    let levels = options.levels, bits = levels - 1, bins = 1 << bits
+    var keys = [UInt32?](repeating: nil, count: n)
+    var entries: [(key: UInt32, index: Int32)] = []
+    entries.reserveCapacity(n)
     let extent = options.translationExtent * imageSize
     let logRange = log10(options.maxScale)
+    func bin(_ v: Double, _ lo: Double, _ hi: Double) -> UInt32 {
+      UInt32(Swift.min(bins - 1, Swift.max(0, Int((v - lo) / (hi - lo) * Double(bins)))))
+    }
     for (k, c) in correspondences.enumerated() {
       let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
       guard p.scale > 0, q.scale > 0 else { continue }
       // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
       let rotation = q.angle - p.angle
       let s = q.scale / p.scale
-      let tx = q.x - s * (cos(rotation) * p.x - sin(rotation) * p.y)
-      let ty = q.y - s * (sin(rotation) * p.x + cos(rotation) * p.y)
+      let (cr, sr) = (cos(rotation), sin(rotation))
+      let tx = q.x - s * (cr * p.x - sr * p.y)
+      let ty = q.y - s * (sr * p.x + cr * p.y)
       // Offset, then wrap into [0, 2π) with floor (C's fmod keeps the sign of negatives).
       var r = rotation + options.rotationOffset
       r -= 2 * Double.pi * (r / (2 * Double.pi)).rounded(.down)
       let ls = log10(s)
       guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { continue }
-      func bin(_ v: Double, _ lo: Double, _ hi: Double) -> UInt32 {
-        UInt32(Swift.min(bins - 1, Swift.max(0, Int((v - lo) / (hi - lo) * Double(bins)))))
+      let (bx, by) = (bin(tx, -extent, extent), bin(ty, -extent, extent))
+      let (bs, br) = (bin(ls, -logRange, logRange), bin(r, 0, 2 * Double.pi))
+      var key: UInt32 = 0
+      for b in stride(from: UInt32(bits - 1), through: 0, by: -1) {
+        key = key << 4 | (bx >> b & 1) << 3 | (by >> b & 1) << 2 | (bs >> b & 1) << 1 | (br >> b & 1)
       }
-      let shift = UInt32(levels - 1)
-      codes[k] = bin(tx, -extent, extent) | bin(ty, -extent, extent) << shift
-        | bin(ls, -logRange, logRange) << (2 * shift) | bin(r, 0, 2 * Double.pi) << (3 * shift)
+      keys[k] = key
+      entries.append((key, Int32(k)))
     }
+    entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
+    let order = entries.map { Int($0.index) }
+    let sortedKeys = entries.map(\.key)
     var strength = [Double](repeating: 0, count: n)
     var erased = [Bool](repeating: false, count: n)
-    var finestGroup = [Bool](repeating: false, count: n)
-    let members = (0..<n).filter { codes[$0] != nil }
-    group(members, level: 0, codes: codes, correspondences: correspondences, strength: &strength, erased: &erased,
-          finestGroup: &finestGroup)
-    for k in 0..<n where erased[k] || codes[k] == nil {
-      strength[k] = 0
-      finestGroup[k] = false
-    }
-    return (strength, finestGroup, codes)
-  }
-
-  /// Level `level` (0: one bin for all, levels−1: finest) on `subset`: finer levels first,
-  /// then this level's bins. Returns nothing; updates strengths and erasures.
-  private func group(_ subset: [Int], level: Int, codes: [UInt32?], correspondences: [Correspondence],
-                     strength: inout [Double], erased: inout [Bool], finestGroup: inout [Bool]) {
-    let levels = options.levels
-    let shift = UInt32(levels - 1 - level), bitsPer = UInt32(levels - 1)
-    let mask = UInt32((1 << bitsPer) - 1)
-    func key(_ k: Int) -> UInt32 {
-      let c = codes[k]!
-      var out: UInt32 = 0
-      for d in 0..<4 { out |= ((c >> (UInt32(d) * bitsPer) & mask) >> shift) << (UInt32(d) * bitsPer) }
-      return out
-    }
-    var binsOfLevel: [UInt32: [Int]] = [:]
-    for k in subset { binsOfLevel[key(k), default: []].append(k) }
-    // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
-    // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
-    // per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
-    let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
-    for (_, members) in binsOfLevel where members.count >= 2 {
-      if level < levels - 1 {
-        group(members, level: level + 1, codes: codes, correspondences: correspondences, strength: &strength,
-              erased: &erased, finestGroup: &finestGroup)
-      }
-      // One-to-one inside the bin: among correspondences sharing a feature of A (then of B),
-      // the strongest so far survives.
-      var survivors = members.filter { !erased[$0] }
-      for side in 0..<2 {
-        var best: [Int32: Int] = [:]
-        for k in survivors {
-          let f = side == 0 ? correspondences[k].a : correspondences[k].b
-          if let other = best[f] {
+    var finest = [Bool](repeating: false, count: n)
+    var stampA = [Int](repeating: -1, count: framesA.count), holderA = [Int](repeating: 0, count: framesA.count)
+    var stampB = [Int](repeating: -1, count: framesB.count), holderB = [Int](repeating: 0, count: framesB.count)
+    var binNumber = 0
+    for level in stride(from: levels - 1, through: 0, by: -1) {
+      let shift = UInt32(4 * (levels - 1 - level))
+      // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
+      // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
+      // per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
+      let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
+      var start = 0
+      while start < order.count {
+        let prefix = sortedKeys[start] >> shift
+        var end = start + 1
+        while end < order.count && sortedKeys[end] >> shift == prefix { end += 1 }
+        defer { start = end }
+        guard end - start >= 2 else { continue }
+        binNumber += 1
+        // One-to-one inside the bin: among correspondences sharing a feature of A (then of
+        // B), the strongest so far survives.
+        func resolve(_ k: Int, _ feature: Int, _ stamp: inout [Int], _ holder: inout [Int]) {
+          if stamp[feature] == binNumber {
+            let other = holder[feature]
             let keepNew = strength[k] > strength[other] || (strength[k] == strength[other] && k < other)
             erased[keepNew ? other : k] = true
-            if keepNew { best[f] = k }
+            if keepNew { holder[feature] = k }
           } else {
-            best[f] = k
+            stamp[feature] = binNumber
+            holder[feature] = k
           }
         }
-        survivors = survivors.filter { !erased[$0] }
-      }
-      let u = survivors.count
-      guard u >= 2 else { continue }
-      for k in survivors {
-        strength[k] += Double(u - 1) * weight
-        if level == levels - 1 { finestGroup[k] = true }
+        for i in start..<end where !erased[order[i]] {
+          resolve(order[i], Int(correspondences[order[i]].a), &stampA, &holderA)
+        }
+        for i in start..<end where !erased[order[i]] {
+          resolve(order[i], Int(correspondences[order[i]].b), &stampB, &holderB)
+        }
+        var u = 0
+        for i in start..<end where !erased[order[i]] { u += 1 }
+        guard u >= 2 else { continue }
+        for i in start..<end where !erased[order[i]] {
+          strength[order[i]] += Double(u - 1) * weight
+          if level == levels - 1 { finest[order[i]] = true }
+        }
       }
     }
+    for k in 0..<n where erased[k] || keys[k] == nil {
+      strength[k] = 0
+      finest[k] = false
+    }
+    return (strength, finest, keys)
   }
 }
