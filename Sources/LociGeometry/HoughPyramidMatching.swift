@@ -79,7 +79,8 @@ public struct HoughPyramidMatcher: Sendable {
           guard grouped[k] else { return false }
           let p = framesA[Int(correspondences[k].a)], q = framesB[Int(correspondences[k].b)]
           let t = h.apply(p.x, p.y)
-          return hypot(t.x - q.x, t.y - q.y) < options.fitTolerance
+          let (dx, dy) = (t.x - q.x, t.y - q.y)
+          return dx * dx + dy * dy < options.fitTolerance * options.fitTolerance
         }
         if refined == inliers { break }
         inliers = refined
@@ -130,7 +131,21 @@ public struct HoughPyramidMatcher: Sendable {
       keys[k] = key
       entries.append((key, Int32(k)))
     }
-    entries.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
+    // Stable LSD radix sort on the 4·(L−1)-bit keys, 8 bits a pass (entries are already in
+    // index order, so ties stay in index order): linear, unlike a comparison sort.
+    let keyBits = 4 * bits
+    var scratch = entries
+    for pass in stride(from: 0, to: keyBits, by: 8) {
+      var counts = [Int](repeating: 0, count: 257)
+      for e in entries { counts[Int((e.key >> UInt32(pass)) & 0xFF) + 1] += 1 }
+      for i in 1..<257 { counts[i] += counts[i - 1] }
+      for e in entries {
+        let digit = Int((e.key >> UInt32(pass)) & 0xFF)
+        scratch[counts[digit]] = e
+        counts[digit] += 1
+      }
+      swap(&entries, &scratch)
+    }
     let order = entries.map { Int($0.index) }
     let sortedKeys = entries.map(\.key)
     var strength = [Double](repeating: 0, count: n)
