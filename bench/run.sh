@@ -10,7 +10,7 @@ scripts/install-deps.sh
 swift build -c release
 
 echo "== repeatability (Mikolajczyk protocol), all 8 sequences"
-for d in mser sift; do
+for d in mser sift wash; do
   /usr/bin/time -f "$d: %e s wall, %M KB peak" .build/release/loci eval repeatability "$DATASET" --detector "$d" --json > "$OUT/repeatability-$d.json"
   python3 bench/table.py "$OUT/repeatability-$d.json"
 done
@@ -20,6 +20,19 @@ echo "== descriptor stage alone vs cv::SIFT::compute (same regions, one core)"
 
 echo "== detection time per megapixel (one core)"
 .build/release/loci-bench detectors "$DATASET"
+
+echo "== WaSH option variants (repeatability only)"
+.build/release/loci-bench wash-sweep "$DATASET" --variant "" --variant "sampling=dither maxInstability=0.5" \
+  --variant "sampling=dither maxInstability=1 gradientSigma=2 ditherDensity=0.04"
+
+echo "== spatial verification: HPM and RANSAC vs pydegensac and OpenCV USAC"
+if [ ! -x bench/.venv/bin/python ]; then
+  python3 -m venv bench/.venv
+  bench/.venv/bin/pip install -q "numpy<2" opencv-python-headless==4.6.0.66 pydegensac
+fi
+.build/release/loci-bench verification --out "$OUT" --repeats 9
+bench/.venv/bin/python bench/verification_peers.py "$OUT"
+.build/release/loci-bench oxford-verification "$DATASET"
 
 echo "== featurize throughput on the 48 Oxford affine images"
 for jobs in 1 2; do
