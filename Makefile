@@ -15,7 +15,7 @@ featurize: deps
 	.build/release/featurize Fixtures --out $(OUT) --draw $(OUT)/drawings
 
 test: deps
-	swift test
+	swift test --disable-swift-testing
 
 release: deps
 	swift build -c release
