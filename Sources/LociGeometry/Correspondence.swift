@@ -1,3 +1,4 @@
+import Foundation
 import LociFeatures
 
 /// A tentative correspondence: feature `a` of image A with feature `b` of image B, found
@@ -14,24 +15,42 @@ public struct Correspondence: Sendable, Equatable, Hashable {
   }
 }
 
-/// The local similarity frame of a feature: position, scale and orientation (radians, from
-/// +x towards +y, y down). What spatial verification needs from any detector.
+/// The local frame of a feature: position, scale and orientation (radians, from +x towards
+/// +y, y down), and optionally its full affine frame. What spatial verification needs from
+/// any detector: HPM uses the similarity part, RANSAC the affine frame when there is one.
 public struct LocalFrame: Sendable, Equatable {
   public var x: Double
   public var y: Double
   public var scale: Double
   public var angle: Double
+  /// The affine frame A (unit circle → the region, first column along the orientation), for
+  /// affine-covariant features; nil for similarity-only ones.
+  public var affine: Matrix2?
 
-  public init(x: Double, y: Double, scale: Double, angle: Double) {
+  public init(x: Double, y: Double, scale: Double, angle: Double, affine: Matrix2? = nil) {
     self.x = x
     self.y = y
     self.scale = scale
     self.angle = angle
+    self.affine = affine
   }
 
-  /// From a region: its equal-area radius and orientation (0 when it has none).
+  /// From a region: its equal-area radius, orientation (0 when it has none) and affine frame.
   public init(_ region: AffineRegion) {
-    self.init(x: region.x, y: region.y, scale: region.scale, angle: region.angle ?? 0)
+    self.init(x: region.x, y: region.y, scale: region.scale, angle: region.angle ?? 0,
+              affine: region.shape.isPositiveDefinite ? region.affineFrame : nil)
+  }
+
+  /// The local map of this correspondence, B ← A, as 2×2 linear part: A_b·A_a⁻¹ from the
+  /// affine frames when both have one, else the similarity s·R(θ_b − θ_a).
+  func linearMap(to other: LocalFrame) -> Matrix2 {
+    if let fa = affine, let fb = other.affine, fa.determinant != 0 {
+      let d = fa.determinant
+      let inverse = Matrix2(fa.m22 / d, -fa.m12 / d, -fa.m21 / d, fa.m11 / d)
+      return fb * inverse
+    }
+    let s = other.scale / scale, r = other.angle - angle
+    return Matrix2(s * cos(r), -s * sin(r), s * sin(r), s * cos(r))
   }
 }
 

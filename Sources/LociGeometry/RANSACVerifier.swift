@@ -16,7 +16,8 @@ public struct RANSACOptions: Sendable, Equatable {
 }
 
 /// Fast-spatial-matching-style RANSAC (Philbin et al. CVPR 2007): every correspondence
-/// gives a similarity hypothesis from its two frames (no random minimal samples); the best
+/// gives an affine hypothesis from its two affine-covariant frames (a similarity for
+/// similarity-only features; no random minimal samples); the best
 /// is refined by least squares to an affine map, then twice to a homography (normalised
 /// DLT). Score: the final inlier count. O(h·n) for h hypotheses.
 public struct RANSACVerifier: Sendable {
@@ -43,13 +44,15 @@ public struct RANSACVerifier: Sendable {
       }
       hypotheses = Array(hypotheses.prefix(options.maxHypotheses))
     }
-    // Single-correspondence similarity hypotheses: x_b = s·R(θ)·x_a + t.
+    // Single-correspondence hypotheses: x_b = L·(x_a − p) + q, with L = A_b·A_a⁻¹ from the
+    // two affine frames (Philbin et al. 2007), or the similarity when frames are not affine.
     var best: (count: Int, map: [Double])? = nil
     for h in hypotheses {
       let p = framesA[Int(correspondences[h].a)], q = framesB[Int(correspondences[h].b)]
       guard p.scale > 0, q.scale > 0 else { continue }
-      let s = q.scale / p.scale, r = q.angle - p.angle
-      let a = s * cos(r), b = -s * sin(r), c = s * sin(r), d = s * cos(r)
+      let l = p.linearMap(to: q)
+      let (a, b, c, d) = (l.m11, l.m12, l.m21, l.m22)
+      guard [a, b, c, d].allSatisfy(\.isFinite) else { continue }
       let map = [a, b, q.x - a * p.x - b * p.y, c, d, q.y - c * p.x - d * p.y, 0, 0, 1]
       let count = Self.inliers(map, pa, pb, options.hypothesisTolerance).filter { $0 }.count
       if count > (best?.count ?? 0) { best = (count, map) }

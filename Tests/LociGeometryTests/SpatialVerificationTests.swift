@@ -68,6 +68,40 @@ final class SpatialVerificationTests: XCTestCase {
     XCTAssertEqual(p.y, 0.8 * (sin(0.5) * 300 + cos(0.5) * 200) + 10, accuracy: 1.5)
   }
 
+  /// A strongly anisotropic affine map (×2 along x, ×0.6 along y, shear) and 8 true
+  /// correspondences ~140 px apart: a similarity hypothesis catches no second inlier within
+  /// 20 px (so the test fails when the affine frames are ignored — checked), while one
+  /// correspondence's affine frames A_b·A_a⁻¹ give the map exactly.
+  func testRANSACUsesAffineFramesForHypotheses() throws {
+    let m = Matrix2(2.0, 0.5, 0.0, 0.6)
+    var framesA: [LocalFrame] = [], framesB: [LocalFrame] = [], c: [Correspondence] = []
+    var state: UInt64 = 9
+    func unit() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    for k in 0..<60 {
+      let region = AffineRegion(x: unit() * 400, y: unit() * 400, radius: 3 + unit() * 5, angle: unit() * 6)
+      framesA.append(LocalFrame(region))
+      if k < 8 {
+        let (x, y) = m.apply(region.x, region.y)
+        let mapped = AffineRegion(x: x + 15, y: y - 5, shape: m.congruence(region.shape))
+        // The mapped frame must be A_b = M·A_a (orientation carried by the map).
+        framesB.append(LocalFrame(x: mapped.x, y: mapped.y, scale: mapped.scale, angle: 0, affine: m * region.affineFrame))
+      } else {
+        // Outliers land away from the mapped image, so none is a chance inlier.
+        framesB.append(LocalFrame(AffineRegion(x: 1200 + unit() * 800, y: unit() * 300, radius: 5, angle: unit() * 6)))
+      }
+      c.append(Correspondence(a: Int32(k), b: Int32(k)))
+    }
+    let result = RANSACVerifier().verify(c, framesA: framesA, framesB: framesB)
+    XCTAssertEqual(Set(result.inliers.indices.filter { result.inliers[$0] }), Set(0..<8))
+    let h = try XCTUnwrap(result.bFromA)
+    let p = h.apply(100, 300)
+    XCTAssertEqual(p.x, 2 * 100 + 0.5 * 300 + 15, accuracy: 0.01)
+    XCTAssertEqual(p.y, 0.6 * 300 - 5, accuracy: 0.01)
+  }
+
   func testHPMKeepsTwoIndependentlyMovingObjects() {
     var scene = Scene()
     Self.scene(inliers: 40, outliers: 0, scale: 1, angle: 0.2, translation: (100, 0), seed: 3, into: &scene)
