@@ -38,16 +38,20 @@ let package = Package(
     ),
 
     // MARK: Library targets
+    // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances.
+    .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
-    .target(name: "LociImage", dependencies: ["CShims"]),
+    .target(name: "LociImage", dependencies: ["CShims", "LociCore"]),
     // Regions, features, detectors, descriptors and feature files.
     .target(name: "LociFeatures", dependencies: ["LociImage", "CShims"]),
-    // Planar transforms (homographies) shared by evaluation and verification.
+    // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
+    .target(name: "LociQuantization", dependencies: ["LociCore"]),
+    // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).
-    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval"]),
+    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization"]),
 
     // MARK: Executables
     // What both executables share: exit codes of the contract, progress bar, JSON output.
@@ -62,6 +66,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
+    .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization"]),
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),

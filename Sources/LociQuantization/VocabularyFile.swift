@@ -1,0 +1,89 @@
+import Foundation
+import LociCore
+
+/// Why a vocabulary file could not be read or written. Every case names the file.
+public enum VocabularyFileError: Error, CustomStringConvertible, Equatable, Sendable {
+  case unreadable(path: String, reason: String)
+  case unwritable(path: String, reason: String)
+  case badMagic(path: String)
+  case unsupportedVersion(path: String, version: UInt32)
+  case truncated(path: String)
+  case checksumMismatch(path: String)
+  case implausible(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason): return "\(path): cannot read vocabulary: \(reason)"
+    case let .unwritable(path, reason): return "\(path): cannot write vocabulary: \(reason)"
+    case let .badMagic(path): return "\(path): not a Loci vocabulary (.lvoc) file"
+    case let .unsupportedVersion(path, version): return "\(path): vocabulary version \(version) is not supported; retrain it"
+    case let .truncated(path): return "\(path): truncated vocabulary file; retrain it"
+    case let .checksumMismatch(path): return "\(path): vocabulary checksum mismatch: the file is corrupt; retrain it"
+    case let .implausible(path, reason): return "\(path): corrupt vocabulary: \(reason)"
+    }
+  }
+}
+
+/// The `.lvoc` format (little-endian): magic `LOCIVOCB`, version UInt32 (= 1), method and
+/// parameters (UInt32 length + UTF-8 each), dimension and count UInt32, count × dimension
+/// Float32 centroids, CRC-32C of everything before it.
+public enum VocabularyFile {
+  public static let magic = Array("LOCIVOCB".utf8)
+  public static let version: UInt32 = 1
+
+  public struct Contents: Sendable {
+    public var method: String
+    public var parameters: String
+    public var vocabulary: FlatVocabulary
+  }
+
+  public static func encode(_ vocabulary: FlatVocabulary, method: String, parameters: String) -> [UInt8] {
+    var w = BinaryWriter()
+    w.write(raw: magic)
+    w.write(version)
+    w.write(method)
+    w.write(parameters)
+    w.write(UInt32(vocabulary.dimension))
+    w.write(UInt32(vocabulary.count))
+    w.write(floats: vocabulary.centroids)
+    w.sealWithChecksum()
+    return w.bytes
+  }
+
+  public static func decode(_ bytes: [UInt8], path: String) throws -> Contents {
+    guard bytes.starts(with: magic) else { throw VocabularyFileError.badMagic(path: path) }
+    guard bytes.count >= magic.count + 8 else { throw VocabularyFileError.truncated(path: path) }
+    var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
+    do {
+      let v = try r.readUInt32()
+      guard v == version else { throw VocabularyFileError.unsupportedVersion(path: path, version: v) }
+      let stored = bytes[(bytes.count - 4)...].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+      let computed = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+      guard stored == computed else { throw VocabularyFileError.checksumMismatch(path: path) }
+      let method = try r.readString(), parameters = try r.readString()
+      let dimension = Int(try r.readUInt32()), count = Int(try r.readUInt32())
+      guard dimension > 0, dimension <= 4096, count > 0, count <= 1 << 26,
+            count * dimension * 4 == r.remaining else {
+        throw VocabularyFileError.implausible(path: path, reason: "\(count) words of dimension \(dimension) in \(r.remaining) bytes")
+      }
+      let centroids = try r.readFloats(count * dimension)
+      return Contents(method: method, parameters: parameters, vocabulary: FlatVocabulary(dimension: dimension, centroids: centroids))
+    } catch is BinaryReadError {
+      throw VocabularyFileError.truncated(path: path)
+    }
+  }
+
+  public static func write(_ vocabulary: FlatVocabulary, method: String, parameters: String, to url: URL) throws {
+    do { try writeAtomically(Data(encode(vocabulary, method: method, parameters: parameters)), to: url) } catch let e as AtomicWriteError {
+      throw VocabularyFileError.unwritable(path: url.path, reason: e.reason)
+    }
+  }
+
+  public static func read(from url: URL) throws -> Contents {
+    let bytes: [UInt8]
+    do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
+      throw VocabularyFileError.unreadable(path: url.path, reason: error.localizedDescription)
+    }
+    return try decode(bytes, path: url.path)
+  }
+}

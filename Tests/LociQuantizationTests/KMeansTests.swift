@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+@testable import LociQuantization
+
+final class KMeansTests: XCTestCase {
+  /// n points around each of `centres` (Gaussian, σ), seeded.
+  static func blobs(_ centres: [[Float]], perBlob n: Int, sigma: Float, seed: UInt64) -> [Float] {
+    var rng = SplitMix64(seed: seed)
+    var out: [Float] = []
+    for c in centres {
+      for _ in 0..<n {
+        for v in c {
+          // Box–Muller.
+          let u1 = max(rng.unit(), 1e-12), u2 = rng.unit()
+          out.append(v + sigma * Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)))
+        }
+      }
+    }
+    return out
+  }
+
+  /// k-means++ seeding finds every blob (random seeding can put two seeds in one blob and
+  /// stay in that local minimum — seed 1 does here — which is why ++ exists).
+  func testPlusPlusRecoversWellSeparatedCentres() throws {
+    // 6 centres in 8-D, at least 10 apart; σ = 0.5.
+    let centres: [[Float]] = (0..<6).map { i in (0..<8).map { j in j == i ? 10 : (j == 7 ? Float(i) * 3 : 0) } }
+    let data = Self.blobs(centres, perBlob: 200, sigma: 0.5, seed: 3)
+    for seed in UInt64(1)...3 {
+      let initialisation = KMeansOptions.Initialisation.plusPlus
+      var options = KMeansOptions(k: 6)
+      options.seed = seed
+      options.initialisation = initialisation
+      options.iterations = 20
+      let result = try KMeans.train(data, dimension: 8, options: options)
+      for c in centres {
+        let found = result.vocabulary.assign(c, k: 1)
+        XCTAssertLessThan(found.distances[0], 0.05, "\(initialisation): a centroid within 0.22 of \(c)")
+      }
+      // MSE ≈ d·σ² = 8 · 0.25 for the right clustering.
+      XCTAssertEqual(result.meanSquaredError, 2.0, accuracy: 0.2)
+    }
+  }
+
+  func testSameSeedSameVocabulary() throws {
+    let data = Self.blobs([[0, 0], [5, 5], [0, 5]], perBlob: 50, sigma: 1, seed: 1)
+    let a = try KMeans.train(data, dimension: 2, options: KMeansOptions(k: 4))
+    let b = try KMeans.train(data, dimension: 2, options: KMeansOptions(k: 4))
+    XCTAssertEqual(a.vocabulary.centroids, b.vocabulary.centroids)
+    XCTAssertTrue(zip(a.history, a.history.dropFirst()).allSatisfy { $1 <= $0 + 1e-9 }, "Lloyd never increases the error")
+  }
+
+  func testEmptyClustersAreRepaired() throws {
+    // 3 distinct points repeated, k = 3, random init may pick duplicates: every word must end
+    // up used, and the error must reach 0.
+    let data: [Float] = Array(repeating: [0, 0, 10, 10, 20, 0], count: 20).flatMap { $0 }
+    var options = KMeansOptions(k: 3)
+    options.iterations = 10
+    for seed in UInt64(1)...5 {
+      options.seed = seed
+      let result = try KMeans.train(data, dimension: 2, options: options)
+      XCTAssertEqual(result.meanSquaredError, 0, accuracy: 1e-6, "seed \(seed)")
+    }
+    XCTAssertThrowsError(try KMeans.train([1, 2], dimension: 2, options: KMeansOptions(k: 2)))
+  }
+
+  func testExactAssignmentAgreesWithBruteForce() {
+    var rng = SplitMix64(seed: 4)
+    let d = 37, words = 50, n = 200  // an awkward dimension exercises the SIMD tail
+    let centroids = (0..<(words * d)).map { _ in Float(rng.unit()) }
+    let queries = (0..<(n * d)).map { _ in Float(rng.unit()) }
+    let assignment = FlatVocabulary(dimension: d, centroids: centroids).assign(queries, k: 3)
+    for i in 0..<n {
+      let distances = (0..<words).map { w -> (Float, Int) in
+        var s: Float = 0
+        for j in 0..<d { s += (queries[i * d + j] - centroids[w * d + j]) * (queries[i * d + j] - centroids[w * d + j]) }
+        return (s, w)
+      }.sorted { $0.0 < $1.0 }
+      XCTAssertEqual(assignment.words[(i * 3)..<(i * 3 + 3)].map(Int.init), distances.prefix(3).map(\.1))
+      XCTAssertEqual(assignment.distances[i * 3], distances[0].0, accuracy: 1e-4)
+    }
+  }
+}
+
+final class VocabularyFileTests: XCTestCase {
+  func testRoundTripAndMalformedFiles() throws {
+    let vocabulary = FlatVocabulary(dimension: 3, centroids: [1, 2, 3, 4, 5, 6.5])
+    let bytes = VocabularyFile.encode(vocabulary, method: "kmeans", parameters: "k=2")
+    let back = try VocabularyFile.decode(bytes, path: "v")
+    XCTAssertEqual(back.vocabulary.centroids, vocabulary.centroids)
+    XCTAssertEqual(back.method, "kmeans")
+    for length in 0..<bytes.count {
+      XCTAssertThrowsError(try VocabularyFile.decode(Array(bytes[0..<length]), path: "v")) {
+        XCTAssertTrue($0 is VocabularyFileError, "length \(length)")
+      }
+    }
+    var flipped = bytes
+    flipped[20] ^= 1
+    XCTAssertThrowsError(try VocabularyFile.decode(flipped, path: "v")) {
+      XCTAssertEqual($0 as? VocabularyFileError, .checksumMismatch(path: "v"))
+    }
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("loci-\(UUID().uuidString).lvoc")
+    defer { try? FileManager.default.removeItem(at: url) }
+    try VocabularyFile.write(vocabulary, method: "kmeans", parameters: "", to: url)
+    XCTAssertEqual(try VocabularyFile.read(from: url).vocabulary.count, 2)
+  }
+}
