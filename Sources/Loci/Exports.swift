@@ -3,3 +3,4 @@
 @_exported import LociFeatures
 @_exported import LociGeometry
 @_exported import LociImage
+@_exported import LociQuantization

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Descriptors gathered from a folder of feature files, for vocabulary training.
+public struct DescriptorSample: Sendable {
+  public var dimension: Int
+  /// count × dimension, row-major.
+  public var descriptors: [Float]
+  public var files: Int
+
+  public var count: Int { dimension == 0 ? 0 : descriptors.count / dimension }
+
+  public enum SampleError: Error, CustomStringConvertible {
+    case noFeatureFiles(path: String)
+    case noDescriptors(path: String)
+    case mixedDimensions(path: String, expected: Int, found: Int)
+    public var description: String {
+      switch self {
+      case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
+      case let .noDescriptors(path): return "\(path): the feature files have no descriptors (featurize with --descriptor rootsift)"
+      case let .mixedDimensions(path, expected, found): return "\(path): descriptor dimension \(found), expected \(expected)"
+      }
+    }
+  }
+
+  /// Every descriptor of every `.lfeat` file under `folder` (recursively, sorted by path);
+  /// when there are more than `limit`, a seeded uniform sample of `limit` of them.
+  public static func load(from folder: URL, limit: Int = 0, seed: UInt64 = 1) throws -> DescriptorSample {
+    var files: [URL] = []
+    let all = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+    while let url = all?.nextObject() as? URL {
+      if url.pathExtension == FeatureFileFormat.lfeat.fileExtension { files.append(url) }
+    }
+    files.sort { $0.path < $1.path }
+    guard !files.isEmpty else { throw SampleError.noFeatureFiles(path: folder.path) }
+    var dimension = 0
+    var descriptors: [Float] = []
+    for url in files {
+      let set = try FeatureFile.read(from: url)
+      guard set.dimension > 0 else { continue }
+      if dimension == 0 { dimension = set.dimension }
+      guard set.dimension == dimension else {
+        throw SampleError.mixedDimensions(path: url.path, expected: dimension, found: set.dimension)
+      }
+      descriptors += set.descriptors
+    }
+    guard dimension > 0 else { throw SampleError.noDescriptors(path: folder.path) }
+    let n = descriptors.count / dimension
+    if limit > 0 && n > limit {
+      var rng = SplitMix64(seed: seed)
+      var indices = Array(0..<n)
+      for i in 0..<limit { indices.swapAt(i, i + Int(rng.next() % UInt64(n - i))) }
+      let kept = indices.prefix(limit).sorted()
+      var sampled = [Float]()
+      sampled.reserveCapacity(limit * dimension)
+      for i in kept { sampled += descriptors[(i * dimension)..<((i + 1) * dimension)] }
+      descriptors = sampled
+    }
+    return DescriptorSample(dimension: dimension, descriptors: descriptors, files: files.count)
+  }
+}

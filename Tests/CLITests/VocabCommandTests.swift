@@ -1,0 +1,33 @@
+import Foundation
+import LociFeatures
+import XCTest
+
+final class VocabCommandTests: XCTestCase {
+  func testTrainThenInfo() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // Two feature files whose 4-D descriptors sit near (0,0,0,0) and (1,1,1,1).
+    for (name, base) in [("a", Float(0)), ("b", Float(1))] {
+      let n = 30
+      let set = FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 4,
+                           regions: Array(repeating: AffineRegion(x: 1, y: 1, radius: 1), count: n),
+                           descriptors: (0..<(n * 4)).map { base + Float($0 % 7) * 0.001 })
+      try FeatureFile.write(set, to: folder.appendingPathComponent("\(name).lfeat"))
+    }
+    let out = folder.appendingPathComponent("v.lvoc")
+    let train = try CLI.run("loci", ["vocab", "train", folder.path, "--size", "2", "--initialisation", "plusPlus",
+                                     "--out", out.path, "--json"])
+    XCTAssertEqual(train.status, 0, train.stderr)
+    let report = try train.json()
+    XCTAssertEqual(report["method"] as? String, "kmeans")
+    XCTAssertEqual(report["words"] as? Int, 2)
+    XCTAssertEqual(report["descriptors"] as? Int, 60)
+    XCTAssertLessThan(try XCTUnwrap(report["mse"] as? Double), 1e-4, "two tight clusters")
+    let info = try CLI.run("loci", ["vocab", "info", out.path, "--json"])
+    XCTAssertEqual(info.status, 0)
+    XCTAssertEqual(try info.json()["dimension"] as? Int, 4)
+    let bad = try CLI.run("loci", ["vocab", "train", CLI.fixtures.path, "--out", out.path])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("no .lfeat files"), bad.stderr)
+  }
+}
