@@ -1,0 +1,179 @@
+import Foundation
+import LociCore
+
+/// Approximate nearest words with a randomised kd-forest (Silpa-Anan & Hartley 2008; VLFeat's
+/// kd-forest): several kd-trees whose split dimension is drawn at random among the five of
+/// largest variance, searched together best-bin-first with a bounded number of distance
+/// computations. Usable over any centroid set; the flat vocabulary is its exact oracle.
+public struct KDForestVocabulary: Vocabulary {
+  public let base: FlatVocabulary
+  /// Distance computations per query, shared by all trees (more: higher recall, slower).
+  public var maxChecks: Int
+  let trees: [Tree]
+
+  struct Tree: Sendable {
+    /// Internal nodes: split dimension, split value, children. A child ≥ 0 is a node, < 0 a
+    /// leaf: leaf l = −child − 1 covers `order[leafStart[l]..<leafStart[l + 1]]`.
+    var splitDimension: [Int32] = []
+    var splitValue: [Float] = []
+    var left: [Int32] = []
+    var right: [Int32] = []
+    var order: [Int32] = []
+    var leafStart: [Int32] = [0]
+    var root: Int32 = -1
+  }
+
+  public var dimension: Int { base.dimension }
+  public var count: Int { base.count }
+
+  /// Builds `treeCount` trees over `base`'s centroids (leaves of at most `leafSize` words).
+  public init(base: FlatVocabulary, treeCount: Int = 4, maxChecks: Int = 256, leafSize: Int = 4, seed: UInt64 = 1) {
+    self.base = base
+    self.maxChecks = maxChecks
+    var rng = SplitMix64(seed: seed)
+    trees = (0..<Swift.max(1, treeCount)).map { _ in Self.build(base, leafSize: Swift.max(1, leafSize), rng: &rng) }
+  }
+
+  static func build(_ base: FlatVocabulary, leafSize: Int, rng: inout SplitMix64) -> Tree {
+    var tree = Tree()
+    let d = base.dimension
+    let c = base.centroids
+    func node(_ indices: [Int32]) -> Int32 {
+      if indices.count <= leafSize {
+        tree.order += indices
+        tree.leafStart.append(Int32(tree.order.count))
+        return -Int32(tree.leafStart.count - 1)  // leaf l ↦ −(l + 1), l = count − 2
+      }
+      // Variance per dimension over up to 128 members.
+      let sample = indices.count <= 128 ? indices : (0..<128).map { _ in indices[Int(rng.next() % UInt64(indices.count))] }
+      var mean = [Double](repeating: 0, count: d), second = [Double](repeating: 0, count: d)
+      for i in sample {
+        for j in 0..<d {
+          let v = Double(c[Int(i) * d + j])
+          mean[j] += v
+          second[j] += v * v
+        }
+      }
+      let m = Double(sample.count)
+      let variance = (0..<d).map { second[$0] / m - (mean[$0] / m) * (mean[$0] / m) }
+      let top = (0..<d).sorted { variance[$0] > variance[$1] }.prefix(5)
+      let dim = top[top.index(top.startIndex, offsetBy: Int(rng.next() % UInt64(top.count)))]
+      // Split at the median of the chosen dimension (balanced trees).
+      let sorted = indices.sorted { c[Int($0) * d + dim] < c[Int($1) * d + dim] }
+      let half = sorted.count / 2
+      let value = (c[Int(sorted[half - 1]) * d + dim] + c[Int(sorted[half]) * d + dim]) / 2
+      let me = Int32(tree.splitDimension.count)
+      tree.splitDimension.append(Int32(dim))
+      tree.splitValue.append(value)
+      tree.left.append(0)
+      tree.right.append(0)
+      let l = node(Array(sorted[..<half])), r = node(Array(sorted[half...]))
+      tree.left[Int(me)] = l
+      tree.right[Int(me)] = r
+      return me
+    }
+    tree.root = node((0..<Int32(base.count)).map { $0 })
+    return tree
+  }
+
+  public func assign(_ descriptors: [Float], k: Int) -> Assignment {
+    let d = dimension, n = descriptors.count / d
+    let kk = Swift.max(1, Swift.min(k, count))
+    var words = [UInt32](repeating: 0, count: n * kk), distances = [Float](repeating: .infinity, count: n * kk)
+    guard n > 0 else { return Assignment(k: kk, words: [], distances: []) }
+    let chunks = Swift.max(1, Swift.min(n / 16, 8 * ProcessInfo.processInfo.activeProcessorCount))
+    words.withUnsafeMutableBufferPointer { ow in
+      distances.withUnsafeMutableBufferPointer { od in
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+          var searcher = Searcher(count: count)
+          for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
+            descriptors.withUnsafeBufferPointer { x in
+              searcher.search(self, x.baseAddress! + i * d, k: kk, words: ow.baseAddress! + i * kk,
+                              distances: od.baseAddress! + i * kk)
+            }
+          }
+        }
+      }
+    }
+    return Assignment(k: kk, words: words, distances: distances)
+  }
+
+  /// Per-thread search state (the forest itself is immutable and shared).
+  struct Searcher {
+    var visited: [UInt32]
+    var stamp: UInt32 = 0
+    var queue: [(bound: Float, tree: Int32, node: Int32)] = []
+
+    init(count: Int) { visited = [UInt32](repeating: 0, count: count) }
+
+    mutating func search(_ forest: KDForestVocabulary, _ x: UnsafePointer<Float>, k: Int,
+                         words: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<Float>) {
+      stamp &+= 1
+      queue.removeAll(keepingCapacity: true)
+      var checks = 0
+      let d = forest.dimension
+      forest.base.centroids.withUnsafeBufferPointer { c in
+        func consider(_ w: Int) {
+          guard visited[w] != stamp else { return }
+          visited[w] = stamp
+          checks += 1
+          let dist = squaredDistance(x, c.baseAddress! + w * d, count: d)
+          if dist >= distances[k - 1] { return }
+          var j = k - 1
+          while j > 0 && distances[j - 1] > dist {
+            distances[j] = distances[j - 1]
+            words[j] = words[j - 1]
+            j -= 1
+          }
+          distances[j] = dist
+          words[j] = UInt32(w)
+        }
+        func descend(_ t: Int, _ start: Int32, _ bound: Float) {
+          let tree = forest.trees[t]
+          var node = start
+          while node >= 0 {
+            let diff = x[Int(tree.splitDimension[Int(node)])] - tree.splitValue[Int(node)]
+            let (near, far) = diff < 0 ? (tree.left[Int(node)], tree.right[Int(node)]) : (tree.right[Int(node)], tree.left[Int(node)])
+            push((Swift.max(bound, diff * diff), Int32(t), far))
+            node = near
+          }
+          let leaf = Int(-node - 1)
+          for p in Int(tree.leafStart[leaf])..<Int(tree.leafStart[leaf + 1]) { consider(Int(tree.order[p])) }
+        }
+        for t in forest.trees.indices { descend(t, forest.trees[t].root, 0) }
+        while checks < forest.maxChecks, let next = pop() {
+          if next.bound >= distances[k - 1] { break }
+          descend(Int(next.tree), next.node, next.bound)
+        }
+      }
+    }
+
+    private mutating func push(_ e: (bound: Float, tree: Int32, node: Int32)) {
+      queue.append(e)
+      var i = queue.count - 1
+      while i > 0 {
+        let p = (i - 1) / 2
+        guard queue[i].bound < queue[p].bound else { break }
+        queue.swapAt(i, p)
+        i = p
+      }
+    }
+
+    private mutating func pop() -> (bound: Float, tree: Int32, node: Int32)? {
+      guard !queue.isEmpty else { return nil }
+      queue.swapAt(0, queue.count - 1)
+      let top = queue.removeLast()
+      var i = 0
+      while true {
+        let l = 2 * i + 1, r = l + 1
+        var m = i
+        if l < queue.count && queue[l].bound < queue[m].bound { m = l }
+        if r < queue.count && queue[r].bound < queue[m].bound { m = r }
+        if m == i { break }
+        queue.swapAt(i, m)
+        i = m
+      }
+      return top
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Loci
+
+/// Assignment throughput (descriptors per second, both cores) of exact and kd-forest
+/// assignment for a trained vocabulary, with the kd-forest's recall@1 against exact.
+struct AssignmentBench: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "assignment")
+
+  @Argument(help: "A .lvoc vocabulary.") var vocabulary: String
+  @Argument(help: "Folder of .lfeat files to assign.") var features: String
+  @Option var sample = 20000
+  @Option(parsing: .upToNextOption) var checks: [Int] = [64, 256, 1024]
+
+  func run() throws {
+    let flat = try VocabularyFile.read(from: URL(fileURLWithPath: vocabulary)).vocabulary
+    let data = try DescriptorSample.load(from: URL(fileURLWithPath: features), limit: sample, seed: 7)
+    var start = Date()
+    let exact = flat.assign(data.descriptors, k: 1)
+    let exactSeconds = Date().timeIntervalSince(start)
+    print(String(format: "k=%d, %d descriptors: exact %.0f descriptors/s", flat.count, data.count,
+                 Double(data.count) / exactSeconds))
+    for c in checks {
+      start = Date()
+      let forest = KDForestVocabulary(base: flat, treeCount: 4, maxChecks: c)
+      let build = Date().timeIntervalSince(start)
+      start = Date()
+      let approximate = forest.assign(data.descriptors, k: 1)
+      let seconds = Date().timeIntervalSince(start)
+      let hits = (0..<data.count).filter { approximate.words[$0] == exact.words[$0] }.count
+      print(String(format: "  kd-forest (4 trees, %d checks): %.0f descriptors/s, recall@1 %.3f (built in %.2f s)", c,
+                   Double(data.count) / seconds, Double(hits) / Double(data.count), build))
+    }
+  }
+}
