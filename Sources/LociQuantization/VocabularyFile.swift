@@ -26,7 +26,8 @@ public enum VocabularyFileError: Error, CustomStringConvertible, Equatable, Send
 
 /// The `.lvoc` format (little-endian): magic `LOCIVOCB`, version UInt32 (= 1), method and
 /// parameters (UInt32 length + UTF-8 each), dimension and count UInt32, count × dimension
-/// Float32 centroids, CRC-32C of everything before it.
+/// Float32 centroids, a UInt8 flag, and when it is 1 the mixture's count σ and count π
+/// (Float32, AGM/EGM), then CRC-32C of everything before it.
 public enum VocabularyFile {
   public static let magic = Array("LOCIVOCB".utf8)
   public static let version: UInt32 = 1
@@ -35,9 +36,14 @@ public enum VocabularyFile {
     public var method: String
     public var parameters: String
     public var vocabulary: FlatVocabulary
+    /// Per-word σ and mixing weight π, for Gaussian-mixture vocabularies.
+    public var sigmas: [Float]?
+    public var weights: [Float]?
   }
 
-  public static func encode(_ vocabulary: FlatVocabulary, method: String, parameters: String) -> [UInt8] {
+  public static func encode(_ vocabulary: FlatVocabulary, method: String, parameters: String,
+                            sigmas: [Float]? = nil, weights: [Float]? = nil) -> [UInt8] {
+    precondition((sigmas == nil) == (weights == nil), "σ and π come together")
     var w = BinaryWriter()
     w.write(raw: magic)
     w.write(version)
@@ -46,6 +52,14 @@ public enum VocabularyFile {
     w.write(UInt32(vocabulary.dimension))
     w.write(UInt32(vocabulary.count))
     w.write(floats: vocabulary.centroids)
+    if let sigmas, let weights {
+      precondition(sigmas.count == vocabulary.count && weights.count == vocabulary.count, "one σ and π per word")
+      w.write(UInt8(1))
+      w.write(floats: sigmas)
+      w.write(floats: weights)
+    } else {
+      w.write(UInt8(0))
+    }
     w.sealWithChecksum()
     return w.bytes
   }
@@ -63,18 +77,27 @@ public enum VocabularyFile {
       let method = try r.readString(), parameters = try r.readString()
       let dimension = Int(try r.readUInt32()), count = Int(try r.readUInt32())
       guard dimension > 0, dimension <= 4096, count > 0, count <= 1 << 26,
-            count * dimension * 4 == r.remaining else {
+            count * dimension * 4 + 1 <= r.remaining else {
         throw VocabularyFileError.implausible(path: path, reason: "\(count) words of dimension \(dimension) in \(r.remaining) bytes")
       }
       let centroids = try r.readFloats(count * dimension)
-      return Contents(method: method, parameters: parameters, vocabulary: FlatVocabulary(dimension: dimension, centroids: centroids))
+      let hasMixture = try r.readUInt8()
+      guard hasMixture <= 1, r.remaining == (hasMixture == 1 ? 8 * count : 0) else {
+        throw VocabularyFileError.implausible(path: path, reason: "unexpected trailing data")
+      }
+      let sigmas = hasMixture == 1 ? try r.readFloats(count) : nil
+      let weights = hasMixture == 1 ? try r.readFloats(count) : nil
+      return Contents(method: method, parameters: parameters, vocabulary: FlatVocabulary(dimension: dimension, centroids: centroids),
+                      sigmas: sigmas, weights: weights)
     } catch is BinaryReadError {
       throw VocabularyFileError.truncated(path: path)
     }
   }
 
-  public static func write(_ vocabulary: FlatVocabulary, method: String, parameters: String, to url: URL) throws {
-    do { try writeAtomically(Data(encode(vocabulary, method: method, parameters: parameters)), to: url) } catch let e as AtomicWriteError {
+  public static func write(_ vocabulary: FlatVocabulary, method: String, parameters: String, sigmas: [Float]? = nil,
+                           weights: [Float]? = nil, to url: URL) throws {
+    let bytes = encode(vocabulary, method: method, parameters: parameters, sigmas: sigmas, weights: weights)
+    do { try writeAtomically(Data(bytes), to: url) } catch let e as AtomicWriteError {
       throw VocabularyFileError.unwritable(path: url.path, reason: e.reason)
     }
   }

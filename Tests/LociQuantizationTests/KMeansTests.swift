@@ -99,6 +99,10 @@ final class VocabularyFileTests: XCTestCase {
     XCTAssertThrowsError(try VocabularyFile.decode(flipped, path: "v")) {
       XCTAssertEqual($0 as? VocabularyFileError, .checksumMismatch(path: "v"))
     }
+    let mixture = VocabularyFile.encode(vocabulary, method: "agm", parameters: "", sigmas: [0.5, 0.25], weights: [0.75, 0.25])
+    let decoded = try VocabularyFile.decode(mixture, path: "m")
+    XCTAssertEqual(decoded.sigmas, [0.5, 0.25])
+    XCTAssertEqual(decoded.weights, [0.75, 0.25])
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("loci-\(UUID().uuidString).lvoc")
     defer { try? FileManager.default.removeItem(at: url) }
     try VocabularyFile.write(vocabulary, method: "kmeans", parameters: "", to: url)
