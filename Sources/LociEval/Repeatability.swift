@@ -167,37 +167,3 @@ func descriptorGreedyMatches(_ a: FeatureSet, _ keepA: [Int], _ b: FeatureSet, _
   return out
 }
 
-/// A binary min-heap over an array.
-struct MinHeap<Element> {
-  private var items: [Element] = []
-  private let less: (Element, Element) -> Bool
-  init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
-  mutating func push(_ e: Element) {
-    items.append(e)
-    var i = items.count - 1
-    while i > 0 {
-      let parent = (i - 1) / 2
-      guard less(items[i], items[parent]) else { break }
-      items.swapAt(i, parent)
-      i = parent
-    }
-  }
-  var count: Int { items.count }
-  func peek() -> Element? { items.first }
-  mutating func pop() -> Element? {
-    guard !items.isEmpty else { return nil }
-    items.swapAt(0, items.count - 1)
-    let top = items.removeLast()
-    var i = 0
-    while true {
-      let l = 2 * i + 1, r = l + 1
-      var m = i
-      if l < items.count && less(items[l], items[m]) { m = l }
-      if r < items.count && less(items[r], items[m]) { m = r }
-      if m == i { break }
-      items.swapAt(i, m)
-      i = m
-    }
-    return top
-  }
-}

@@ -65,17 +65,7 @@ public struct FlatVocabulary: Vocabulary {
                       switch g { case 0: (xg, dg) = (xn.0, dots.0); case 1: (xg, dg) = (xn.1, dots.1)
                       case 2: (xg, dg) = (xn.2, dots.2); default: (xg, dg) = (xn.3, dots.3) }
                       let dist = Swift.max(0, xg - 2 * dg + cn[w])
-                      let bestW = ow.baseAddress! + (i + g) * kk, bestD = od.baseAddress! + (i + g) * kk
-                      if dist >= bestD[kk - 1] { continue }
-                      // Insert into the sorted k-best list.
-                      var j = kk - 1
-                      while j > 0 && bestD[j - 1] > dist {
-                        bestD[j] = bestD[j - 1]
-                        bestW[j] = bestW[j - 1]
-                        j -= 1
-                      }
-                      bestD[j] = dist
-                      bestW[j] = UInt32(w)
+                      insertIntoKBest(dist, w, ow.baseAddress! + (i + g) * kk, od.baseAddress! + (i + g) * kk, kk)
                     }
                   }
                   i += group

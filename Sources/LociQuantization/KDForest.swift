@@ -102,14 +102,14 @@ public struct KDForestVocabulary: Vocabulary {
   struct Searcher {
     var visited: [UInt32]
     var stamp: UInt32 = 0
-    var queue: [(bound: Float, tree: Int32, node: Int32)] = []
+    var queue = MinHeap<(bound: Float, tree: Int32, node: Int32)>(by: { $0.bound < $1.bound })
 
     init(count: Int) { visited = [UInt32](repeating: 0, count: count) }
 
     mutating func search(_ forest: KDForestVocabulary, _ x: UnsafePointer<Float>, k: Int,
                          words: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<Float>) {
       stamp &+= 1
-      queue.removeAll(keepingCapacity: true)
+      queue.removeAll()
       var checks = 0
       let d = forest.dimension
       forest.base.centroids.withUnsafeBufferPointer { c in
@@ -117,16 +117,7 @@ public struct KDForestVocabulary: Vocabulary {
           guard visited[w] != stamp else { return }
           visited[w] = stamp
           checks += 1
-          let dist = squaredDistance(x, c.baseAddress! + w * d, count: d)
-          if dist >= distances[k - 1] { return }
-          var j = k - 1
-          while j > 0 && distances[j - 1] > dist {
-            distances[j] = distances[j - 1]
-            words[j] = words[j - 1]
-            j -= 1
-          }
-          distances[j] = dist
-          words[j] = UInt32(w)
+          insertIntoKBest(squaredDistance(x, c.baseAddress! + w * d, count: d), w, words, distances, k)
         }
         func descend(_ t: Int, _ start: Int32, _ bound: Float) {
           let tree = forest.trees[t]
@@ -134,46 +125,18 @@ public struct KDForestVocabulary: Vocabulary {
           while node >= 0 {
             let diff = x[Int(tree.splitDimension[Int(node)])] - tree.splitValue[Int(node)]
             let (near, far) = diff < 0 ? (tree.left[Int(node)], tree.right[Int(node)]) : (tree.right[Int(node)], tree.left[Int(node)])
-            push((Swift.max(bound, diff * diff), Int32(t), far))
+            queue.push((Swift.max(bound, diff * diff), Int32(t), far))
             node = near
           }
           let leaf = Int(-node - 1)
           for p in Int(tree.leafStart[leaf])..<Int(tree.leafStart[leaf + 1]) { consider(Int(tree.order[p])) }
         }
         for t in forest.trees.indices { descend(t, forest.trees[t].root, 0) }
-        while checks < forest.maxChecks, let next = pop() {
+        while checks < forest.maxChecks, let next = queue.pop() {
           if next.bound >= distances[k - 1] { break }
           descend(Int(next.tree), next.node, next.bound)
         }
       }
-    }
-
-    private mutating func push(_ e: (bound: Float, tree: Int32, node: Int32)) {
-      queue.append(e)
-      var i = queue.count - 1
-      while i > 0 {
-        let p = (i - 1) / 2
-        guard queue[i].bound < queue[p].bound else { break }
-        queue.swapAt(i, p)
-        i = p
-      }
-    }
-
-    private mutating func pop() -> (bound: Float, tree: Int32, node: Int32)? {
-      guard !queue.isEmpty else { return nil }
-      queue.swapAt(0, queue.count - 1)
-      let top = queue.removeLast()
-      var i = 0
-      while true {
-        let l = 2 * i + 1, r = l + 1
-        var m = i
-        if l < queue.count && queue[l].bound < queue[m].bound { m = l }
-        if r < queue.count && queue[r].bound < queue[m].bound { m = r }
-        if m == i { break }
-        queue.swapAt(i, m)
-        i = m
-      }
-      return top
     }
   }
 }

@@ -17,3 +17,19 @@ public protocol Vocabulary: Sendable {
   /// The `k` nearest words of each descriptor in `descriptors` (row-major, n × dimension).
   func assign(_ descriptors: [Float], k: Int) -> Assignment
 }
+
+/// Inserts (`distance`, `word`) into a k-best list kept sorted by increasing distance
+/// (`distances[k − 1]` is the current k-th best); does nothing when it is not better.
+@inline(__always)
+func insertIntoKBest(_ distance: Float, _ word: Int, _ words: UnsafeMutablePointer<UInt32>,
+                     _ distances: UnsafeMutablePointer<Float>, _ k: Int) {
+  if distance >= distances[k - 1] { return }
+  var j = k - 1
+  while j > 0 && distances[j - 1] > distance {
+    distances[j] = distances[j - 1]
+    words[j] = words[j - 1]
+    j -= 1
+  }
+  distances[j] = distance
+  words[j] = UInt32(word)
+}
