@@ -1,10 +1,11 @@
-/// A binary min-heap over an array (descriptor matching, kd-forest search).
+/// A binary min-heap over an array (descriptor matching, kd-forest search). Inlinable so
+/// that each user gets a specialised copy: the kd-forest search pops it in its inner loop.
 public struct MinHeap<Element> {
-  private var items: [Element] = []
-  private let less: (Element, Element) -> Bool
+  @usableFromInline var items: [Element] = []
+  @usableFromInline let less: (Element, Element) -> Bool
   /// A heap ordered by `less` (the smallest element on top).
-  public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
-  public mutating func push(_ e: Element) {
+  @inlinable public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
+  @inlinable public mutating func push(_ e: Element) {
     items.append(e)
     var i = items.count - 1
     while i > 0 {
@@ -14,9 +15,9 @@ public struct MinHeap<Element> {
       i = parent
     }
   }
-  public var count: Int { items.count }
-  public func peek() -> Element? { items.first }
-  public mutating func pop() -> Element? {
+  @inlinable public var count: Int { items.count }
+  @inlinable public func peek() -> Element? { items.first }
+  @inlinable public mutating func pop() -> Element? {
     guard !items.isEmpty else { return nil }
     items.swapAt(0, items.count - 1)
     let top = items.removeLast()
@@ -36,5 +37,5 @@ public struct MinHeap<Element> {
 
 extension MinHeap {
   /// Empties the heap, keeping its storage for reuse.
-  public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+  @inlinable public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 }
