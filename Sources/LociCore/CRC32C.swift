@@ -54,4 +54,14 @@ public enum CRC32C {
   public static func checksum(_ bytes: [UInt8]) -> UInt32 {
     bytes.withUnsafeBytes { checksum($0) }
   }
+
+  /// The CRC-32C stored little-endian in the last 4 bytes of `bytes` and the one computed
+  /// over everything before it (the layout closing every Loci binary file). Needs ≥ 4 bytes.
+  public static func trailingChecksum(of bytes: [UInt8]) -> (stored: UInt32, computed: UInt32) {
+    precondition(bytes.count >= 4, "no room for a checksum")
+    let n = bytes.count
+    let stored = UInt32(bytes[n - 4]) | UInt32(bytes[n - 3]) << 8 | UInt32(bytes[n - 2]) << 16 | UInt32(bytes[n - 1]) << 24
+    let computed = bytes.withUnsafeBytes { checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(n - 4)])) }
+    return (stored, computed)
+  }
 }

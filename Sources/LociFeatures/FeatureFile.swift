@@ -70,9 +70,7 @@ public enum FeatureFile {
     do {
       let v = try r.readUInt32()
       guard v == version else { throw FeatureFileError.unsupportedVersion(path: path, version: v) }
-      let stored = UInt32(bytes[bytes.count - 4]) | UInt32(bytes[bytes.count - 3]) << 8
-        | UInt32(bytes[bytes.count - 2]) << 16 | UInt32(bytes[bytes.count - 1]) << 24
-      let computed = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+      let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else {
         throw FeatureFileError.checksumMismatch(path: path, stored: stored, computed: computed)
       }

@@ -66,7 +66,7 @@ public enum TentativeCorrespondences {
     a.descriptors.withUnsafeBufferPointer { da in
       b.descriptors.withUnsafeBufferPointer { db in
         best.withUnsafeMutableBufferPointer { out in
-          DispatchQueueHelper.parallelFor(a.count) { i in
+          parallelChunks(a.count) { range in for i in range {
             var first = Float.infinity, second = Float.infinity, index = -1
             let pa = da.baseAddress! + i * d
             for j in 0..<b.count {
@@ -80,7 +80,7 @@ public enum TentativeCorrespondences {
               }
             }
             if first < ratio2 * second { out[i] = Int32(index) }
-          }
+          } }
         }
       }
     }

@@ -30,14 +30,12 @@ public struct FlatVocabulary: Vocabulary {
     var outWords = [UInt32](repeating: 0, count: n * kk)
     var outDistances = [Float](repeating: .infinity, count: n * kk)
     guard n > 0, words > 0 else { return Assignment(k: kk, words: [], distances: []) }
-    let chunks = Swift.max(1, Swift.min(n / 32, 8 * ProcessInfo.processInfo.activeProcessorCount))
     descriptors.withUnsafeBufferPointer { x in
       centroids.withUnsafeBufferPointer { c in
         norms.withUnsafeBufferPointer { cn in
           outWords.withUnsafeMutableBufferPointer { ow in
             outDistances.withUnsafeMutableBufferPointer { od in
-              DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let range = (n * chunk / chunks)..<(n * (chunk + 1) / chunks)
+              parallelChunks(n, minimumChunk: 32) { range in
                 var i = range.lowerBound
                 // Four descriptors at a time: each centroid row is loaded once for four dot
                 // products (register blocking), which halves the memory traffic.

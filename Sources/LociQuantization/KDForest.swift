@@ -81,12 +81,11 @@ public struct KDForestVocabulary: Vocabulary {
     let kk = Swift.max(1, Swift.min(k, count))
     var words = [UInt32](repeating: 0, count: n * kk), distances = [Float](repeating: .infinity, count: n * kk)
     guard n > 0 else { return Assignment(k: kk, words: [], distances: []) }
-    let chunks = Swift.max(1, Swift.min(n / 16, 8 * ProcessInfo.processInfo.activeProcessorCount))
     words.withUnsafeMutableBufferPointer { ow in
       distances.withUnsafeMutableBufferPointer { od in
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        parallelChunks(n, minimumChunk: 16) { range in
           var searcher = Searcher(count: count)
-          for i in (n * chunk / chunks)..<(n * (chunk + 1) / chunks) {
+          for i in range {
             descriptors.withUnsafeBufferPointer { x in
               searcher.search(self, x.baseAddress! + i * d, k: kk, words: ow.baseAddress! + i * kk,
                               distances: od.baseAddress! + i * kk)

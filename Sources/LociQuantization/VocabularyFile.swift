@@ -71,8 +71,7 @@ public enum VocabularyFile {
     do {
       let v = try r.readUInt32()
       guard v == version else { throw VocabularyFileError.unsupportedVersion(path: path, version: v) }
-      let stored = bytes[(bytes.count - 4)...].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-      let computed = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+      let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else { throw VocabularyFileError.checksumMismatch(path: path) }
       let method = try r.readString(), parameters = try r.readString()
       let dimension = Int(try r.readUInt32()), count = Int(try r.readUInt32())
