@@ -1,14 +1,16 @@
 /// The detectors selectable by name (`--detector`), with their default options.
 public enum DetectorName: String, CaseIterable, Sendable {
+  case mfd
   case wash
   case sift
   case mser
 
-  /// The default detector of `featurize` (MFD takes this place when it lands).
-  public static let `default`: DetectorName = .mser
+  /// The default detector of `featurize`.
+  public static let `default`: DetectorName = .mfd
 
   public func makeDetector() -> any Detector {
     switch self {
+    case .mfd: return MFDDetector()
     case .wash: return WaSHDetector()
     case .sift: return OpenCVSIFTDetector()
     case .mser: return OpenCVMSERDetector()

@@ -1,0 +1,50 @@
+/// Parameters of the medial feature detector (Avrithis & Rapantzikos, ICCV 2011).
+/// Provenance of each default: ALGORITHMS.md §3.4 ([V-doc] verified, [R] reconstructed);
+/// the reconstructed values were chosen on the Oxford affine benchmark (docs/benchmarks.md,
+/// "MFD variants"), not from the paper, whose full text could not be obtained.
+public struct MFDOptions: Sendable, Equatable {
+  /// Order in which neighbouring basins are merged (S6).
+  public enum MergeOrder: String, Sendable, CaseIterable {
+    /// Saddle height σ descending: the widest / weakest separations first [R].
+    case saddle
+    /// σ / min(ρ_A, ρ_B) descending: necks wide relative to the smaller part first [R].
+    case relativeSaddle
+  }
+
+  /// Gaussian σ (px) of the gradient whose magnitude is the boundary strength (S1) [R].
+  public var gradientSigma: Float = 1.0
+  /// Gradients are normalised by this quantile and clipped at 1 (S1) [R].
+  public var gradientQuantile: Float = 0.995
+  /// Height scale β (px): a pixel with no gradient is a source β px "above" a strong
+  /// edge (S1) [R]. `nil` = 255 px, or 0.25·min(W, H) for images under ~1000 px.
+  public var heightScale: Float? = nil
+  /// Bucket width of the distance propagation (px); the group width of group marching [R].
+  public var bucketWidth: Float = 0.7071
+  /// Medial residue threshold τ_r = max(absolute, relative·D(x)) (S3) [R]. The notes'
+  /// max(3, 0.5·D) let the staircase of a digital circle through (chords of 3.2 px at D = 3);
+  /// a true axis point has a residue of at least √2·D (a right-angled corner) and 2·D on a
+  /// symmetric axis, so max(4, 1·D) keeps every real branch and drops those (MFDStageTests).
+  /// The axis is a diagnostic output: partition and selection do not depend on it.
+  public var residueAbsolute: Float = 4
+  public var residueRelative: Float = 1
+  /// Merge order of the bottom-up grouping (S6).
+  public var mergeOrder: MergeOrder = .saddle
+  /// Minimum shape-fragmentation score F = (σ_in − σ_out)/ρ of a selected region (S7) [R].
+  public var minScore: Double = 0.2
+  /// Peaks at or above this fraction of β are plateaus of flat image areas, not enclosed
+  /// blobs; their basins are not selected on their own (§3.5 fix 1) [R].
+  public var plateauFraction: Double = 0.95
+  /// Region area limits: at least `minArea` px², at most `maxAreaFraction` of the image [R].
+  public var minArea: Double = 40
+  public var maxAreaFraction: Double = 0.5
+  /// At most this many regions, the highest F first (S7) [R].
+  public var maxFeatures: Int = 1000
+
+  public init() {}
+
+  /// β for an image of this size.
+  public func resolvedHeightScale(width: Int, height: Int) -> Float {
+    if let beta = heightScale { return beta }
+    return Swift.min(255, 0.25 * Float(Swift.min(width, height)))
+  }
+}

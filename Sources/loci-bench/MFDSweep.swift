@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Loci
+
+/// The measurement behind MFD's reconstructed defaults: repeatability (Mikolajczyk
+/// protocol, no descriptors) and features per image for option variants, on all sequences.
+/// A variant is "key=value key=value" over MFDOptions' fields.
+struct MFDSweep: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "mfd-sweep")
+
+  @Argument(help: "Oxford affine dataset folder.") var dataset: String
+  @Option(name: .customLong("variant"), help: "Option overrides, e.g. \"minScore=0.1 mergeOrder=relativeSaddle\".")
+  var variants: [String] = [""]
+  @Option(help: "Evaluate only this sequence.") var sequence: String?
+  @Flag(help: "Print stage statistics for the first image instead of the benchmark.") var diagnose = false
+
+  func run() throws {
+    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: dataset), only: sequence)
+    for variant in variants {
+      let options = try Self.parse(variant)
+      if diagnose {
+        try printDiagnosis(data, options, variant)
+        continue
+      }
+      let extractor = FeatureExtractor(detector: MFDDetector(options: options), descriptor: nil)
+      let report = try runRepeatabilityBenchmark(dataset: data, extractor: extractor)
+      let perSequence = report.sequences.keys.sorted().map { name in
+        String(format: "%@ %.1f", name as NSString,
+               report.sequences[name]!.map(\.repeatability).reduce(0, +) / Double(report.sequences[name]!.count))
+      }
+      print(String(format: "[%@] mean %.1f %%, %.0f features/image, %.1f s | ", variant as NSString,
+                   report.meanRepeatability, report.meanFeatures, report.seconds) + perSequence.joined(separator: ", "))
+    }
+  }
+
+  func printDiagnosis(_ data: OxfordAffineDataset, _ options: MFDOptions, _ variant: String) throws {
+    let image = try GrayImage(contentsOf: data.sequences[0].images[0])
+    let a = MFDDetector(options: options).analyse(image)
+    let nodes = a.tree.nodes
+    let scores = nodes.map(\.score).sorted(by: >)
+    func count(_ p: (MedialMergeTree.Node) -> Bool) -> Int { nodes.filter(p).count }
+    print("[\(variant)] \(image.width)×\(image.height): basins \(a.partition.basins.count), saddles \(a.partition.saddles.count), "
+      + "nodes \(nodes.count), medial points \(a.medialAxis.points.count), regions \(a.regions.count)")
+    print("  F ≥ 0.2: \(count { $0.score >= 0.2 }), area ≥ 40: \(count { $0.moments.area >= 40 }), "
+      + "border: \(count { $0.moments.touchesBorder }), both F and area: \(count { $0.score >= 0.2 && $0.moments.area >= 40 })")
+    print("  F quantiles: " + [0, 10, 100, 1000, 5000].filter { $0 < scores.count }.map { String(format: "#%d %.2f", $0, scores[$0]) }.joined(separator: ", "))
+    let beta = options.resolvedHeightScale(width: image.width, height: image.height)
+    let heights = BoundaryStrength.heights(
+      normalisedGradient: BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile),
+      heightScale: beta)
+    for polish in [false, true] {
+      let t0 = Date()
+      let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height, polish: polish)
+      let wrong = zip(map.distance, a.distance.distance).filter { $0 != $1 }.count
+      print(String(format: "  distance polish=%@: %.3f s, %d pixels differ from the polished map", "\(polish)", Date().timeIntervalSince(t0), wrong))
+    }
+    print(String(format: "  timings: distance %.3f s, medial %.3f s, partition %.3f s, selection %.3f s",
+                 a.timings.distance, a.timings.medial, a.timings.partition, a.timings.selection))
+  }
+
+  static func parse(_ variant: String) throws -> MFDOptions {
+    var o = MFDOptions()
+    for pair in variant.split(separator: " ") {
+      let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      guard kv.count == 2 else { throw ValidationError("bad override '\(pair)'") }
+      let (k, v) = (kv[0], kv[1])
+      switch k {
+      case "gradientSigma": o.gradientSigma = Float(v) ?? o.gradientSigma
+      case "gradientQuantile": o.gradientQuantile = Float(v) ?? o.gradientQuantile
+      case "heightScale": o.heightScale = Float(v)
+      case "mergeOrder": o.mergeOrder = MFDOptions.MergeOrder(rawValue: v) ?? o.mergeOrder
+      case "minScore": o.minScore = Double(v) ?? o.minScore
+      case "plateauFraction": o.plateauFraction = Double(v) ?? o.plateauFraction
+      case "minArea": o.minArea = Double(v) ?? o.minArea
+      case "maxAreaFraction": o.maxAreaFraction = Double(v) ?? o.maxAreaFraction
+      case "maxFeatures": o.maxFeatures = Int(v) ?? o.maxFeatures
+      default: throw ValidationError("unknown MFD option '\(k)'")
+      }
+    }
+    return o
+  }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+
+@testable import LociFeatures
+@testable import LociImage
+
+/// The whole detector on synthetic images with known geometry.
+final class MFDDetectorTests: XCTestCase {
+  /// Ellipses (centre, semi-axes, angle) on a mid-grey background, bright and dark.
+  static let ellipses: [(x: Double, y: Double, a: Double, b: Double, angle: Double)] = [
+    (60, 55, 30, 15, 30), (170, 65, 22, 22, 0), (85, 145, 34, 18, -60), (185, 150, 20, 13, 0),
+  ]
+
+  static func ellipseImage(scale: Double = 1) -> GrayImage {
+    GrayImage(width: Int(240 * scale), height: Int(200 * scale)) { px, py in
+      let x = (Double(px) + 0.5) / scale - 0.5, y = (Double(py) + 0.5) / scale - 0.5
+      for (k, e) in ellipses.enumerated() {
+        let t = e.angle * Double.pi / 180
+        let u = (x - e.x) * cos(t) + (y - e.y) * sin(t), v = -(x - e.x) * sin(t) + (y - e.y) * cos(t)
+        if (u / e.a) * (u / e.a) + (v / e.b) * (v / e.b) <= 1 { return k % 2 == 0 ? 0.85 : 0.15 }
+      }
+      return 0.5
+    }.gaussianBlurred(sigma: Float(scale))
+  }
+
+  func nearest(_ regions: [AffineRegion], x: Double, y: Double) -> AffineRegion? {
+    regions.min { hypot($0.x - x, $0.y - y) < hypot($1.x - x, $1.y - y) }
+  }
+
+  func testDetectsEllipsesAsThoseEllipses() throws {
+    let regions = try MFDDetector().detect(in: Self.ellipseImage())
+    for e in Self.ellipses {
+      let r = try XCTUnwrap(nearest(regions, x: e.x, y: e.y))
+      XCTAssertEqual(r.x, e.x, accuracy: 1, "centre of \(e)")
+      XCTAssertEqual(r.y, e.y, accuracy: 1, "centre of \(e)")
+      let (l1, l2) = r.shape.eigenvalues
+      XCTAssertEqual(l1.squareRoot() / e.a, 1, accuracy: 0.05, "major axis of \(e)")
+      XCTAssertEqual(l2.squareRoot() / e.b, 1, accuracy: 0.05, "minor axis of \(e)")
+    }
+  }
+
+  func testCovariantUnderRotationBy90DegreesAndScaleTwo() throws {
+    let image = Self.ellipseImage()
+    let h = image.height
+    let rotated = GrayImage(width: image.height, height: image.width) { x, y in image[y, h - 1 - x] }
+    let rotatedRegions = try MFDDetector().detect(in: rotated)
+    let doubled = try MFDDetector().detect(in: Self.ellipseImage(scale: 2))
+    for e in Self.ellipses {
+      let original = try XCTUnwrap(nearest(try MFDDetector().detect(in: image), x: e.x, y: e.y))
+      // (x, y) ↦ (H − 1 − y, x): the shape [[a b][b c]] becomes [[c −b][−b a]].
+      let r = try XCTUnwrap(nearest(rotatedRegions, x: Double(h - 1) - e.y, y: e.x))
+      XCTAssertEqual(r.x, Double(h - 1) - original.y, accuracy: 0.5)
+      XCTAssertEqual(r.y, original.x, accuracy: 0.5)
+      XCTAssertEqual(r.shape.a, original.shape.c, accuracy: 0.03 * original.shape.trace)
+      XCTAssertEqual(r.shape.b, -original.shape.b, accuracy: 0.03 * original.shape.trace)
+      // ×2: pixel centres map as p ↦ 2p + 0.5, shapes ×4.
+      let d = try XCTUnwrap(nearest(doubled, x: 2 * e.x + 0.5, y: 2 * e.y + 0.5))
+      XCTAssertEqual(d.x, 2 * original.x + 0.5, accuracy: 1.5)
+      XCTAssertEqual(d.y, 2 * original.y + 0.5, accuracy: 1.5)
+      XCTAssertEqual(d.shape.determinant.squareRoot() / (4 * original.shape.determinant.squareRoot()), 1, accuracy: 0.1)
+    }
+  }
+
+  /// An open ring (radii 22–30, a 40° gap): its inside is found through the gap, the
+  /// incomplete-boundary case the paper names.
+  func testFindsTheInsideOfAnOpenRing() throws {
+    let image = GrayImage(width: 120, height: 120) { px, py in
+      let dx = Double(px) - 60, dy = Double(py) - 60
+      let r = hypot(dx, dy), angle = atan2(dy, dx) * 180 / Double.pi
+      return r >= 22 && r <= 30 && abs(angle) > 20 ? 0.85 : 0.3
+    }.gaussianBlurred(sigma: 1)
+    let regions = try MFDDetector().detect(in: image)
+    let inside = try XCTUnwrap(nearest(regions, x: 60, y: 60))
+    XCTAssertEqual(inside.x, 60, accuracy: 3)
+    XCTAssertEqual(inside.y, 60, accuracy: 3)
+    XCTAssertEqual(inside.scale, 22, accuracy: 4, "about the ring's inner radius")
+  }
+
+  func testDegenerateImagesGiveEmptyOrSensibleResults() throws {
+    XCTAssertTrue(try MFDDetector().detect(in: GrayImage(width: 64, height: 64, value: 0.5)).isEmpty)
+    XCTAssertTrue(try MFDDetector().detect(in: GrayImage(width: 1, height: 1, value: 0.5)).isEmpty)
+    let edge = GrayImage(width: 80, height: 60) { x, _ in x < 40 ? 0.2 : 0.8 }
+    XCTAssertTrue(try MFDDetector().detect(in: edge).allSatisfy { $0.shape.isPositiveDefinite })
+  }
+
+  /// Every stage is reachable and consistent: labels cover the image, each basin's peak
+  /// carries its own label, selected nodes are the regions.
+  func testAnalysisExposesConsistentStages() {
+    let a = MFDDetector().analyse(Self.ellipseImage())
+    XCTAssertEqual(a.distance.distance.count, 240 * 200)
+    XCTAssertTrue(a.partition.labels.allSatisfy { $0 >= 0 })
+    for (i, basin) in a.partition.basins.enumerated() { XCTAssertEqual(a.partition.labels[basin.peak], Int32(i)) }
+    XCTAssertEqual(a.partition.basins.reduce(0) { $0 + $1.moments.area }, 240 * 200)
+    XCTAssertEqual(a.selected.count, a.regions.count)
+    XCTAssertFalse(a.medialAxis.points.isEmpty)
+  }
+}

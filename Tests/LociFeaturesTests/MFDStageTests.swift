@@ -1,0 +1,144 @@
+import Foundation
+import XCTest
+
+@testable import LociFeatures
+@testable import LociImage
+import LociCore
+
+/// Known answers for each MFD stage: the distance transforms against brute force and closed
+/// forms, the medial axis of a rectangle and a disc, the partition of two touching discs.
+final class MFDStageTests: XCTestCase {
+  func testWeightedDistanceEqualsBruteForceOnRandomHeights() {
+    var rng = SplitMix64(seed: 7)
+    for trial in 0..<6 {
+      let w = 13 + trial, h = 11 + 2 * trial
+      // Sparse low sources among high ones: the configuration where 8-neighbour source
+      // propagation goes wrong most easily.
+      let heights = (0..<(w * h)).map { _ -> Float in
+        let u = Float(rng.unit())
+        return u < 0.1 ? 3 * Float(rng.unit()) : 8 + 20 * Float(rng.unit())
+      }
+      let map = WeightedDistanceTransform.compute(heights: heights, width: w, height: h)
+      let truth = WeightedDistanceTransform.bruteForce(heights: heights, width: w, height: h)
+      for i in truth.indices {
+        XCTAssertEqual(map.distance[i], truth[i], accuracy: 1e-4, "trial \(trial) pixel \(i)")
+        // The source really generates the distance.
+        let s = Int(map.source[i])
+        let dx = Float(i % w - s % w), dy = Float(i / w - s / w)
+        XCTAssertEqual((dx * dx + dy * dy).squareRoot() + heights[s], map.distance[i], accuracy: 1e-4)
+      }
+    }
+  }
+
+  func testWeightedDistanceFromASinglePointAndALineIsEuclidean() {
+    let w = 40, h = 30
+    var heights = [Float](repeating: .infinity, count: w * h)
+    heights[12 * w + 9] = 2
+    let point = WeightedDistanceTransform.compute(heights: heights, width: w, height: h)
+    for y in 0..<h {
+      for x in 0..<w {
+        XCTAssertEqual(point.distance[y * w + x], Float(hypot(Double(x - 9), Double(y - 12))) + 2, accuracy: 1e-4)
+        XCTAssertEqual(point.source[y * w + x], Int32(12 * w + 9))
+      }
+    }
+    var line = [Float](repeating: .infinity, count: w * h)
+    for y in 0..<h { line[y * w + 17] = 0 }
+    let lineMap = WeightedDistanceTransform.compute(heights: line, width: w, height: h)
+    for y in 0..<h {
+      for x in 0..<w { XCTAssertEqual(lineMap.distance[y * w + x], Float(abs(x - 17)), accuracy: 1e-5) }
+    }
+  }
+
+  func testBinaryDistanceTransformIsExact() {
+    var rng = SplitMix64(seed: 3)
+    for trial in 0..<4 {
+      let w = 20 + 3 * trial, h = 17
+      let boundary = (0..<(w * h)).map { _ in rng.unit() < 0.04 }
+      let map = EuclideanDistanceTransform.compute(boundary: boundary, width: w, height: h)
+      let truth = WeightedDistanceTransform.bruteForce(heights: boundary.map { $0 ? 0 : .infinity }, width: w, height: h)
+      for i in truth.indices {
+        XCTAssertEqual(map.distance[i], truth[i], accuracy: 1e-4)
+        let s = Int(map.source[i])
+        XCTAssertTrue(boundary[s])
+        XCTAssertEqual(Float(hypot(Double(i % w - s % w), Double(i / w - s / w))), truth[i], accuracy: 1e-4)
+      }
+    }
+    let empty = EuclideanDistanceTransform.compute(boundary: [Bool](repeating: false, count: 12), width: 4, height: 3)
+    XCTAssertTrue(empty.source.allSatisfy { $0 == -1 })
+  }
+
+  /// The outline of the rectangle x ∈ [10, 70], y ∈ [10, 40]: inside, the axis is the centre
+  /// line y = 25 for x ∈ [25, 55] plus the four 45° branches to the corners.
+  func testMedialAxisOfARectangle() {
+    let w = 80, h = 50
+    var boundary = [Bool](repeating: false, count: w * h)
+    for x in 10...70 { boundary[10 * w + x] = true; boundary[40 * w + x] = true }
+    for y in 10...40 { boundary[y * w + 10] = true; boundary[y * w + 70] = true }
+    let axis = MedialAxis(map: EuclideanDistanceTransform.compute(boundary: boundary, width: w, height: h))
+    let inside = axis.points.filter { $0.pixel % w > 10 && $0.pixel % w < 70 && $0.pixel / w > 10 && $0.pixel / w < 40 }
+    XCTAssertGreaterThan(inside.count, 40)
+    for p in inside {
+      let x = Double(p.x), y = Double(p.y)
+      let onCentre = abs(y - 25) <= 1 && x >= 24 && x <= 56
+      let diagonal = [(10.0, 10.0, 1.0, 1.0), (70, 10, -1, 1), (10, 40, 1, -1), (70, 40, -1, -1)].contains { cx, cy, sx, sy in
+        let u = (x - cx) * sx, v = (y - cy) * sy
+        return u >= 0 && v >= 0 && u <= 16 && abs(u - v) <= 1.5
+      }
+      XCTAssertTrue(onCentre || diagonal, "medial point (\(x), \(y)) off the rectangle's axis")
+    }
+    for x in 26...54 { XCTAssertTrue(axis.isMedial(x: x, y: 25) || axis.isMedial(x: x, y: 24), "centre line at x = \(x)") }
+  }
+
+  /// A circle of radius 20: the axis shrinks to the centre, where D = 20.
+  func testMedialAxisOfADiscIsItsCentre() {
+    let w = 64, h = 64
+    var boundary = [Bool](repeating: false, count: w * h)
+    for k in 0..<720 {
+      let t = Double(k) * Double.pi / 360
+      boundary[Int((32 + 20 * sin(t)).rounded()) * w + Int((32 + 20 * cos(t)).rounded())] = true
+    }
+    let map = EuclideanDistanceTransform.compute(boundary: boundary, width: w, height: h)
+    let axis = MedialAxis(map: map)
+    let inside = axis.points.filter { hypot(Double($0.x) - 32, Double($0.y) - 32) < 18 }
+    XCTAssertFalse(inside.isEmpty)
+    for p in inside { XCTAssertLessThan(hypot(Double(p.x) - 32, Double(p.y) - 32), 3.5) }
+    // Rounded circle pixels lie 19.4–20.5 px from the centre.
+    XCTAssertEqual(map.distance[32 * w + 32], 20, accuracy: 0.75)
+  }
+
+  /// Two overlapping discs (radius 25, centres 40 px apart): two basins, split at the neck
+  /// (x = 60), each with its peak at its disc's centre and ρ ≈ 25.
+  func testPartitionOfTwoTouchingDiscs() {
+    let w = 130, h = 90
+    let inside = { (x: Int, y: Int) -> Bool in
+      hypot(Double(x - 45), Double(y - 45)) <= 25 || hypot(Double(x - 85), Double(y - 45)) <= 25
+    }
+    var boundary = [Bool](repeating: false, count: w * h)
+    for y in 1..<(h - 1) {
+      for x in 1..<(w - 1) where inside(x, y) {
+        if !inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1) { boundary[y * w + x] = true }
+      }
+    }
+    let analysis = MFDDetector().analyse(binaryBoundary: boundary, width: w, height: h)
+    let labels = analysis.partition.labels
+    let left = labels[45 * w + 45], right = labels[45 * w + 85]
+    XCTAssertNotEqual(left, right)
+    for (label, cx) in [(left, 45), (right, 85)] {
+      let basin = analysis.partition.basins[Int(label)]
+      XCTAssertEqual(Double(basin.peak % w), Double(cx), accuracy: 1.5)
+      XCTAssertEqual(Double(basin.peak / w), 45, accuracy: 1.5)
+      XCTAssertEqual(basin.rho, 25, accuracy: 1)
+    }
+    // Every interior pixel belongs to the disc on its side of the neck.
+    for y in 0..<h {
+      for x in 0..<w where inside(x, y) && !boundary[y * w + x] && abs(x - 65) > 2 {
+        XCTAssertEqual(labels[y * w + x], x < 65 ? left : right, "pixel (\(x), \(y))")
+      }
+    }
+    let saddle = analysis.partition.saddles.first { Set([$0.a, $0.b]) == Set([left, right]) }
+    let s = try! XCTUnwrap(saddle)
+    XCTAssertEqual(Double(Int(s.pixel) % w), 65, accuracy: 1.5)
+    // The neck's half-width: √(25² − 20²) = 15.
+    XCTAssertEqual(s.height, 15, accuracy: 1)
+  }
+}
