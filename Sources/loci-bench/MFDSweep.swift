@@ -68,6 +68,10 @@ struct MFDSweep: ParsableCommand {
       case "gradientSigma": o.gradientSigma = Float(v) ?? o.gradientSigma
       case "gradientQuantile": o.gradientQuantile = Float(v) ?? o.gradientQuantile
       case "heightScale": o.heightScale = Float(v)
+      case "heightExponent": o.heightExponent = Float(v) ?? o.heightExponent
+      case "localMaximaOnly": o.localMaximaOnly = v == "true"
+      case "excludeBorder": o.excludeBorder = v == "true"
+      case "scoreNormalisation": o.scoreNormalisation = MedialMergeTree.ScoreNormalisation(rawValue: v) ?? o.scoreNormalisation
       case "mergeOrder": o.mergeOrder = MFDOptions.MergeOrder(rawValue: v) ?? o.mergeOrder
       case "minScore": o.minScore = Double(v) ?? o.minScore
       case "plateauFraction": o.plateauFraction = Double(v) ?? o.plateauFraction

@@ -10,7 +10,7 @@ struct LociCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci",
     abstract: "Local-feature geometry for image retrieval.",
-    subcommands: [Vocab.self, Verify.self, Eval.self])
+    subcommands: [Vocab.self, Verify.self, Eval.self, MFDStagesCommand.self])
 }
 
 extension VerificationMethod: ExpressibleByArgument {}

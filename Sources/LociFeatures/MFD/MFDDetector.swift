@@ -19,7 +19,8 @@ public struct MFDDetector: Detector {
   public var parameters: String {
     let o = options
     return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale.map { "\($0)" } ?? "auto") "
-      + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) "
+      + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) score=\(o.scoreNormalisation.rawValue) "
+      + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
       + "minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
   }
@@ -46,7 +47,7 @@ public struct MFDDetector: Detector {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let beta = options.resolvedHeightScale(width: image.width, height: image.height)
     let g = BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile)
-    let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta)
+    let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta, exponent: options.heightExponent)
     let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height,
                                                 bucketWidth: options.bucketWidth)
     return finish(heights: heights, map: map, plateauHeight: Float(options.plateauFraction) * beta, start: t0)
@@ -67,7 +68,7 @@ public struct MFDDetector: Detector {
     let t2 = DispatchTime.now().uptimeNanoseconds
     let partition = MedialPartition(map: map)
     let t3 = DispatchTime.now().uptimeNanoseconds
-    let tree = MedialMergeTree(partition: partition, order: options.mergeOrder)
+    let tree = MedialMergeTree(partition: partition, order: options.mergeOrder, normalisation: options.scoreNormalisation)
     let selected = tree.select(options: options, imageArea: Double(map.width * map.height),
                                plateauHeight: plateauHeight)
     let regions = selected.compactMap { i -> AffineRegion? in

@@ -14,20 +14,37 @@ public struct MedialMergeTree: Sendable {
     public var moments: RegionMoments
     public var rho: Float
     public var sigmaIn: Float
+    /// The lowest source height over the region (its boundary's floor).
+    public var floor: Float
     public var sigmaOut: Float = 0
     public var parent: Int32 = -1
     /// The two merged nodes (−1 for a basin).
     public var left: Int32 = -1
     public var right: Int32 = -1
-    /// F = (σ_in − σ_out) / ρ.
-    public var score: Double { rho > 0 ? Double(sigmaIn - sigmaOut) / Double(rho) : 0 }
+    /// F = (σ_in − σ_out) / (ρ − floor): relief above the boundary floor (see `ScoreNormalisation`).
+    public var score: Double
+  }
+
+  /// What F is normalised by (S7) [R].
+  public enum ScoreNormalisation: String, Sendable, CaseIterable {
+    /// ρ, the notes' form: F = r / (r + h_edge) for a closed blob, so contrast counts.
+    case peak
+    /// ρ − floor (the lowest source height in the region): F = 1 − gap/r, independent of
+    /// the boundary's contrast.
+    case relief
+  }
+
+  static func score(_ n: Node, _ normalisation: ScoreNormalisation) -> Double {
+    let denominator = normalisation == .peak ? n.rho : n.rho - Swift.min(n.floor, n.rho)
+    return denominator > 0 ? Double(n.sigmaIn - n.sigmaOut) / Double(denominator) : 0
   }
 
   /// Basins first (node i = basin i), then one node per merge in merge order.
   public var nodes: [Node]
 
-  public init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle) {
-    var nodes = partition.basins.map { Node(moments: $0.moments, rho: $0.rho, sigmaIn: $0.rho) }
+  public init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle,
+              normalisation: ScoreNormalisation = .peak) {
+    var nodes = partition.basins.map { Node(moments: $0.moments, rho: $0.rho, sigmaIn: $0.rho, floor: $0.floor, score: 0) }
     let basins = partition.basins
     func key(_ s: MedialPartition.Saddle) -> Float {
       switch order {
@@ -60,7 +77,7 @@ public struct MedialMergeTree: Sendable {
       nodes[Int(a)].parent = id
       nodes[Int(b)].parent = id
       var merged = Node(moments: na.moments + nb.moments, rho: Swift.max(na.rho, nb.rho),
-                        sigmaIn: Swift.min(na.sigmaIn, nb.sigmaIn, s.height))
+                        sigmaIn: Swift.min(na.sigmaIn, nb.sigmaIn, s.height), floor: Swift.min(na.floor, nb.floor), score: 0)
       merged.left = a
       merged.right = b
       nodes.append(merged)
@@ -68,6 +85,7 @@ public struct MedialMergeTree: Sendable {
       root[Int(a)] = id
       root[Int(b)] = id
     }
+    for i in nodes.indices { nodes[i].score = Self.score(nodes[i], normalisation) }
     self.nodes = nodes
   }
 
@@ -79,9 +97,11 @@ public struct MedialMergeTree: Sendable {
     for (i, node) in nodes.enumerated() {
       let f = node.score
       guard f >= options.minScore, node.moments.area >= options.minArea, node.moments.area <= maxArea,
-            !node.moments.touchesBorder, node.rho < plateauHeight else { continue }
-      if node.parent >= 0 && nodes[Int(node.parent)].score >= f { continue }
-      if node.left >= 0 && (nodes[Int(node.left)].score > f || nodes[Int(node.right)].score > f) { continue }
+            !(options.excludeBorder && node.moments.touchesBorder), node.rho < plateauHeight else { continue }
+      if options.localMaximaOnly {
+        if node.parent >= 0 && nodes[Int(node.parent)].score >= f { continue }
+        if node.left >= 0 && (nodes[Int(node.left)].score > f || nodes[Int(node.right)].score > f) { continue }
+      }
       chosen.append(i)
     }
     chosen.sort { nodes[$0].score > nodes[$1].score || (nodes[$0].score == nodes[$1].score && $0 < $1) }
