@@ -48,10 +48,12 @@ let package = Package(
     .target(name: "LociQuantization", dependencies: ["LociCore"]),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
+    // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
+    .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatures", "LociGeometry"]),
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).
-    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization"]),
+    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
 
     // MARK: Executables
     // What both executables share: exit codes of the contract, progress bar, JSON output.
@@ -68,6 +70,7 @@ let package = Package(
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
     .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization"]),
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures"]),
+    .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
   ],

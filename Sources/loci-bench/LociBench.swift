@@ -114,5 +114,14 @@ struct DetectorBench: ParsableCommand {
     print(String(format: "wash stages: sampling %.0f %%, CGAL triangulation + filtration %.0f %%, tree + selection %.0f %% (%.0f samples/image)",
                  100 * sampling / total, 100 * triangulation / total, 100 * selection / total,
                  Double(samples) / Double(images.count)))
+    // MFD's stages: the distance transform is the paper's dominant cost too.
+    var stages = [0.0, 0.0, 0.0, 0.0]
+    for image in images {
+      let t = MFDDetector().analyse(image).timings
+      for (i, v) in [t.distance, t.medial, t.partition, t.selection].enumerated() { stages[i] += v }
+    }
+    let mfdTotal = stages.reduce(0, +)
+    print(String(format: "mfd stages: gradient + distance %.0f %%, medial axis %.0f %%, partition %.0f %%, merging + selection %.0f %%",
+                 100 * stages[0] / mfdTotal, 100 * stages[1] / mfdTotal, 100 * stages[2] / mfdTotal, 100 * stages[3] / mfdTotal))
   }
 }

@@ -1,0 +1,3 @@
+@_exported import LociFeatures
+@_exported import LociGeometry
+@_exported import LociQuantization

@@ -1,0 +1,212 @@
+import Foundation
+import LociCore
+
+/// Why an index file could not be read or written. Every case names the file.
+public enum IndexFileError: Error, CustomStringConvertible, Equatable, Sendable {
+  case unreadable(path: String, reason: String)
+  case unwritable(path: String, reason: String)
+  case badMagic(path: String)
+  case unsupportedVersion(path: String, version: UInt32)
+  case truncated(path: String)
+  case checksumMismatch(path: String)
+  case implausible(path: String, reason: String)
+  case vocabularyMismatch(path: String, expected: UInt32, found: UInt32)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason): return "\(path): cannot read index: \(reason)"
+    case let .unwritable(path, reason): return "\(path): cannot write index: \(reason)"
+    case let .badMagic(path): return "\(path): not a Loci index (.lidx) file"
+    case let .unsupportedVersion(path, version): return "\(path): index version \(version) is not supported; rebuild it"
+    case let .truncated(path): return "\(path): truncated index file; rebuild it"
+    case let .checksumMismatch(path): return "\(path): index checksum mismatch: the file is corrupt; rebuild it"
+    case let .implausible(path, reason): return "\(path): corrupt index: \(reason)"
+    case let .vocabularyMismatch(path, expected, found):
+      return String(format: "%@: the vocabulary (fingerprint %08x) is not the one the index was built with (%08x)",
+                    path, found, expected)
+    }
+  }
+}
+
+/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (= 1); the
+/// vocabulary's path, fingerprint, dimension and size (the centroids stay in the `.lvoc`
+/// file, which is reopened and checked against the fingerprint); kernel, binarisation and
+/// options; the binary embedding (bits, projection, thresholds); the detector name; the
+/// image table (path, relative path, feature count); per word its posting list (count,
+/// image ids, codes, values); the geometry store (words and 7 Float32 per feature); CRC-32C
+/// of everything before it. Written atomically: a killed build leaves the old index.
+public enum IndexFile {
+  public static let magic = Array("LOCIINDX".utf8)
+  public static let version: UInt32 = 1
+
+  public static func encode(_ index: RetrievalIndex) -> [UInt8] {
+    var w = BinaryWriter()
+    w.write(raw: magic)
+    w.write(version)
+    w.write(index.vocabularyPath)
+    w.write(index.vocabularyFingerprint)
+    w.write(UInt32(index.dimension))
+    w.write(UInt32(index.vocabulary.count))
+    let o = index.options
+    w.write(o.kernel.rawValue)
+    w.write(o.binarisation.rawValue)
+    w.write(UInt32(o.queryAssignments))
+    w.write(o.alpha)
+    w.write(o.tau)
+    w.write(UInt32(o.heThreshold))
+    w.write(o.heSigma)
+    w.write(o.seed)
+    w.write(UInt32(o.minimumTrainingPerWord))
+    if let e = index.embedding {
+      w.write(UInt32(e.bits))
+      w.write(UInt32(e.projection.count))
+      w.write(floats: e.projection)
+      w.write(UInt32(e.thresholds.count))
+      w.write(floats: e.thresholds)
+    } else {
+      w.write(UInt32(0))
+    }
+    w.write(index.detector)
+    w.write(UInt32(index.images.count))
+    for image in index.images {
+      w.write(image.path)
+      w.write(image.relativePath)
+      w.write(UInt32(image.featureCount))
+    }
+    for list in index.lists {
+      w.write(UInt32(list.count))
+      for id in list.images { w.write(id) }
+      w.write(UInt32(list.codes.count))
+      for c in list.codes { w.write(c) }
+      w.write(UInt32(list.values.count))
+      w.write(floats: list.values)
+    }
+    w.write(UInt64(index.geometry.words.count))
+    for word in index.geometry.words { w.write(word) }
+    w.write(floats: index.geometry.geometry)
+    w.sealWithChecksum()
+    return w.bytes
+  }
+
+  /// Decodes an index; `vocabulary` must be the one it was built with (checked by fingerprint).
+  public static func decode(_ bytes: [UInt8], path: String, vocabulary: (String) throws -> FlatVocabulary) throws -> RetrievalIndex {
+    guard bytes.count >= magic.count + 8 else {
+      throw bytes.starts(with: magic.prefix(bytes.count)) && !bytes.isEmpty ? IndexFileError.truncated(path: path) : IndexFileError.badMagic(path: path)
+    }
+    guard Array(bytes[0..<magic.count]) == magic else { throw IndexFileError.badMagic(path: path) }
+    var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
+    do {
+      let v = try r.readUInt32()
+      guard v == version else { throw IndexFileError.unsupportedVersion(path: path, version: v) }
+      let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
+      guard stored == computed else { throw IndexFileError.checksumMismatch(path: path) }
+      let vocabularyPath = try r.readString()
+      let fingerprint = try r.readUInt32()
+      let dimension = Int(try r.readUInt32()), size = Int(try r.readUInt32())
+      var o = IndexOptions()
+      guard let kernel = IndexKernel(rawValue: try r.readString()),
+            let binarisation = Binarisation(rawValue: try r.readString()) else {
+        throw IndexFileError.implausible(path: path, reason: "unknown kernel or binarisation")
+      }
+      o.kernel = kernel
+      o.binarisation = binarisation
+      o.queryAssignments = Int(try r.readUInt32())
+      o.alpha = try r.readFloat()
+      o.tau = try r.readFloat()
+      o.heThreshold = Int(try r.readUInt32())
+      o.heSigma = try r.readFloat()
+      o.seed = try r.readUInt64()
+      o.minimumTrainingPerWord = Int(try r.readUInt32())
+      var embedding: BinaryEmbedding? = nil
+      let bits = Int(try r.readUInt32())
+      if bits > 0 {
+        let pCount = Int(try r.readUInt32())
+        guard pCount <= r.remaining / 4 else { throw IndexFileError.truncated(path: path) }
+        let projection = try r.readFloats(pCount)
+        let tCount = Int(try r.readUInt32())
+        guard tCount <= r.remaining / 4 else { throw IndexFileError.truncated(path: path) }
+        let thresholds = try r.readFloats(tCount)
+        guard bits <= 4096, projection.isEmpty || projection.count == bits * dimension,
+              thresholds.isEmpty || thresholds.count == bits * size else {
+          throw IndexFileError.implausible(path: path, reason: "embedding sizes do not match")
+        }
+        embedding = BinaryEmbedding(dimension: dimension, bits: bits, projection: projection, thresholds: thresholds)
+      }
+      let detector = try r.readString()
+      let imageCount = Int(try r.readUInt32())
+      guard imageCount <= r.remaining / 12 else { throw IndexFileError.truncated(path: path) }
+      var images: [IndexedImage] = []
+      images.reserveCapacity(imageCount)
+      for _ in 0..<imageCount {
+        images.append(IndexedImage(path: try r.readString(), relativePath: try r.readString(),
+                                   featureCount: Int(try r.readUInt32())))
+      }
+      var lists: [PostingList] = []
+      lists.reserveCapacity(size)
+      let wpc = embedding?.wordsPerCode ?? 0
+      for _ in 0..<size {
+        var list = PostingList()
+        let n = Int(try r.readUInt32())
+        guard n <= r.remaining / 4 else { throw IndexFileError.truncated(path: path) }
+        list.images = try (0..<n).map { _ in try r.readUInt32() }
+        let nc = Int(try r.readUInt32())
+        guard nc <= r.remaining / 8, nc == n * wpc || (wpc == 0 && nc == 0) else {
+          throw IndexFileError.implausible(path: path, reason: "posting codes do not match entries")
+        }
+        list.codes = try (0..<nc).map { _ in try r.readUInt64() }
+        let nv = Int(try r.readUInt32())
+        guard nv <= r.remaining / 4 else { throw IndexFileError.truncated(path: path) }
+        list.values = try r.readFloats(nv)
+        var last: UInt32? = nil
+        for id in list.images {
+          guard Int(id) < imageCount else { throw IndexFileError.implausible(path: path, reason: "image id out of range") }
+          if id != last { list.imageCount += 1 }
+          last = id
+        }
+        lists.append(list)
+      }
+      let featureTotal = Int(try r.readUInt64())
+      guard featureTotal <= r.remaining / 32, featureTotal == images.reduce(0, { $0 + $1.featureCount }) else {
+        throw IndexFileError.implausible(path: path, reason: "geometry does not match the image table")
+      }
+      var geometry = GeometryStore()
+      geometry.words = try (0..<featureTotal).map { _ in try r.readUInt32() }
+      geometry.geometry = try r.readFloats(featureTotal * GeometryStore.floatsPerFeature)
+      geometry.offsets = images.reduce(into: [0]) { $0.append($0.last! + $1.featureCount) }
+      guard r.remaining == 0 else { throw IndexFileError.implausible(path: path, reason: "trailing bytes") }
+      let vocab = try vocabulary(vocabularyPath)
+      let found = RetrievalIndex.fingerprint(vocab)
+      guard found == fingerprint, vocab.dimension == dimension, vocab.count == size else {
+        throw IndexFileError.vocabularyMismatch(path: path, expected: fingerprint, found: found)
+      }
+      var index = RetrievalIndex(options: o, vocabulary: vocab, embedding: embedding, lists: lists, images: images,
+                                 geometry: geometry)
+      index.vocabularyPath = vocabularyPath
+      index.detector = detector
+      return index
+    } catch let e as IndexFileError {
+      throw e
+    } catch let e as VocabularyFileError {
+      throw e
+    } catch {
+      throw IndexFileError.truncated(path: path)  // a BinaryReader ran past the end
+    }
+  }
+
+  public static func write(_ index: RetrievalIndex, to url: URL) throws {
+    do { try writeAtomically(Data(encode(index)), to: url) } catch let e as AtomicWriteError {
+      throw IndexFileError.unwritable(path: url.path, reason: e.reason)
+    }
+  }
+
+  /// Reads an index; the vocabulary comes from `vocabularyURL`, or the path stored in it.
+  public static func read(from url: URL, vocabularyURL: URL? = nil) throws -> RetrievalIndex {
+    let bytes: [UInt8]
+    do { bytes = [UInt8](try Data(contentsOf: url)) } catch {
+      throw IndexFileError.unreadable(path: url.path, reason: error.localizedDescription)
+    }
+    return try decode(bytes, path: url.path) { stored in
+      try VocabularyFile.read(from: vocabularyURL ?? URL(fileURLWithPath: stored)).vocabulary
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/// The matching kernels of the index (ALGORITHMS.md §6–§7).
+public enum IndexKernel: String, CaseIterable, Sendable, Codable {
+  /// Bag of words, tf-idf with cosine normalisation: the baseline.
+  case bow
+  /// Hamming embedding: 64-bit codes per feature, Gaussian-weighted Hamming matches,
+  /// burstiness normalisation (Jégou et al. 2008/2009).
+  case he
+  /// ASMK: one L2-normalised aggregated residual per (image, word), σ_α selectivity.
+  case asmk
+  /// ASMK*: the aggregated residuals binarised (B = descriptor dimension bits).
+  case asmkStar = "asmk-star"
+}
+
+/// How ASMK* binarises an aggregated cell (§7).
+public enum Binarisation: String, CaseIterable, Sendable, Codable {
+  /// ICCV'13: random rotation P, bit i = (P·mean)_i > per-word median of projected descriptors.
+  case medians
+  /// The Python `asmk` package (HOW, ECCV'20): sign of the summed residual, no projection.
+  case sign
+}
+
+/// Parameters of an index; every default names its source.
+public struct IndexOptions: Sendable, Equatable {
+  public var kernel: IndexKernel = .asmkStar
+  public var binarisation: Binarisation = .medians
+  /// Query-side multiple assignment (ICCV'13 `ma = 5`; COLMAP 5); database side is 1.
+  public var queryAssignments: Int = 5
+  /// Selectivity σ_α(u) = u^α for u > τ (α = 3, τ = 0: `test_asmk.m`, DELF, `asmk`).
+  public var alpha: Float = 3
+  public var tau: Float = 0
+  /// HE: match when the Hamming distance is ≤ 24 of 64 bits, weight exp(−h²/16²) (COLMAP).
+  public var heThreshold: Int = 24
+  public var heSigma: Float = 16
+  /// Seed of the random projections.
+  public var seed: UInt64 = 0x1D3A
+  /// Words with fewer training descriptors keep zero thresholds (COLMAP: 5).
+  public var minimumTrainingPerWord: Int = 5
+
+  public init() {}
+}

@@ -1,0 +1,157 @@
+import Foundation
+import LociCore
+
+extension RetrievalIndex {
+  /// The query's visual words: the `queryAssignments` nearest per feature, nearest first.
+  public func queryAssignments(_ set: FeatureSet) -> [[UInt32]] {
+    guard set.count > 0 else { return [] }
+    let k = Swift.min(options.queryAssignments, vocabulary.count)
+    let a = vocabulary.assign(set.descriptors, k: k)
+    return (0..<set.count).map { Array(a.words[($0 * k)..<($0 * k + k)]) }
+  }
+
+  /// Scores every indexed image against `set` and returns the best `top` (all when nil),
+  /// highest score first, ties by image id.
+  public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = []) -> [RankedImage] {
+    let scores = score(set)
+    var ranked = scores.indices.filter { !excluded.contains($0) }.map { RankedImage(image: $0, score: scores[$0]) }
+    ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
+    if let top { ranked = Array(ranked.prefix(top)) }
+    return ranked
+  }
+
+  /// The kernel similarity of `set` to every indexed image (normalised by both sides).
+  public func score(_ set: FeatureSet) -> [Float] {
+    let n = images.count
+    guard n > 0, set.count > 0 else { return [Float](repeating: 0, count: n) }
+    precondition(set.dimension == dimension, "descriptor dimension must match the vocabulary")
+    let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: queryAssignments(set))
+    var total = [Float](repeating: 0, count: n)
+    let lock = NSLock()
+    // Parallel over query entries (HE: over query features, so burstiness groups stay whole),
+    // each chunk with its own dense accumulator, summed at the end.
+    let groups = options.kernel == .he ? Self.groupsByFeature(entries) : entries.indices.map { $0..<($0 + 1) }
+    parallelChunks(groups.count, minimumChunk: 16) { range in
+      var local = [Float](repeating: 0, count: n)
+      var scratch = BurstScratch(count: options.kernel == .he ? n : 0)
+      for g in range {
+        for e in groups[g] { accumulate(entries[e], into: &local, scratch: &scratch) }
+        scratch.flush(into: &local)
+      }
+      lock.lock()
+      for i in 0..<n { total[i] += local[i] }
+      lock.unlock()
+    }
+    var queryNormSquared: Float = 0
+    switch options.kernel {
+    case .bow: for e in entries { queryNormSquared += e.values[0] * e.values[0] * idf[e.word] * idf[e.word] }
+    case .he:
+      for g in groups { queryNormSquared += idf[entries[g.lowerBound].word] * idf[entries[g.lowerBound].word] }
+    case .asmk, .asmkStar: for e in entries { queryNormSquared += idf[e.word] * idf[e.word] }
+    }
+    let queryNorm = queryNormSquared > 0 ? 1 / queryNormSquared.squareRoot() : 0
+    for i in 0..<n { total[i] *= imageNorms[i] * queryNorm }
+    return total
+  }
+
+  /// σ_α(u) = sign(u)·|u|^α for u > τ, else 0.
+  func selectivity(_ u: Float) -> Float {
+    guard u > options.tau else { return 0 }
+    return u >= 0 ? powf(u, options.alpha) : -powf(-u, options.alpha)
+  }
+
+  /// ASMK*: σ_α(1 − 2h/B) per Hamming distance h. HE: exp(−h²/σ²) up to the threshold.
+  func kernelTable() -> [Float] {
+    guard let embedding else { return [] }
+    let b = embedding.bits
+    if options.kernel == .he {
+      return (0...b).map { h in h <= options.heThreshold ? expf(-Float(h * h) / (options.heSigma * options.heSigma)) : 0 }
+    }
+    return (0...b).map { h in selectivity(1 - 2 * Float(h) / Float(b)) }
+  }
+
+  private func accumulate(_ entry: EmbeddedEntry, into scores: inout [Float], scratch: inout BurstScratch) {
+    let list = lists[entry.word]
+    let w2 = idf[entry.word] * idf[entry.word]
+    guard w2 > 0, list.count > 0 else { return }
+    switch options.kernel {
+    case .bow:
+      let q = entry.values[0]
+      for e in 0..<list.count { scores[Int(list.images[e])] += q * list.values[e] * w2 }
+    case .asmk:
+      list.values.withUnsafeBufferPointer { v in
+        entry.values.withUnsafeBufferPointer { q in
+          for e in 0..<list.count {
+            let u = dotProduct(q.baseAddress!, v.baseAddress! + e * dimension, count: dimension)
+            let s = selectivity(u)
+            if s != 0 { scores[Int(list.images[e])] += s * w2 }
+          }
+        }
+      }
+    case .asmkStar, .he:
+      let table = scratch.table(self)
+      let wpc = embedding!.wordsPerCode
+      list.codes.withUnsafeBufferPointer { c in
+        entry.code.withUnsafeBufferPointer { q in
+          for e in 0..<list.count {
+            let s = table[hammingDistance(q.baseAddress!, c.baseAddress! + e * wpc, count: wpc)]
+            guard s != 0 else { continue }
+            if options.kernel == .he {
+              scratch.vote(image: Int(list.images[e]), weight: s * w2)
+            } else {
+              scores[Int(list.images[e])] += s * w2
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Consecutive runs of entries from the same query feature.
+  static func groupsByFeature(_ entries: [EmbeddedEntry]) -> [Range<Int>] {
+    var groups: [Range<Int>] = []
+    var start = 0
+    for i in 1...entries.count where i == entries.count || entries[i].feature != entries[start].feature {
+      groups.append(start..<i)
+      start = i
+    }
+    return entries.isEmpty ? [] : groups
+  }
+}
+
+/// HE burstiness (COLMAP's form of Jégou et al. 2009): the votes of one query feature for
+/// one database image are summed and divided by √(number of votes) before they count.
+struct BurstScratch {
+  var sum: [Float]
+  var votes: [Int32]
+  var touched: [Int32] = []
+  var cachedTable: [Float]? = nil
+
+  init(count: Int) {
+    sum = [Float](repeating: 0, count: count)
+    votes = [Int32](repeating: 0, count: count)
+  }
+
+  mutating func table(_ index: RetrievalIndex) -> [Float] {
+    if let cachedTable { return cachedTable }
+    let t = index.kernelTable()
+    cachedTable = t
+    return t
+  }
+
+  mutating func vote(image: Int, weight: Float) {
+    if votes[image] == 0 { touched.append(Int32(image)) }
+    votes[image] += 1
+    sum[image] += weight
+  }
+
+  mutating func flush(into scores: inout [Float]) {
+    for i32 in touched {
+      let i = Int(i32)
+      scores[i] += sum[i] / Float(votes[i]).squareRoot()
+      sum[i] = 0
+      votes[i] = 0
+    }
+    touched.removeAll(keepingCapacity: true)
+  }
+}

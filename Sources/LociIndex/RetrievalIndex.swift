@@ -1,0 +1,117 @@
+import Foundation
+import LociCore
+
+/// An inverted-file index over a visual vocabulary with one of four kernels (BoW, HE, ASMK,
+/// ASMK*), plus the geometry of every indexed feature for spatial re-ranking.
+///
+/// Build: `RetrievalIndex(vocabulary:options:training:)` learns the binary embedding (HE and
+/// ASMK* "medians" need per-word medians) from training descriptors, then `add` indexes
+/// feature sets one image at a time. idf and image norms are recomputed exactly after
+/// every `add` batch (`prepare()`, one pass over the postings), so incremental adds rank
+/// exactly as a full rebuild would.
+public struct RetrievalIndex: Sendable {
+  public let options: IndexOptions
+  public let vocabulary: FlatVocabulary
+  /// Identifies the vocabulary (CRC-32C of its size and centroids); stored in `.lidx`.
+  public let vocabularyFingerprint: UInt32
+  /// HE (64 bits) or ASMK* codes; nil for BoW and ASMK.
+  public let embedding: BinaryEmbedding?
+  public internal(set) var lists: [PostingList]
+  public internal(set) var images: [IndexedImage] = []
+  public internal(set) var geometry = GeometryStore()
+  /// Where the vocabulary file was, for commands that reopen the index.
+  public var vocabularyPath: String = ""
+  /// Detector of the indexed features, so queries from images are featurised alike.
+  public var detector: String = ""
+
+  /// idf_c = log(N / n_c) (0 for empty words), and per-image normalisation 1/√(self-similarity).
+  public internal(set) var idf: [Float] = []
+  public internal(set) var imageNorms: [Float] = []
+
+  public var dimension: Int { vocabulary.dimension }
+
+  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), training: [Float] = []) {
+    self.options = options
+    self.vocabulary = vocabulary
+    vocabularyFingerprint = Self.fingerprint(vocabulary)
+    lists = [PostingList](repeating: PostingList(), count: vocabulary.count)
+    let d = vocabulary.dimension
+    switch options.kernel {
+    case .bow, .asmk: embedding = nil
+    case .he, .asmkStar:
+      let bits = options.kernel == .he ? Swift.min(64, d) : d
+      if options.kernel == .asmkStar && options.binarisation == .sign {
+        embedding = .sign(dimension: d)
+      } else {
+        let words = vocabulary.assign(training, k: 1).words
+        embedding = BinaryEmbedding.train(descriptors: training, words: words, dimension: d, bits: bits,
+                                          vocabularySize: vocabulary.count, seed: options.seed,
+                                          minimumPerWord: options.minimumTrainingPerWord)
+      }
+    }
+    prepare()
+  }
+
+  /// Rebuilds an index from its stored parts (the `.lidx` reader).
+  init(options: IndexOptions, vocabulary: FlatVocabulary, embedding: BinaryEmbedding?, lists: [PostingList],
+       images: [IndexedImage], geometry: GeometryStore) {
+    self.options = options
+    self.vocabulary = vocabulary
+    vocabularyFingerprint = Self.fingerprint(vocabulary)
+    self.embedding = embedding
+    self.lists = lists
+    self.images = images
+    self.geometry = geometry
+    prepare()
+  }
+
+  public static func fingerprint(_ vocabulary: FlatVocabulary) -> UInt32 {
+    var w = BinaryWriter()
+    w.write(UInt32(vocabulary.dimension))
+    w.write(UInt32(vocabulary.count))
+    w.write(floats: vocabulary.centroids)
+    return CRC32C.checksum(w.bytes)
+  }
+
+  // MARK: Adding
+
+  /// Indexes feature sets (one per image, descriptors of the vocabulary's dimension) and
+  /// brings idf and norms up to date. Returns the new images' ids.
+  @discardableResult
+  public mutating func add(_ sets: [FeatureSet]) -> Range<Int> {
+    let first = images.count
+    for set in sets {
+      precondition(set.dimension == dimension || set.count == 0, "descriptor dimension must match the vocabulary")
+      let id = UInt32(images.count)
+      let words = set.count > 0 ? vocabulary.assign(set.descriptors, k: 1).words : []
+      for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {
+        lists[entry.word].append(image: id, code: entry.code[...], values: entry.values[...])
+      }
+      geometry.append(words: words, regions: set.regions)
+      images.append(IndexedImage(path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
+    }
+    prepare()
+    return first..<images.count
+  }
+
+  /// Recomputes idf from the lists' image counts and every image's norm, in one pass.
+  mutating func prepare() {
+    let n = Float(images.count)
+    idf = lists.map { $0.imageCount > 0 ? Float(log(Double(n) / Double($0.imageCount))) : 0 }
+    var selfSimilarity = [Float](repeating: 0, count: images.count)
+    let valuesPerEntry = options.kernel == .bow ? 1 : 0
+    for (word, list) in lists.enumerated() {
+      let w2 = idf[word] * idf[word]
+      for (e, image) in list.images.enumerated() {
+        if valuesPerEntry == 1 {
+          let tf = list.values[e]
+          selfSimilarity[Int(image)] += tf * tf * w2
+        } else {
+          // HE: one entry per feature; ASMK/ASMK*: one per (image, word) with M(X_c, X_c) = 1.
+          selfSimilarity[Int(image)] += w2
+        }
+      }
+    }
+    imageNorms = selfSimilarity.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+@testable import LociEval
+@testable import LociIndex
+
+final class KernelTests: XCTestCase {
+  /// ASMK on hand-computed residuals. Words c0 = (0, 0), c1 = (10, 0). Image A: (1, 0) and
+  /// (0, 1) in c0, aggregated V̂ = (1, 1)/√2 at 45°; image B: one feature in c1. N = 2, so
+  /// idf(c0) = log 2 and both norms are 1/idf: score = σ_α(u) = u³ with u = cos(angle between
+  /// the query's residual and 45°).
+  func testASMKKernelOnHandComputedResiduals() {
+    let vocabulary = FlatVocabulary(dimension: 2, centroids: [0, 0, 10, 0])
+    var options = IndexOptions()
+    options.kernel = .asmk
+    options.queryAssignments = 1
+    var index = RetrievalIndex(vocabulary: vocabulary, options: options)
+    func set(_ points: [(Float, Float)]) -> FeatureSet {
+      FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 2,
+                 regions: points.map { _ in AffineRegion(x: 1, y: 1, radius: 1) }, descriptors: points.flatMap { [$0.0, $0.1] })
+    }
+    index.add([set([(1, 0), (0, 1)]), set([(10, 1)])])
+    XCTAssertEqual(index.idf[0], Float(log(2.0)), accuracy: 1e-6)
+    let at = { (degrees: Double) -> FeatureSet in set([(Float(cos(degrees * .pi / 180)), Float(sin(degrees * .pi / 180)))]) }
+    XCTAssertEqual(index.score(at(-15))[0], 0.125, accuracy: 1e-5, "u = cos 60° = 0.5, σ = 0.5³")
+    XCTAssertEqual(index.score(at(45))[0], 1, accuracy: 1e-5)
+    XCTAssertEqual(index.score(at(145))[0], 0, "u = cos 100° < τ = 0")
+    XCTAssertEqual(index.score(at(45))[1], 0)
+  }
+
+  /// The ASMK* lookup table: σ_α(1 − 2h/B), zero at and beyond h = B/2 for τ = 0.
+  func testASMKStarKernelTable() {
+    var options = IndexOptions()
+    options.binarisation = .sign
+    let index = RetrievalIndex(vocabulary: FlatVocabulary(dimension: 128, centroids: [Float](repeating: 0, count: 128)),
+                               options: options)
+    let table = index.kernelTable()
+    XCTAssertEqual(table.count, 129)
+    XCTAssertEqual(table[0], 1)
+    XCTAssertEqual(table[32], 0.125, accuracy: 1e-6)  // u = 0.5
+    XCTAssertEqual(table[64], 0)
+    XCTAssertEqual(table[100], 0)
+  }
+
+  /// compute_map on a hand-computed ranking with junk: ids [1, 9, 2, 7, 3], positives
+  /// {1, 2, 3}, junk {7} → positions 0, 2, 3 after removing junk; AP = (1 + 0.58333 + 0.70833)/3.
+  func testAveragePrecisionWithJunkAsRevisitop() throws {
+    let truth = QueryTruth(positives: [1, 2, 3], junk: [7])
+    let ap = try XCTUnwrap(MeanAveragePrecision.averagePrecision(ranking: [1, 9, 2, 7, 3], truth: truth))
+    XCTAssertEqual(ap, (1 + (0.5 + 2.0 / 3) / 2 + (2.0 / 3 + 0.75) / 2) / 3, accuracy: 1e-12)
+    // An unretrieved positive counts 0; a query without positives is excluded from the mean.
+    let missing = try XCTUnwrap(MeanAveragePrecision.averagePrecision(ranking: [1, 9, 2, 7, 3], truth: QueryTruth(positives: [1, 2, 3, 4], junk: [7])))
+    XCTAssertEqual(missing, ap * 3 / 4, accuracy: 1e-12)
+    XCTAssertNil(MeanAveragePrecision.averagePrecision(ranking: [1, 2], truth: QueryTruth(positives: [])))
+    XCTAssertEqual(MeanAveragePrecision.meanAveragePrecision(rankings: [[1, 2], [5, 1]], truths: [QueryTruth(positives: [1]), QueryTruth(positives: [])]), 1)
+    // A single positive at rank 2: the trapezoid from precision 0 to 1/2 (revisitop gives 0.25).
+    XCTAssertEqual(try XCTUnwrap(MeanAveragePrecision.averagePrecision(ranking: [4, 1], truth: QueryTruth(positives: [1]))), 0.25, accuracy: 1e-12)
+    // Protocols: hard treats easy as junk.
+    let hard = MeanAveragePrecision.RevisitedProtocol.hard.truth(easy: [1], hard: [2], junk: [3])
+    XCTAssertEqual(hard, QueryTruth(positives: [2], junk: [1, 3]))
+  }
+
+  func testGroundTruthFileResolvesPathsAndRejectsBadHeaders() throws {
+    let base = URL(fileURLWithPath: "/data/set")
+    let gt = try GroundTruthFile(text: "query\tpositives\tjunk\nq/a.png\tb.png,/abs/c.png\tj.png\nq/d.png\t\t\n", base: base)
+    XCTAssertTrue(gt.hasJunkColumn)
+    XCTAssertEqual(gt.rows.count, 2)
+    XCTAssertEqual(gt.rows[0], .init(query: "/data/set/q/a.png", positives: ["/data/set/b.png", "/abs/c.png"], junk: ["/data/set/j.png"]))
+    XCTAssertEqual(gt.rows[1].positives, [])
+    XCTAssertThrowsError(try GroundTruthFile(text: "image\tgood\n", base: base))
+  }
+}
