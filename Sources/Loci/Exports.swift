@@ -4,3 +4,4 @@
 @_exported import LociGeometry
 @_exported import LociImage
 @_exported import LociQuantization
+@_exported import LociIndex

@@ -71,7 +71,7 @@ struct MFDSweep: ParsableCommand {
       case "heightExponent": o.heightExponent = Float(v) ?? o.heightExponent
       case "localMaximaOnly": o.localMaximaOnly = v == "true"
       case "excludeBorder": o.excludeBorder = v == "true"
-      case "scoreNormalisation": o.scoreNormalisation = MedialMergeTree.ScoreNormalisation(rawValue: v) ?? o.scoreNormalisation
+      case "levelsPerPixel": o.levelsPerPixel = Float(v) ?? o.levelsPerPixel
       case "mergeOrder": o.mergeOrder = MFDOptions.MergeOrder(rawValue: v) ?? o.mergeOrder
       case "minScore": o.minScore = Double(v) ?? o.minScore
       case "plateauFraction": o.plateauFraction = Double(v) ?? o.plateauFraction

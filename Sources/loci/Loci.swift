@@ -10,7 +10,7 @@ struct LociCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci",
     abstract: "Local-feature geometry for image retrieval.",
-    subcommands: [Vocab.self, Verify.self, Eval.self, MFDStagesCommand.self])
+    subcommands: [Vocab.self, IndexCommand.self, QueryCommand.self, Verify.self, Eval.self, MFDStagesCommand.self])
 }
 
 extension VerificationMethod: ExpressibleByArgument {}
@@ -73,7 +73,7 @@ struct Verify: ParsableCommand {
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate detectors and retrieval.",
-    subcommands: [RepeatabilityCommand.self])
+    subcommands: [RepeatabilityCommand.self, MapCommand.self])
 }
 
 struct RepeatabilityCommand: ParsableCommand {

@@ -28,6 +28,10 @@ public struct MFDOptions: Sendable, Equatable {
   public var heightExponent: Float = 1
   /// Bucket width of the distance propagation (px); the group width of group marching [R].
   public var bucketWidth: Float = 0.7071
+  /// Partition levels per pixel of D (S5): pixels within one level are flooded
+  /// breadth-first from the basins they touch. Coarser levels keep more of the flooding in
+  /// raster order (cache-friendly) at the price of saddle heights quantised that finely.
+  public var levelsPerPixel: Float = 32
   /// Medial residue threshold τ_r = max(absolute, relative·D(x)) (S3) [R]. The notes'
   /// max(3, 0.5·D) let the staircase of a digital circle through (chords of 3.2 px at D = 3);
   /// a true axis point has a residue of at least √2·D (a right-angled corner) and 2·D on a
@@ -37,9 +41,6 @@ public struct MFDOptions: Sendable, Equatable {
   public var residueRelative: Float = 1
   /// Merge order of the bottom-up grouping (S6).
   public var mergeOrder: MergeOrder = .saddle
-  /// What the score F is normalised by (S7). `.relief` measured equal at the default
-  /// quantile and far worse without saturation (24.4 %), so the notes' ρ stays.
-  public var scoreNormalisation: MedialMergeTree.ScoreNormalisation = .peak
   /// Minimum shape-fragmentation score F = (σ_in − σ_out)/ρ of a selected region (S7) [R].
   /// 0.15 with σ = 1.5 (notes: 0.2); 0.4 halves the count and loses 3 points.
   public var minScore: Double = 0.15

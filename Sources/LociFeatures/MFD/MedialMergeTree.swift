@@ -14,37 +14,22 @@ public struct MedialMergeTree: Sendable {
     public var moments: RegionMoments
     public var rho: Float
     public var sigmaIn: Float
-    /// The lowest source height over the region (its boundary's floor).
-    public var floor: Float
     public var sigmaOut: Float = 0
     public var parent: Int32 = -1
     /// The two merged nodes (−1 for a basin).
     public var left: Int32 = -1
     public var right: Int32 = -1
-    /// F = (σ_in − σ_out) / (ρ − floor): relief above the boundary floor (see `ScoreNormalisation`).
-    public var score: Double
-  }
-
-  /// What F is normalised by (S7) [R].
-  public enum ScoreNormalisation: String, Sendable, CaseIterable {
-    /// ρ, the notes' form: F = r / (r + h_edge) for a closed blob, so contrast counts.
-    case peak
-    /// ρ − floor (the lowest source height in the region): F = 1 − gap/r, independent of
-    /// the boundary's contrast.
-    case relief
-  }
-
-  static func score(_ n: Node, _ normalisation: ScoreNormalisation) -> Double {
-    let denominator = normalisation == .peak ? n.rho : n.rho - Swift.min(n.floor, n.rho)
-    return denominator > 0 ? Double(n.sigmaIn - n.sigmaOut) / Double(denominator) : 0
+    /// F = (σ_in − σ_out) / ρ: for a closed blob of radius r behind edges of height h_e,
+    /// r / (r + h_e), so both enclosure and contrast count. (Normalising by ρ minus the
+    /// region's lowest source height instead, contrast-free, measured no better and was removed.)
+    public var score: Double { rho > 0 ? Double(sigmaIn - sigmaOut) / Double(rho) : 0 }
   }
 
   /// Basins first (node i = basin i), then one node per merge in merge order.
   public var nodes: [Node]
 
-  public init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle,
-              normalisation: ScoreNormalisation = .peak) {
-    var nodes = partition.basins.map { Node(moments: $0.moments, rho: $0.rho, sigmaIn: $0.rho, floor: $0.floor, score: 0) }
+  public init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle) {
+    var nodes = partition.basins.map { Node(moments: $0.moments, rho: $0.rho, sigmaIn: $0.rho) }
     let basins = partition.basins
     func key(_ s: MedialPartition.Saddle) -> Float {
       switch order {
@@ -77,7 +62,7 @@ public struct MedialMergeTree: Sendable {
       nodes[Int(a)].parent = id
       nodes[Int(b)].parent = id
       var merged = Node(moments: na.moments + nb.moments, rho: Swift.max(na.rho, nb.rho),
-                        sigmaIn: Swift.min(na.sigmaIn, nb.sigmaIn, s.height), floor: Swift.min(na.floor, nb.floor), score: 0)
+                        sigmaIn: Swift.min(na.sigmaIn, nb.sigmaIn, s.height))
       merged.left = a
       merged.right = b
       nodes.append(merged)
@@ -85,7 +70,6 @@ public struct MedialMergeTree: Sendable {
       root[Int(a)] = id
       root[Int(b)] = id
     }
-    for i in nodes.indices { nodes[i].score = Self.score(nodes[i], normalisation) }
     self.nodes = nodes
   }
 

@@ -13,8 +13,6 @@ public struct MedialPartition: Sendable {
   public struct Basin: Sendable {
     public var peak: Int
     public var rho: Float
-    /// The lowest source height h(S(x)) over the basin's pixels: its boundary's floor.
-    public var floor: Float
     public var moments: RegionMoments
   }
 
@@ -33,124 +31,127 @@ public struct MedialPartition: Sendable {
   public var basins: [Basin]
   public var saddles: [Saddle]
 
-  public init(map: DistanceMap) {
+  public init(map: DistanceMap, levelsPerPixel: Float = 32) {
     width = map.width
     height = map.height
+    (labels, basins, saddles) = Self.flood(map, levelsPerPixel: levelsPerPixel)
+  }
+
+  /// The flooding itself, written as one flat loop over contiguous buffers (no nested
+  /// functions capturing mutable state, which cost 4× here). Level by level: pixels next to
+  /// labelled ones are queued first and flooded breadth-first inside the level, so a plateau
+  /// (the low band along a saturated edge, above all) is split along its middle rather than
+  /// in raster order (Vincent–Soille); whatever stays unreached starts a new basin.
+  static func flood(_ map: DistanceMap, levelsPerPixel: Float) -> ([Int32], [Basin], [Saddle]) {
     let w = map.width, h = map.height, n = w * h
-    let d = map.distance
-    let (order, level) = Self.decreasingOrder(d)
+    let (order, level) = decreasingOrder(map.distance, levelsPerPixel: levelsPerPixel)
     var labels = [Int32](repeating: -1, count: n)
     var queued = [Bool](repeating: false, count: n)
-    var basins: [Basin] = []
+    var queue: [Int32] = []
+    queue.reserveCapacity(1024)
+    // Basins as struct-of-arrays while flooding.
+    var peaks: [Int] = [], rhos: [Float] = [], moments: [RegionMoments] = []
     var saddles: [Saddle] = []
     var saddleIndex: [UInt64: Int] = [:]
-    var touching: [Int32] = []
-    touching.reserveCapacity(8)
-    var queue: [Int32] = []
-
-    /// Labels p from its labelled neighbour with the highest D (a new basin if none) and
-    /// records the saddles it reveals.
-    func assign(_ p: Int) {
-      let x = p % w, y = p / w
-      var best: Int32 = -1
-      var bestD = -Float.infinity
-      touching.removeAll(keepingCapacity: true)
-      for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
-        for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
-          let q = qy * w + qx
-          let label = labels[q]
-          guard label >= 0, q != p else { continue }
-          if !touching.contains(label) { touching.append(label) }
-          if d[q] > bestD || (d[q] == bestD && best >= 0 && basins[Int(label)].rho > basins[Int(best)].rho) {
-            best = label
-            bestD = d[q]
-          }
-        }
-      }
-      if best < 0 {
-        best = Int32(basins.count)
-        basins.append(Basin(peak: p, rho: d[p], floor: .infinity, moments: RegionMoments()))
-      } else if touching.count > 1 {
-        for other in touching where other != best {
-          let key = UInt64(UInt32(Swift.min(best, other))) << 32 | UInt64(UInt32(Swift.max(best, other)))
-          if saddleIndex[key] == nil {
-            saddleIndex[key] = saddles.count
-            saddles.append(Saddle(a: Swift.min(best, other), b: Swift.max(best, other), height: d[p], pixel: Int32(p)))
-          }
-        }
-      }
-      labels[p] = best
-      let s = Int(map.source[p])
-      if s >= 0 { basins[Int(best)].floor = Swift.min(basins[Int(best)].floor, map.sourceHeight[s]) }
-      basins[Int(best)].moments.add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1)
-    }
-
-    /// Breadth-first over the unlabelled pixels of the same level reachable from `queue`,
-    /// so a plateau (the D = 0 band of a saturated edge, above all) is split along its
-    /// middle instead of in raster order (Vincent–Soille plateau handling).
-    func flood() {
-      var head = 0
-      while head < queue.count {
-        let p = Int(queue[head])
-        head += 1
-        assign(p)
-        let x = p % w, y = p / w
-        for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
-          for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
-            let q = qy * w + qx
-            if labels[q] < 0 && !queued[q] && level[q] == level[p] {
-              queued[q] = true
-              queue.append(Int32(q))
+    var touching = [Int32](repeating: 0, count: 9)
+    map.distance.withUnsafeBufferPointer { d in
+        labels.withUnsafeMutableBufferPointer { label in
+          queued.withUnsafeMutableBufferPointer { isQueued in
+            var start = 0
+            while start < n {
+              var end = start
+              let current = level[Int(order[start])]
+              while end < n && level[Int(order[end])] == current { end += 1 }
+              for i in start..<end {
+                let p = Int(order[i])
+                let x = p % w, y = p / w
+                var adjacent = false
+                for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
+                  for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) where label[qy * w + qx] >= 0 { adjacent = true }
+                }
+                if adjacent {
+                  isQueued[p] = true
+                  queue.append(Int32(p))
+                }
+              }
+              var head = 0, leftover = start
+              while true {
+                if head == queue.count {
+                  while leftover < end && (label[Int(order[leftover])] >= 0 || isQueued[Int(order[leftover])]) { leftover += 1 }
+                  if leftover == end { break }
+                  isQueued[Int(order[leftover])] = true
+                  queue.append(order[leftover])
+                }
+                let p = Int(queue[head])
+                head += 1
+                let x = p % w, y = p / w
+                // Join the labelled neighbour with the highest D (ties: the higher peak).
+                var best: Int32 = -1
+                var bestD = -Float.infinity
+                var touchingCount = 0
+                for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
+                  for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
+                    let q = qy * w + qx
+                    let l = label[q]
+                    if l < 0 {
+                      if !isQueued[q] && level[q] == current {
+                        isQueued[q] = true
+                        queue.append(Int32(q))
+                      }
+                      continue
+                    }
+                    var seen = false
+                    for t in 0..<touchingCount where touching[t] == l { seen = true }
+                    if !seen {
+                      touching[touchingCount] = l
+                      touchingCount += 1
+                    }
+                    if d[q] > bestD || (d[q] == bestD && best >= 0 && rhos[Int(l)] > rhos[Int(best)]) {
+                      best = l
+                      bestD = d[q]
+                    }
+                  }
+                }
+                if best < 0 {
+                  best = Int32(peaks.count)
+                  peaks.append(p)
+                  rhos.append(d[p])
+                  moments.append(RegionMoments())
+                } else if touchingCount > 1 {
+                  // The first contact of two basins is the highest pass between them.
+                  for t in 0..<touchingCount where touching[t] != best {
+                    let a = Swift.min(best, touching[t]), b = Swift.max(best, touching[t])
+                    let key = UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
+                    if saddleIndex[key] == nil {
+                      saddleIndex[key] = saddles.count
+                      saddles.append(Saddle(a: a, b: b, height: d[p], pixel: Int32(p)))
+                    }
+                  }
+                }
+                label[p] = best
+                moments[Int(best)].add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1)
+              }
+              queue.removeAll(keepingCapacity: true)
+              start = end
             }
           }
         }
-      }
-      queue.removeAll(keepingCapacity: true)
     }
-
-    var start = 0
-    while start < n {
-      var end = start
-      let current = level[Int(order[start])]
-      while end < n && level[Int(order[end])] == current { end += 1 }
-      // Pixels of this level next to labelled ones grow those basins first…
-      for i in start..<end {
-        let p = Int(order[i])
-        let x = p % w, y = p / w
-        var adjacent = false
-        for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) where !adjacent {
-          for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) where labels[qy * w + qx] >= 0 { adjacent = true }
-        }
-        if adjacent {
-          queued[p] = true
-          queue.append(Int32(p))
-        }
-      }
-      flood()
-      // …what is left is the top of new peaks (plateau-aware: one basin per connected piece).
-      for i in start..<end where labels[Int(order[i])] < 0 {
-        queued[Int(order[i])] = true
-        queue.append(order[i])
-        flood()
-      }
-      start = end
-    }
-    self.labels = labels
-    self.basins = basins
-    self.saddles = saddles
+    let basins = peaks.indices.map { Basin(peak: peaks[$0], rho: rhos[$0], moments: moments[$0]) }
+    return (labels, basins, saddles)
   }
 
   /// Pixel indices by decreasing D and each pixel's level (D quantised to 1/32 px): a
   /// counting sort, stable, so equal keys stay in raster order and the result is deterministic.
-  static func decreasingOrder(_ d: [Float]) -> (order: [Int32], level: [Int32]) {
+  static func decreasingOrder(_ d: [Float], levelsPerPixel: Float = 32) -> (order: [Int32], level: [Int32]) {
     var maxD: Float = 0
     for v in d where v.isFinite { maxD = Swift.max(maxD, v) }
-    let bins = Int(maxD * 32) + 2
+    let bins = Int(maxD * levelsPerPixel) + 2
     var count = [Int](repeating: 0, count: bins + 1)
     var level = [Int32](repeating: 0, count: d.count)
     for i in d.indices {
       let v = d[i]
-      let k = v.isFinite ? bins - 1 - Swift.min(Int(v * 32), bins - 1) : 0
+      let k = v.isFinite ? bins - 1 - Swift.min(Int(v * levelsPerPixel), bins - 1) : 0
       level[i] = Int32(k)
       count[k + 1] += 1
     }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The retrieval pipeline a search app calls: build or extend an index from `featurize`
+/// output, and query it with images or feature files, with optional spatial re-ranking.
+public enum Retrieval {
+  public enum RetrievalError: Error, CustomStringConvertible {
+    case noFeatureFiles(path: String)
+    case noDescriptors(path: String)
+    case dimensionMismatch(path: String, expected: Int, found: Int)
+    public var description: String {
+      switch self {
+      case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
+      case let .noDescriptors(path): return "\(path): the features have no descriptors (featurize with --descriptor rootsift)"
+      case let .dimensionMismatch(path, expected, found): return "\(path): descriptor dimension \(found), the vocabulary's is \(expected)"
+      }
+    }
+  }
+
+  /// Every `.lfeat` file under the folders (recursively), sorted by path.
+  public static func featureFiles(in folders: [URL]) throws -> [URL] {
+    var files: [URL] = []
+    for folder in folders {
+      let all = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+      var found = false
+      while let url = all?.nextObject() as? URL {
+        guard url.pathExtension == FeatureFileFormat.lfeat.fileExtension else { continue }
+        files.append(url)
+        found = true
+      }
+      if !found { throw RetrievalError.noFeatureFiles(path: folder.path) }
+    }
+    return files.sorted { $0.path < $1.path }
+  }
+
+  /// Reads feature files, checking their dimension against the vocabulary.
+  public static func loadFeatures(_ files: [URL], dimension: Int) throws -> [FeatureSet] {
+    try files.map { url in
+      let set = try FeatureFile.read(from: url)
+      if set.count > 0 && set.dimension == 0 { throw RetrievalError.noDescriptors(path: url.path) }
+      if set.count > 0 && set.dimension != dimension {
+        throw RetrievalError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
+      }
+      return set
+    }
+  }
+
+  /// A new index over the feature files under `folders`. The binary embedding (HE, ASMK*
+  /// medians) is trained on a seeded sample of at most `trainingLimit` of their descriptors.
+  public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
+                                trainingLimit: Int = 200_000) throws -> RetrievalIndex {
+    let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
+    let sets = try loadFeatures(try featureFiles(in: folders), dimension: vocabulary.dimension)
+    var training: [Float] = []
+    let needsTraining = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
+    if needsTraining {
+      let d = vocabulary.dimension
+      let total = sets.reduce(0) { $0 + $1.count }
+      let stride = Swift.max(1, total / Swift.max(1, trainingLimit))
+      var k = 0
+      for set in sets {
+        for f in 0..<set.count {
+          if k % stride == 0 { training += set.descriptors[(f * d)..<((f + 1) * d)] }
+          k += 1
+        }
+      }
+    }
+    var index = RetrievalIndex(vocabulary: vocabulary, options: options, training: training)
+    index.vocabularyPath = vocabularyURL.standardizedFileURL.path
+    index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
+    index.add(sets)
+    return index
+  }
+
+  /// Adds the feature files under `folders`, skipping images already indexed (by source
+  /// path), so an interrupted `index add` can simply be rerun. Returns how many were added.
+  @discardableResult
+  public static func add(folders: [URL], to index: inout RetrievalIndex) throws -> Int {
+    let known = Set(index.images.map(\.path))
+    let sets = try loadFeatures(try featureFiles(in: folders), dimension: index.dimension)
+      .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
+    index.add(sets)
+    return sets.count
+  }
+
+  /// Query features: a feature file as is, or an image featurised like the index (its
+  /// detector, RootSIFT).
+  public static func queryFeatures(_ url: URL, index: RetrievalIndex) throws -> FeatureSet {
+    if url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension {
+      return try FeatureFile.read(from: url)
+    }
+    let detector = DetectorName(rawValue: index.detector) ?? .default
+    return try FeatureExtractor(detector: detector.makeDetector()).extract(fromFile: url)
+  }
+
+  /// One query's outcome.
+  public struct Result: Sendable {
+    public var ranking: [RankedImage]
+    public var verified: [SpatialReranker.Verified]
+    public var seconds: Double
+    public var rerankSeconds: Double
+  }
+
+  /// Kernel ranking of every image (minus `excluding`), then spatial re-ranking of the shortlist.
+  public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker,
+                            excluding: Set<Int> = []) -> Result {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    var ranking = index.query(set, excluding: excluding)
+    let t1 = DispatchTime.now().uptimeNanoseconds
+    var verified: [SpatialReranker.Verified] = []
+    if reranker.method != .none && set.count > 0 {
+      let words = index.vocabulary.assign(set.descriptors, k: 1).words
+      (ranking, verified) = reranker.rerank(ranking, queryWords: words, queryRegions: set.regions,
+                                            queryImageSize: Double(Swift.max(set.imageWidth, set.imageHeight)), index: index)
+    }
+    let t2 = DispatchTime.now().uptimeNanoseconds
+    return Result(ranking: ranking, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
+  }
+}

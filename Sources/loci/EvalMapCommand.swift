@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Loci
+import LociCommandLine
+
+/// `loci eval map`: mAP of an index on a ground-truth TSV.
+struct MapCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "map",
+    abstract: "Mean average precision of an index on a ground-truth TSV (query<TAB>positives[<TAB>junk]).",
+    discussion: "AP as in revisitop's compute_map (junk removed from the ranking, trapezoidal rule). The query image itself is left out of its ranking. With a junk column the revisited protocols are reported too (the TSV's positives are read as easy, junk as hard: E ok = easy, M ok = easy+hard, H ok = hard).")
+
+  @Option(help: "The .lidx index.") var index: String
+  @Option(help: "Ground-truth TSV; paths relative to its folder unless absolute.") var groundtruth: String
+  @Option(help: "Spatial re-ranking of the shortlist: hpm, ransac or none.") var rerank: SpatialReranker.Method = .none
+  @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = 200
+  @Option(help: "Folder of the queries' .lfeat files, mirrored as by featurize (otherwise the images are featurised).")
+  var queryFeatures: String?
+  @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+  @Flag(help: "Print the report as JSON on stdout.") var json = false
+
+  struct Report: Encodable {
+    var map: Double
+    var queries: Int
+    var seconds_per_query: Double
+    var rerank_seconds_per_query: Double
+    var rerank: String
+    var kernel: String
+    var missing_positives: Int
+    var easy: Double?
+    var medium: Double?
+    var hard: Double?
+  }
+
+  func run() throws {
+    let loaded: RetrievalIndex
+    let truth: GroundTruthFile
+    do {
+      loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
+      truth = try GroundTruthFile(contentsOf: URL(fileURLWithPath: groundtruth))
+    } catch {
+      printError("loci eval map: \(error)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    var ids: [String: Int] = [:]
+    for (i, image) in loaded.images.enumerated() { ids[URL(fileURLWithPath: image.path).standardizedFileURL.path] = i }
+    let reranker = SpatialReranker(method: rerank, shortlist: shortlist)
+    var rankings: [[Int]] = [], truths: [QueryTruth] = [], hardLists: [Set<Int>] = []
+    var seconds = 0.0, rerankSeconds = 0.0, missing = 0
+    for row in truth.rows {
+      let set: FeatureSet
+      do {
+        if let queryFeatures {
+          set = try FeatureFile.read(from: Self.featureFile(for: row.query, under: URL(fileURLWithPath: queryFeatures), groundTruth: groundtruth))
+        } else {
+          set = try Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: loaded)
+        }
+      } catch {
+        printError("loci eval map: query \(row.query): \(error)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      }
+      let excluded = ids[row.query].map { Set([$0]) } ?? []
+      let r = Retrieval.search(loaded, query: set, reranker: reranker, excluding: excluded)
+      seconds += r.seconds
+      rerankSeconds += r.rerankSeconds
+      rankings.append(r.ranking.map(\.image))
+      let positives = Set(row.positives.compactMap { ids[$0] })
+      missing += row.positives.count - positives.count
+      truths.append(QueryTruth(positives: positives))
+      hardLists.append(Set(row.junk.compactMap { ids[$0] }))
+      if !json { printError(String(format: "%@: AP %.2f", row.query as NSString, 100 * (MeanAveragePrecision.averagePrecision(ranking: rankings.last!, truth: truths.last!) ?? .nan))) }
+    }
+    let n = Swift.max(truth.rows.count, 1)
+    var report = Report(map: 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: truths),
+                        queries: truth.rows.count, seconds_per_query: seconds / Double(n),
+                        rerank_seconds_per_query: rerankSeconds / Double(n), rerank: rerank.rawValue,
+                        kernel: loaded.options.kernel.rawValue, missing_positives: missing)
+    if truth.hasJunkColumn {
+      func map(_ p: MeanAveragePrecision.RevisitedProtocol) -> Double {
+        let t = truths.indices.map { p.truth(easy: truths[$0].positives, hard: hardLists[$0], junk: []) }
+        return 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: t)
+      }
+      report.easy = map(.easy)
+      report.medium = map(.medium)
+      report.hard = map(.hard)
+    }
+    if json { try printJSON(report) } else {
+      print(String(format: "mAP %.2f over %d queries (%@, rerank %@), %.1f ms per query", report.map, report.queries,
+                   report.kernel as NSString, report.rerank as NSString, report.seconds_per_query * 1000))
+      if let e = report.easy, let m = report.medium, let h = report.hard { print(String(format: "E %.2f  M %.2f  H %.2f", e, m, h)) }
+      if missing > 0 { print("\(missing) positives are not in the index (counted as not retrieved)") }
+    }
+  }
+
+  /// Where featurize put the features of `image` when it was run on the ground truth's folder.
+  static func featureFile(for image: String, under folder: URL, groundTruth: String) -> URL {
+    let base = URL(fileURLWithPath: groundTruth).deletingLastPathComponent().standardizedFileURL.path
+    let relative = image.hasPrefix(base + "/") ? String(image.dropFirst(base.count + 1)) : URL(fileURLWithPath: image).lastPathComponent
+    return folder.appendingPathComponent(relative + "." + FeatureFileFormat.lfeat.fileExtension)
+  }
+}

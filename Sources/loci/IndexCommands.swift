@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import Loci
+import LociCommandLine
+
+extension IndexKernel: ExpressibleByArgument {}
+extension Binarisation: ExpressibleByArgument {}
+extension SpatialReranker.Method: ExpressibleByArgument {}
+
+/// `loci index build|add`: inverted-file indexes over `featurize` output.
+struct IndexCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "index", abstract: "Build and extend retrieval indexes (.lidx).", subcommands: [Build.self, Add.self])
+
+  struct Report: Encodable {
+    var images: Int
+    var added: Int
+    var features: Int
+    var seconds: Double
+    var bytes: Int
+    var kernel: String
+  }
+
+  static func finish(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool) throws {
+    do { try IndexFile.write(index, to: url) } catch {
+      printError("loci index: \(error)")
+      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+    }
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+    let report = Report(images: index.images.count, added: added, features: index.geometry.words.count,
+                        seconds: Date().timeIntervalSince(start), bytes: bytes, kernel: index.options.kernel.rawValue)
+    if json { try printJSON(report) } else {
+      print("\(report.images) images (\(added) added), \(report.features) features, \(bytes) bytes, "
+        + String(format: "%.2f s", report.seconds) + " → \(url.path)")
+    }
+  }
+
+  struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Index the .lfeat files of a folder (recursively).")
+
+    @Argument(help: "Folder of .lfeat files from featurize.") var features: String
+    @Option(help: "Vocabulary (.lvoc) from `loci vocab train`.") var vocab: String
+    @Option(help: "Output .lidx file (written atomically).") var out: String
+    @Option(help: "Kernel: \(IndexKernel.allCases.map(\.rawValue).joined(separator: ", ")).") var kernel: IndexKernel = .asmkStar
+    @Option(help: "ASMK* binarisation: medians (ICCV'13) or sign (the Python asmk package).")
+    var binarisation: Binarisation = .medians
+    @Option(help: "Query-side multiple assignment.") var queryAssignments: Int = 5
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func validate() throws {
+      guard queryAssignments >= 1 else { throw ValidationError("--query-assignments must be at least 1") }
+    }
+
+    func run() throws {
+      let start = Date()
+      var options = IndexOptions()
+      options.kernel = kernel
+      options.binarisation = binarisation
+      options.queryAssignments = queryAssignments
+      let index: RetrievalIndex
+      do {
+        index = try Retrieval.buildIndex(folders: [URL(fileURLWithPath: features)], vocabularyURL: URL(fileURLWithPath: vocab),
+                                         options: options)
+      } catch {
+        printError("loci index build: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      try IndexCommand.finish(index, added: index.images.count, to: URL(fileURLWithPath: out), start: start, json: json)
+    }
+  }
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add the .lfeat files of folders to an index (images already in it are skipped); idf and norms stay exact.")
+
+    @Argument(help: "The .lidx file to extend (rewritten atomically).") var index: String
+    @Argument(help: "Folders of .lfeat files.") var features: [String]
+    @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func run() throws {
+      let start = Date()
+      let url = URL(fileURLWithPath: index)
+      var loaded: RetrievalIndex
+      do { loaded = try IndexFile.read(from: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
+        printError("loci index add: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      let added: Int
+      do { added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded) } catch {
+        printError("loci index add: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      try IndexCommand.finish(loaded, added: added, to: url, start: start, json: json)
+    }
+  }
+}
+
+/// `loci query INDEX INPUT...`: ranked database images per query.
+struct QueryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "query", abstract: "Query an index with images or feature files; optional spatial re-ranking.")
+
+  @Argument(help: "The .lidx index.") var index: String
+  @Argument(help: "Query images (featurised like the index) or .lfeat files.") var inputs: [String]
+  @Option(help: "Show the best N images.") var top: Int = 10
+  @Option(help: "Spatial re-ranking of the shortlist: hpm, ransac or none.") var rerank: SpatialReranker.Method = .hpm
+  @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = 200
+  @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+  @Flag(help: "Print the results as JSON on stdout.") var json = false
+
+  struct Entry: Encodable { var path: String; var score: Float; var inliers: Int? }
+  struct Result: Encodable { var query: String; var seconds: Double; var ranking: [Entry] }
+  struct Report: Encodable { var results: [Result]; var failed: [[String: String]] }
+
+  func validate() throws {
+    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    guard shortlist >= 1 else { throw ValidationError("--shortlist must be at least 1") }
+  }
+
+  func run() throws {
+    let loaded: RetrievalIndex
+    do { loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
+      printError("loci query: \(error)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    let reranker = SpatialReranker(method: rerank, shortlist: shortlist)
+    var results: [Result] = [], failed: [[String: String]] = []
+    for input in inputs {
+      do {
+        let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
+        let r = Retrieval.search(loaded, query: set, reranker: reranker)
+        let inliers = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0.inliers) })
+        let ranking = r.ranking.prefix(top).map { Entry(path: loaded.images[$0.image].path, score: $0.score, inliers: inliers[$0.image]) }
+        results.append(Result(query: input, seconds: r.seconds, ranking: Array(ranking)))
+        if !json {
+          print("\(input) (\(String(format: "%.1f ms", r.seconds * 1000))):")
+          for (k, e) in ranking.enumerated() {
+            print(String(format: "  %2d. %.4f  %@", k + 1, e.score, e.path as NSString) + (e.inliers.map { "  (\($0) inliers)" } ?? ""))
+          }
+        }
+      } catch {
+        printError("loci query: \(input): \(error)")
+        failed.append(["path": input, "error": "\(error)"])
+      }
+    }
+    if json { try printJSON(Report(results: results, failed: failed)) }
+    if !failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+  }
+}
