@@ -46,10 +46,14 @@ public enum ImageDiscovery {
       let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
                                      options: [.skipsHiddenFiles])
       while let url = enumerator?.nextObject() as? URL {
+        // Symbolic links to image files count (a data set of links into a shared store is
+        // common); the relative path is the link's own place in the tree.
+        var isFolder: ObjCBool = false
         guard extensions.contains(url.pathExtension.lowercased()),
-              (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-        let full = url.standardizedFileURL.resolvingSymlinksInPath().path
-        let relative = full.hasPrefix(root.path + "/") ? String(full.dropFirst(root.path.count + 1)) : url.lastPathComponent
+              fm.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+        let candidates = [url.standardizedFileURL.path, url.standardizedFileURL.resolvingSymlinksInPath().path]
+        let relative = candidates.first { $0.hasPrefix(root.path + "/") }.map { String($0.dropFirst(root.path.count + 1)) }
+          ?? url.lastPathComponent
         found.append(ImageInput(url: url, relativePath: prefix + relative))
       }
       guard !found.isEmpty else { throw InputError.noImages(path: input.path) }

@@ -63,7 +63,8 @@ public enum MeanAveragePrecision {
 }
 
 /// The ground-truth TSV of `loci eval map`: header `query<TAB>positives[<TAB>junk]`, one row
-/// per query; comma-separated image paths, relative to the TSV's folder unless absolute.
+/// per query; comma-separated image paths, relative to the TSV's folder unless absolute,
+/// resolved (symlinks too) as `featurize` records image paths.
 public struct GroundTruthFile: Sendable {
   public struct Row: Sendable, Equatable {
     public var query: String
@@ -91,7 +92,8 @@ public struct GroundTruthFile: Sendable {
     }
     hasJunkColumn = header.count >= 3 && header[2] == "junk"
     func resolve(_ p: String) -> String {
-      (p.hasPrefix("/") ? URL(fileURLWithPath: p) : base.appendingPathComponent(p)).standardizedFileURL.path
+      // Resolved like featurize records its sources, so symlinked images match.
+      (p.hasPrefix("/") ? URL(fileURLWithPath: p) : base.appendingPathComponent(p)).standardizedFileURL.resolvingSymlinksInPath().path
     }
     func list(_ field: String) -> [String] { field.split(separator: ",").map { resolve(String($0).trimmingCharacters(in: .whitespaces)) } }
     rows = try lines.dropFirst().enumerated().compactMap { n, line in

@@ -45,10 +45,11 @@ public struct FeatureExtractor: Sendable {
     return set
   }
 
-  /// Decodes `url` and extracts its features (source path recorded as absolute).
+  /// Decodes `url` and extracts its features. The source path is recorded absolute and
+  /// resolved (symbolic links too), the form ground truth is matched on.
   public func extract(fromFile url: URL, relativePath: String = "") throws -> FeatureSet {
     let image = try GrayImage(contentsOf: url)
-    return try extract(from: image, sourcePath: url.standardizedFileURL.path,
+    return try extract(from: image, sourcePath: url.standardizedFileURL.resolvingSymlinksInPath().path,
                        relativePath: relativePath.isEmpty ? url.lastPathComponent : relativePath)
   }
 }

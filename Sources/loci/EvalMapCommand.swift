@@ -14,7 +14,7 @@ struct MapCommand: ParsableCommand {
   @Option(help: "Ground-truth TSV; paths relative to its folder unless absolute.") var groundtruth: String
   @Option(help: "Spatial re-ranking of the shortlist: hpm, ransac or none.") var rerank: SpatialReranker.Method = .none
   @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = 200
-  @Option(help: "Folder of the queries' .lfeat files, mirrored as by featurize (otherwise the images are featurised).")
+  @Option(help: "Folder of .lfeat files holding the queries' features, matched by source image path (otherwise the query images are featurised).")
   var queryFeatures: String?
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
   @Flag(help: "Print the report as JSON on stdout.") var json = false
@@ -42,6 +42,17 @@ struct MapCommand: ParsableCommand {
       printError("loci eval map: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
+    var queryFiles: [String: URL] = [:]
+    if let queryFeatures {
+      do {
+        for url in try Retrieval.featureFiles(in: [URL(fileURLWithPath: queryFeatures)]) {
+          queryFiles[try FeatureFile.read(from: url).sourcePath] = url
+        }
+      } catch {
+        printError("loci eval map: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+    }
     var ids: [String: Int] = [:]
     for (i, image) in loaded.images.enumerated() { ids[URL(fileURLWithPath: image.path).standardizedFileURL.path] = i }
     let reranker = SpatialReranker(method: rerank, shortlist: shortlist)
@@ -50,8 +61,8 @@ struct MapCommand: ParsableCommand {
     for row in truth.rows {
       let set: FeatureSet
       do {
-        if let queryFeatures {
-          set = try FeatureFile.read(from: Self.featureFile(for: row.query, under: URL(fileURLWithPath: queryFeatures), groundTruth: groundtruth))
+        if let file = queryFiles[row.query] {
+          set = try FeatureFile.read(from: file)
         } else {
           set = try Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: loaded)
         }
@@ -90,12 +101,5 @@ struct MapCommand: ParsableCommand {
       if let e = report.easy, let m = report.medium, let h = report.hard { print(String(format: "E %.2f  M %.2f  H %.2f", e, m, h)) }
       if missing > 0 { print("\(missing) positives are not in the index (counted as not retrieved)") }
     }
-  }
-
-  /// Where featurize put the features of `image` when it was run on the ground truth's folder.
-  static func featureFile(for image: String, under folder: URL, groundTruth: String) -> URL {
-    let base = URL(fileURLWithPath: groundTruth).deletingLastPathComponent().standardizedFileURL.path
-    let relative = image.hasPrefix(base + "/") ? String(image.dropFirst(base.count + 1)) : URL(fileURLWithPath: image).lastPathComponent
-    return folder.appendingPathComponent(relative + "." + FeatureFileFormat.lfeat.fileExtension)
   }
 }

@@ -36,6 +36,23 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertEqual(resumed["features"] as? Int, summary["features"] as? Int)
   }
 
+  /// A folder of symbolic links into a shared store: each link is an image, mirrored under
+  /// its own name, and the feature file records the resolved source path.
+  func testSymlinkedImagesAreFeaturizedUnderTheirLinkNames() throws {
+    let links = work.appendingPathComponent("links/a")
+    try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
+    let target = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
+    try FileManager.default.createSymbolicLink(at: links.appendingPathComponent("one.png"), withDestinationURL: target)
+    try FileManager.default.createSymbolicLink(at: links.appendingPathComponent("two.png"), withDestinationURL: target)
+    let out = work.appendingPathComponent("features")
+    let run = try CLI.run("featurize", [work.appendingPathComponent("links").path, "--out", out.path, "--descriptor", "none", "--json"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertEqual(try run.json()["images"] as? Int, 2)
+    let set = try FeatureFile.read(from: out.appendingPathComponent("a/two.png.lfeat"))
+    XCTAssertEqual(set.relativePath, "a/two.png")
+    XCTAssertEqual(set.sourcePath, target.standardizedFileURL.resolvingSymlinksInPath().path)
+  }
+
   func testBadImagesAreReportedAndTheRestProcessed() throws {
     let input = work.appendingPathComponent("in")
     try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
