@@ -30,8 +30,14 @@ public struct SpatialReranker: Sendable {
     public var score: Double
   }
 
-  /// The ranking with its first `shortlist` entries reordered by verification score (HPM's
-  /// similarity, or RANSAC's inlier count; ties keep the kernel order); the rest unchanged.
+  /// The ranking with its first `shortlist` entries reordered by verified inliers (ties: the
+  /// verifier's score, then the kernel order); the rest unchanged.
+  ///
+  /// Not by HPM's raw similarity: with shared-word correspondences (many-to-many, no ratio
+  /// test) a large unrelated image brings thousands of random correspondences whose coarse
+  /// groups add up to more strength than a true match's; on the development benchmark that
+  /// ordering dropped mAP from 95.9 to 13.9. The inliers of the dominant group, checked by
+  /// the homography fit, do not grow with clutter.
   /// `queryWords` are the query features' nearest words, `queryRegions` their geometry.
   public func rerank(_ ranking: [RankedImage], queryWords: [UInt32], queryRegions: [AffineRegion],
                      queryImageSize: Double, index: RetrievalIndex) -> (ranking: [RankedImage], verified: [Verified]) {
@@ -62,7 +68,9 @@ public struct SpatialReranker: Sendable {
     }
     let checks = verified.map { $0! }
     let order = head.indices.sorted { a, b in
-      checks[a].score > checks[b].score || (checks[a].score == checks[b].score && a < b)
+      let x = checks[a], y = checks[b]
+      if x.inliers != y.inliers { return x.inliers > y.inliers }
+      return x.score > y.score || (x.score == y.score && a < b)
     }
     return (order.map { head[$0] } + ranking.dropFirst(head.count), order.map { checks[$0] })
   }

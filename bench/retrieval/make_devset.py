@@ -2,7 +2,7 @@
 """Builds Loci's development retrieval benchmark (docs/benchmarks.md, "Retrieval").
 
 Database: the 48 Oxford affine images, the 24 scenes photos, and >= 1000 distractors made
-from Debian's photo packages (plasma-workspace-wallpapers, python3-skimage, opencv-doc) by
+from Debian's photo packages (except opencv-doc's graf1/graf3, which are Oxford's own graf) (plasma-workspace-wallpapers, python3-skimage, opencv-doc) by
 seeded random crops (35-85 % of each side) rescaled to 320-640 px, saved as JPEG.
 Queries: img1 of each Oxford sequence (positives img2-6 of it) and every scenes photo
 (positives the other two of its triplet). Queries are database images too; `loci eval map`
@@ -31,6 +31,8 @@ def photos():
             image = cv2.imread(path, cv2.IMREAD_COLOR)
             if image is None or min(image.shape[:2]) < 256:
                 continue  # unreadable (skimage's truncated.jpg) or too small to crop
+            if "graf" in os.path.basename(path):
+                continue  # opencv-doc ships Oxford's graf images: positives, not distractors
             out.append((path, image))
     return out
 

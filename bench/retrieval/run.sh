@@ -13,7 +13,7 @@ apt-get install -y -q --no-install-recommends plasma-workspace-wallpapers python
 swift build -c release
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
-  bench/.venv/bin/pip install -q "numpy<2" opencv-python-headless==4.6.0.66
+  bench/.venv/bin/pip install -q "numpy<2" opencv-python-headless==4.6.0.66 faiss-cpu asmk
 fi
 [ -f "$WORK/groundtruth.tsv" ] || bench/.venv/bin/python bench/retrieval/make_devset.py "$WORK"
 echo "== featurize (MFD + RootSIFT, both cores)"
@@ -43,3 +43,6 @@ for k in 100 1000; do
     python3 -c "import json; d = json.load(open('$WORK/map-shortlist-$rerank-$k.json')); print('asmk-star $rerank shortlist $k: mAP %.2f, re-ranking %.1f ms/query' % (d['map'], 1000 * d['rerank_seconds_per_query']))"
   done
 done
+echo "== ASMK* parity and speed against the Python asmk package (sign binarisation)"
+bench/.venv/bin/pip install -q asmk faiss-cpu > /dev/null 2>&1 || true
+bench/.venv/bin/python bench/retrieval/asmk_parity.py "$WORK" "$WORK/vocab-$WORDS.lvoc" "$BIN"
