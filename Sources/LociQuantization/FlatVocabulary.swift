@@ -4,22 +4,37 @@ import LociCore
 /// Words as explicit centroids, with exact assignment: the baseline and the oracle for the
 /// approximate vocabularies.
 ///
-/// Distances are ‖x‖² − 2x·c + ‖c‖² with the centroid norms precomputed: one SIMD dot
-/// product per (descriptor, word) over contiguous Floats, descriptors split into chunks
-/// over all cores, a k-best insertion list per descriptor (no allocation per pair).
+/// Distances are ‖x‖² − 2x·c + ‖c‖² with the centroid norms precomputed. The dot products
+/// are a small GEMM: centroids are stored a second time in blocks of 8, dimension-major
+/// (`panels`), so one SIMD8 load holds coordinate j of 8 words and four descriptors
+/// accumulate against it by broadcast (4 × 8 dot products per pass, no horizontal sums).
+/// Descriptors are split into chunks over all cores; a k-best insertion list per descriptor
+/// (no allocation per pair).
 public struct FlatVocabulary: Vocabulary {
   public let dimension: Int
   /// count × dimension, row-major.
   public let centroids: [Float]
   let norms: [Float]
+  /// ⌈count/8⌉ panels of dimension × 8 Floats: panel b, coordinate j, lane l = word 8b + l
+  /// (padding words are zero with norm +∞, so they never win).
+  let panels: [Float]
+  let paddedNorms: [Float]
 
   public init(dimension: Int, centroids: [Float]) {
     precondition(dimension > 0 && centroids.count % dimension == 0, "centroids must be count × dimension")
     self.dimension = dimension
     self.centroids = centroids
-    norms = stride(from: 0, to: centroids.count, by: dimension).map { start in
+    let norms = stride(from: 0, to: centroids.count, by: dimension).map { start in
       centroids[start..<(start + dimension)].reduce(0) { $0 + $1 * $1 }
     }
+    self.norms = norms
+    let count = centroids.count / dimension, blocks = (count + 7) / 8
+    var panels = [Float](repeating: 0, count: blocks * dimension * 8)
+    for w in 0..<count {
+      for j in 0..<dimension { panels[((w / 8) * dimension + j) * 8 + w % 8] = centroids[w * dimension + j] }
+    }
+    self.panels = panels
+    paddedNorms = (0..<(blocks * 8)).map { $0 < count ? norms[$0] : .infinity }
   }
 
   public var count: Int { centroids.count / dimension }
@@ -30,40 +45,36 @@ public struct FlatVocabulary: Vocabulary {
     var outWords = [UInt32](repeating: 0, count: n * kk)
     var outDistances = [Float](repeating: .infinity, count: n * kk)
     guard n > 0, words > 0 else { return Assignment(k: kk, words: [], distances: []) }
+    let blocks = (words + 7) / 8
     descriptors.withUnsafeBufferPointer { x in
-      centroids.withUnsafeBufferPointer { c in
-        norms.withUnsafeBufferPointer { cn in
+      panels.withUnsafeBufferPointer { panel in
+        paddedNorms.withUnsafeBufferPointer { cn in
           outWords.withUnsafeMutableBufferPointer { ow in
             outDistances.withUnsafeMutableBufferPointer { od in
               parallelChunks(n, minimumChunk: 32) { range in
                 var i = range.lowerBound
-                // Four descriptors at a time: each centroid row is loaded once for four dot
-                // products (register blocking), which halves the memory traffic.
-                var dots = (Float(0), Float(0), Float(0), Float(0))
                 while i < range.upperBound {
                   let group = Swift.min(4, range.upperBound - i)
-                  let base = x.baseAddress! + i * d
-                  var xn = (Float(0), Float(0), Float(0), Float(0))
-                  for g in 0..<group {
-                    let v = dotProduct(base + g * d, base + g * d, count: d)
-                    switch g { case 0: xn.0 = v; case 1: xn.1 = v; case 2: xn.2 = v; default: xn.3 = v }
-                  }
-                  for w in 0..<words {
-                    let cw = c.baseAddress! + w * d
-                    if group == 4 {
-                      dots = dotProduct4(base, d, cw, count: d)
-                    } else {
-                      dots.0 = dotProduct(base, cw, count: d)
-                      dots.1 = group > 1 ? dotProduct(base + d, cw, count: d) : 0
-                      dots.2 = group > 2 ? dotProduct(base + 2 * d, cw, count: d) : 0
-                      dots.3 = 0
-                    }
+                  // Rows past the group repeat its last row (their results are dropped).
+                  let r0 = x.baseAddress! + i * d
+                  let r1 = x.baseAddress! + (i + Swift.min(1, group - 1)) * d
+                  let r2 = x.baseAddress! + (i + Swift.min(2, group - 1)) * d
+                  let r3 = x.baseAddress! + (i + Swift.min(3, group - 1)) * d
+                  let xn = SIMD4<Float>(dotProduct(r0, r0, count: d), dotProduct(r1, r1, count: d),
+                                        dotProduct(r2, r2, count: d), dotProduct(r3, r3, count: d))
+                  for b in 0..<blocks {
+                    let (a0, a1, a2, a3) = dotProducts4x8(r0, r1, r2, r3, panel.baseAddress! + b * d * 8, count: d)
+                    let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
+                    let accumulators = [a0, a1, a2, a3]
                     for g in 0..<group {
-                      let (xg, dg): (Float, Float)
-                      switch g { case 0: (xg, dg) = (xn.0, dots.0); case 1: (xg, dg) = (xn.1, dots.1)
-                      case 2: (xg, dg) = (xn.2, dots.2); default: (xg, dg) = (xn.3, dots.3) }
-                      let dist = Swift.max(0, xg - 2 * dg + cn[w])
-                      insertIntoKBest(dist, w, ow.baseAddress! + (i + g) * kk, od.baseAddress! + (i + g) * kk, kk)
+                      let distances = (SIMD8<Float>(repeating: xn[g]) - 2 * accumulators[g] + norms)
+                      let worst = od[(i + g) * kk + kk - 1]
+                      // Most blocks hold no candidate: one vector compare skips them.
+                      guard any(distances .< SIMD8(repeating: worst)) else { continue }
+                      for l in 0..<8 {
+                        insertIntoKBest(Swift.max(0, distances[l]), b * 8 + l, ow.baseAddress! + (i + g) * kk,
+                                        od.baseAddress! + (i + g) * kk, kk)
+                      }
                     }
                   }
                   i += group
@@ -78,29 +89,21 @@ public struct FlatVocabulary: Vocabulary {
   }
 }
 
-/// Dot products of four consecutive rows (`stride` apart) with one vector, sharing its loads.
+/// Dot products of four rows with the 8 words of one panel: coordinate j of the panel is a
+/// SIMD8 multiplied by each row's x_j broadcast.
 @inline(__always)
-func dotProduct4(_ rows: UnsafePointer<Float>, _ stride: Int, _ v: UnsafePointer<Float>, count: Int)
-  -> (Float, Float, Float, Float)
+func dotProducts4x8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+                    _ r3: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, count: Int)
+  -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
 {
   var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-  let r = UnsafeRawPointer(rows), rv = UnsafeRawPointer(v)
-  var k = 0
-  while k + 8 <= count {
-    let c = rv.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self)
-    a0 += r.loadUnaligned(fromByteOffset: 4 * k, as: SIMD8<Float>.self) * c
-    a1 += r.loadUnaligned(fromByteOffset: 4 * (stride + k), as: SIMD8<Float>.self) * c
-    a2 += r.loadUnaligned(fromByteOffset: 4 * (2 * stride + k), as: SIMD8<Float>.self) * c
-    a3 += r.loadUnaligned(fromByteOffset: 4 * (3 * stride + k), as: SIMD8<Float>.self) * c
-    k += 8
+  let p = UnsafeRawPointer(panel)
+  for j in 0..<count {
+    let c = p.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+    a0 += SIMD8(repeating: r0[j]) * c
+    a1 += SIMD8(repeating: r1[j]) * c
+    a2 += SIMD8(repeating: r2[j]) * c
+    a3 += SIMD8(repeating: r3[j]) * c
   }
-  var s = (a0.sum(), a1.sum(), a2.sum(), a3.sum())
-  while k < count {
-    s.0 += rows[k] * v[k]
-    s.1 += rows[stride + k] * v[k]
-    s.2 += rows[2 * stride + k] * v[k]
-    s.3 += rows[3 * stride + k] * v[k]
-    k += 1
-  }
-  return s
+  return (a0, a1, a2, a3)
 }
