@@ -65,9 +65,9 @@ public struct FlatVocabulary: Vocabulary {
                   for b in 0..<blocks {
                     let (a0, a1, a2, a3) = dotProducts4x8(r0, r1, r2, r3, panel.baseAddress! + b * d * 8, count: d)
                     let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
-                    let accumulators = [a0, a1, a2, a3]
                     for g in 0..<group {
-                      let distances = (SIMD8<Float>(repeating: xn[g]) - 2 * accumulators[g] + norms)
+                      let dots = g == 0 ? a0 : g == 1 ? a1 : g == 2 ? a2 : a3
+                      let distances = SIMD8<Float>(repeating: xn[g]) - 2 * dots + norms
                       let worst = od[(i + g) * kk + kk - 1]
                       // Most blocks hold no candidate: one vector compare skips them.
                       guard any(distances .< SIMD8(repeating: worst)) else { continue }
