@@ -6,8 +6,8 @@ import LociCore
 ///
 /// Distances are ‖x‖² − 2x·c + ‖c‖² with the centroid norms precomputed. The dot products
 /// are a small GEMM: centroids are stored a second time in blocks of 8, dimension-major
-/// (`panels`), so one SIMD8 load holds coordinate j of 8 words and four descriptors
-/// accumulate against it by broadcast (4 × 8 dot products per pass, no horizontal sums).
+/// (`panels`), so one SIMD8 load holds coordinate j of 8 words and six descriptors
+/// accumulate against it by broadcast (6 × 8 dot products per pass, no horizontal sums).
 /// Descriptors are split into chunks over all cores; a k-best insertion list per descriptor
 /// (no allocation per pair).
 public struct FlatVocabulary: Vocabulary {
@@ -54,19 +54,17 @@ public struct FlatVocabulary: Vocabulary {
               parallelChunks(n, minimumChunk: 32) { range in
                 var i = range.lowerBound
                 while i < range.upperBound {
-                  let group = Swift.min(4, range.upperBound - i)
+                  let group = Swift.min(6, range.upperBound - i)
                   // Rows past the group repeat its last row (their results are dropped).
-                  let r0 = x.baseAddress! + i * d
-                  let r1 = x.baseAddress! + (i + Swift.min(1, group - 1)) * d
-                  let r2 = x.baseAddress! + (i + Swift.min(2, group - 1)) * d
-                  let r3 = x.baseAddress! + (i + Swift.min(3, group - 1)) * d
-                  let xn = SIMD4<Float>(dotProduct(r0, r0, count: d), dotProduct(r1, r1, count: d),
-                                        dotProduct(r2, r2, count: d), dotProduct(r3, r3, count: d))
+                  let rows = (0..<6).map { x.baseAddress! + (i + Swift.min($0, group - 1)) * d }
+                  var xn = SIMD8<Float>()
+                  for g in 0..<6 { xn[g] = dotProduct(rows[g], rows[g], count: d) }
                   for b in 0..<blocks {
-                    let (a0, a1, a2, a3) = dotProducts4x8(r0, r1, r2, r3, panel.baseAddress! + b * d * 8, count: d)
+                    let a = dotProducts6x8(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5],
+                                           panel.baseAddress! + b * d * 8, count: d)
                     let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
                     for g in 0..<group {
-                      let dots = g == 0 ? a0 : g == 1 ? a1 : g == 2 ? a2 : a3
+                      let dots = g == 0 ? a.0 : g == 1 ? a.1 : g == 2 ? a.2 : g == 3 ? a.3 : g == 4 ? a.4 : a.5
                       let distances = SIMD8<Float>(repeating: xn[g]) - 2 * dots + norms
                       let worst = od[(i + g) * kk + kk - 1]
                       // Most blocks hold no candidate: one vector compare skips them.
@@ -89,14 +87,17 @@ public struct FlatVocabulary: Vocabulary {
   }
 }
 
-/// Dot products of four rows with the 8 words of one panel: coordinate j of the panel is a
-/// SIMD8 multiplied by each row's x_j broadcast.
+/// Dot products of six rows with the 8 words of one panel: coordinate j of the panel is a
+/// SIMD8 multiplied by each row's x_j broadcast. Six rows keep the twelve accumulator halves,
+/// the panel load and a broadcast within the 16 SSE registers.
 @inline(__always)
-func dotProducts4x8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
-                    _ r3: UnsafePointer<Float>, _ panel: UnsafePointer<Float>, count: Int)
-  -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+func dotProducts6x8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+                    _ r3: UnsafePointer<Float>, _ r4: UnsafePointer<Float>, _ r5: UnsafePointer<Float>,
+                    _ panel: UnsafePointer<Float>, count: Int)
+  -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
 {
-  var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+  var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
+  var a3 = SIMD8<Float>(), a4 = SIMD8<Float>(), a5 = SIMD8<Float>()
   let p = UnsafeRawPointer(panel)
   for j in 0..<count {
     let c = p.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
@@ -104,6 +105,8 @@ func dotProducts4x8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2
     a1 += SIMD8(repeating: r1[j]) * c
     a2 += SIMD8(repeating: r2[j]) * c
     a3 += SIMD8(repeating: r3[j]) * c
+    a4 += SIMD8(repeating: r4[j]) * c
+    a5 += SIMD8(repeating: r5[j]) * c
   }
-  return (a0, a1, a2, a3)
+  return (a0, a1, a2, a3, a4, a5)
 }
