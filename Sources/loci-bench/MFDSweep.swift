@@ -71,6 +71,7 @@ struct MFDSweep: ParsableCommand {
       case "heightExponent": o.heightExponent = Float(v) ?? o.heightExponent
       case "localMaximaOnly": o.localMaximaOnly = v == "true"
       case "excludeBorder": o.excludeBorder = v == "true"
+      case "partitionMethod": o.partitionMethod = MFDOptions.PartitionMethod(rawValue: v) ?? o.partitionMethod
       case "levelsPerPixel": o.levelsPerPixel = Float(v) ?? o.levelsPerPixel
       case "mergeOrder": o.mergeOrder = MFDOptions.MergeOrder(rawValue: v) ?? o.mergeOrder
       case "minScore": o.minScore = Double(v) ?? o.minScore

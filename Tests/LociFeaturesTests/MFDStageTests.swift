@@ -142,3 +142,32 @@ final class MFDStageTests: XCTestCase {
     XCTAssertEqual(s.height, 15, accuracy: 1)
   }
 }
+
+extension MFDStageTests {
+  /// The steepest-ascent partition splits the two touching discs at the same neck, with the
+  /// same saddle height as flooding.
+  func testSteepestAscentPartitionAgreesOnTwoTouchingDiscs() throws {
+    let w = 130, h = 90
+    let inside = { (x: Int, y: Int) -> Bool in
+      hypot(Double(x - 45), Double(y - 45)) <= 25 || hypot(Double(x - 85), Double(y - 45)) <= 25
+    }
+    var boundary = [Bool](repeating: false, count: w * h)
+    for y in 1..<(h - 1) {
+      for x in 1..<(w - 1) where inside(x, y) {
+        if !inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1) { boundary[y * w + x] = true }
+      }
+    }
+    let map = EuclideanDistanceTransform.compute(boundary: boundary, width: w, height: h)
+    let partition = MedialPartition(steepestAscentOf: map)
+    let left = partition.labels[45 * w + 45], right = partition.labels[45 * w + 85]
+    XCTAssertNotEqual(left, right)
+    for y in 0..<h {
+      for x in 0..<w where inside(x, y) && !boundary[y * w + x] && abs(x - 65) > 2 {
+        XCTAssertEqual(partition.labels[y * w + x], x < 65 ? left : right, "pixel (\(x), \(y))")
+      }
+    }
+    XCTAssertEqual(partition.basins[Int(left)].rho, 25, accuracy: 1)
+    let saddle = try XCTUnwrap(partition.saddles.first { Set([$0.a, $0.b]) == Set([left, right]) })
+    XCTAssertEqual(saddle.height, 15, accuracy: 1)
+  }
+}

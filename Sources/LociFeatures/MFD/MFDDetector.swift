@@ -19,7 +19,7 @@ public struct MFDDetector: Detector {
   public var parameters: String {
     let o = options
     return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale.map { "\($0)" } ?? "auto") "
-      + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) levels=\(o.levelsPerPixel) "
+      + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) partition=\(o.partitionMethod.rawValue) levels=\(o.levelsPerPixel) "
       + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
       + "minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
@@ -66,7 +66,8 @@ public struct MFDDetector: Detector {
     let axis = MedialAxis(map: map, absoluteThreshold: options.residueAbsolute,
                           relativeThreshold: options.residueRelative)
     let t2 = DispatchTime.now().uptimeNanoseconds
-    let partition = MedialPartition(map: map, levelsPerPixel: options.levelsPerPixel)
+    let partition = options.partitionMethod == .flooding
+      ? MedialPartition(map: map, levelsPerPixel: options.levelsPerPixel) : MedialPartition(steepestAscentOf: map)
     let t3 = DispatchTime.now().uptimeNanoseconds
     let tree = MedialMergeTree(partition: partition, order: options.mergeOrder)
     let selected = tree.select(options: options, imageArea: Double(map.width * map.height),

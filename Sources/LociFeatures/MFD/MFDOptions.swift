@@ -28,7 +28,16 @@ public struct MFDOptions: Sendable, Equatable {
   public var heightExponent: Float = 1
   /// Bucket width of the distance propagation (px); the group width of group marching [R].
   public var bucketWidth: Float = 0.7071
-  /// Partition levels per pixel of D (S5): pixels within one level are flooded
+  /// How basins are formed (S5): flooding in decreasing D (plateau-aware), or steepest
+  /// ascent, which partitions 1.7× faster (raster passes only) but measured 43.3 % against
+  /// flooding's 43.7 % repeatability, so flooding stays the default.
+  public enum PartitionMethod: String, Sendable, CaseIterable {
+    case flooding
+    case steepestAscent
+  }
+
+  public var partitionMethod: PartitionMethod = .flooding
+  /// Partition levels per pixel of D (S5, flooding): pixels within one level are flooded
   /// breadth-first from the basins they touch. Coarser levels keep more of the flooding in
   /// raster order (cache-friendly) at the price of saddle heights quantised that finely.
   public var levelsPerPixel: Float = 32

@@ -6,8 +6,10 @@
 /// back-propagated from the peaks "with the same marching method". [R] Pixels are released
 /// level by level in decreasing D (a counting sort on D quantised to 1/32 px, so O(N)),
 /// breadth-first inside a level; a pixel joins its labelled 8-neighbour with the highest D
-/// (ties: the higher peak), and a piece of a level with no labelled neighbour is a new peak. The first time a pixel touches two basins
-/// A ≠ B, D there is the highest pass between them, the saddle height σ_AB.
+/// (ties: the higher peak), and a piece of a level with no labelled neighbour is a new peak.
+/// The first time a pixel touches two basins A ≠ B, D there is the highest pass between
+/// them, the saddle height σ_AB. `MedialPartition(steepestAscentOf:)` is the alternative
+/// drainage form (see there).
 public struct MedialPartition: Sendable {
   /// One basin: its peak, inscribed radius ρ = D(peak), and pixel moments.
   public struct Basin: Sendable {
@@ -35,6 +37,90 @@ public struct MedialPartition: Sendable {
     width = map.width
     height = map.height
     (labels, basins, saddles) = Self.flood(map, levelsPerPixel: levelsPerPixel)
+  }
+
+  /// Basins by steepest ascent (drainage): every pixel points to its 8-neighbour with the
+  /// highest D (ties by index, so the order is strict and a plateau splits into pieces
+  /// that merge at once in the tree), and belongs to the peak its path ends at. The saddle
+  /// of two touching basins is the highest min(D(p), D(q)) over adjacent pixels p, q across
+  /// them: where flooding would first join them. Raster-order passes only, so it avoids the
+  /// cache misses of releasing pixels in D order.
+  public init(steepestAscentOf map: DistanceMap) {
+    width = map.width
+    height = map.height
+    let w = map.width, h = map.height, n = w * h
+    var up = [Int32](repeating: 0, count: n)
+    var labels = [Int32](repeating: -1, count: n)
+    var peaks: [Int] = []
+    map.distance.withUnsafeBufferPointer { d in
+      up.withUnsafeMutableBufferPointer { next in
+        for y in 0..<h {
+          for x in 0..<w {
+            let p = y * w + x
+            var best = p
+            var bestD = d[p]
+            for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
+              for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
+                let q = qy * w + qx
+                if d[q] > bestD || (d[q] == bestD && q > best) {
+                  best = q
+                  bestD = d[q]
+                }
+              }
+            }
+            next[p] = Int32(best)
+          }
+        }
+        labels.withUnsafeMutableBufferPointer { label in
+          var path: [Int32] = []
+          for start in 0..<n where label[start] < 0 {
+            var p = start
+            while label[p] < 0 && Int(next[p]) != p {
+              path.append(Int32(p))
+              p = Int(next[p])
+            }
+            if label[p] < 0 {
+              label[p] = Int32(peaks.count)
+              peaks.append(p)
+            }
+            for q in path { label[Int(q)] = label[p] }
+            path.removeAll(keepingCapacity: true)
+          }
+        }
+      }
+    }
+    var moments = [RegionMoments](repeating: RegionMoments(), count: peaks.count)
+    var saddleIndex: [UInt64: Int] = [:]
+    var saddles: [Saddle] = []
+    map.distance.withUnsafeBufferPointer { d in
+      for y in 0..<h {
+        for x in 0..<w {
+          let p = y * w + x, a = labels[p]
+          moments[Int(a)].add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1)
+          // Right, down and both diagonals below: every adjacent pair once.
+          for (dx, dy) in [(1, 0), (-1, 1), (0, 1), (1, 1)] {
+            let qx = x + dx, qy = y + dy
+            guard qx >= 0, qx < w, qy < h else { continue }
+            let q = qy * w + qx, b = labels[q]
+            guard a != b else { continue }
+            let pass = Swift.min(d[p], d[q])
+            let key = UInt64(UInt32(Swift.min(a, b))) << 32 | UInt64(UInt32(Swift.max(a, b)))
+            if let k = saddleIndex[key] {
+              if pass > saddles[k].height {
+                saddles[k].height = pass
+                saddles[k].pixel = Int32(d[p] <= d[q] ? p : q)
+              }
+            } else {
+              saddleIndex[key] = saddles.count
+              saddles.append(Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass, pixel: Int32(d[p] <= d[q] ? p : q)))
+            }
+          }
+        }
+      }
+    }
+    self.labels = labels
+    basins = peaks.indices.map { Basin(peak: peaks[$0], rho: map.distance[peaks[$0]], moments: moments[$0]) }
+    self.saddles = saddles
   }
 
   /// The flooding itself, written as one flat loop over contiguous buffers (no nested
