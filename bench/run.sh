@@ -10,7 +10,7 @@ scripts/install-deps.sh
 swift build -c release
 
 echo "== repeatability (Mikolajczyk protocol), all 8 sequences"
-for d in mser sift wash; do
+for d in mfd mser sift wash; do
   /usr/bin/time -f "$d: %e s wall, %M KB peak" .build/release/loci eval repeatability "$DATASET" --detector "$d" --json > "$OUT/repeatability-$d.json"
   python3 bench/table.py "$OUT/repeatability-$d.json"
 done
@@ -20,6 +20,9 @@ echo "== descriptor stage alone vs cv::SIFT::compute (same regions, one core)"
 
 echo "== detection time per megapixel (one core)"
 .build/release/loci-bench detectors "$DATASET"
+
+echo "== MFD option variants (repeatability only)"
+.build/release/loci-bench mfd-sweep "$DATASET" --variant "" --variant "partitionMethod=steepestAscent" --variant "minScore=0.25"
 
 echo "== WaSH option variants (repeatability only)"
 .build/release/loci-bench wash-sweep "$DATASET" --variant "" --variant "sampling=dither maxInstability=0.5" \
