@@ -45,7 +45,12 @@ let package = Package(
     // Regions, features, detectors, descriptors and feature files.
     .target(name: "LociFeatures", dependencies: ["LociImage", "CShims"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
-    .target(name: "LociQuantization", dependencies: ["LociCore"]),
+    .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernelsAVX2"]),
+    // The assignment kernel again (a symbolic link to LociQuantization's PanelKernel.swift),
+    // compiled for AVX2 + FMA; used only when the CPU reports both (checked at run time).
+    .target(
+      name: "LociKernelsAVX2",
+      swiftSettings: [.define("LOCI_FMA"), .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
@@ -68,7 +73,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
-    .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization"]),
+    .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization", "LociKernelsAVX2"]),
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures"]),
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),

@@ -1,5 +1,6 @@
 import Foundation
 import LociCore
+import LociKernelsAVX2
 
 /// Words as explicit centroids, with exact assignment: the baseline and the oracle for the
 /// approximate vocabularies.
@@ -52,30 +53,46 @@ public struct FlatVocabulary: Vocabulary {
           outWords.withUnsafeMutableBufferPointer { ow in
             outDistances.withUnsafeMutableBufferPointer { od in
               parallelChunks(n, minimumChunk: 32) { range in
-                var i = range.lowerBound
-                while i < range.upperBound {
-                  let group = Swift.min(6, range.upperBound - i)
-                  // Rows past the group repeat its last row (their results are dropped).
-                  let rows = (0..<6).map { x.baseAddress! + (i + Swift.min($0, group - 1)) * d }
-                  var xn = SIMD8<Float>()
-                  for g in 0..<6 { xn[g] = dotProduct(rows[g], rows[g], count: d) }
-                  for b in 0..<blocks {
-                    let a = dotProducts6x8(rows[0], rows[1], rows[2], rows[3], rows[4], rows[5],
-                                           panel.baseAddress! + b * d * 8, count: d)
-                    let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
-                    for g in 0..<group {
-                      let dots = g == 0 ? a.0 : g == 1 ? a.1 : g == 2 ? a.2 : g == 3 ? a.3 : g == 4 ? a.4 : a.5
-                      let distances = SIMD8<Float>(repeating: xn[g]) - 2 * dots + norms
-                      let worst = od[(i + g) * kk + kk - 1]
-                      // Most blocks hold no candidate: one vector compare skips them.
-                      guard any(distances .< SIMD8(repeating: worst)) else { continue }
-                      for l in 0..<8 {
-                        insertIntoKBest(Swift.max(0, distances[l]), b * 8 + l, ow.baseAddress! + (i + g) * kk,
-                                        od.baseAddress! + (i + g) * kk, kk)
+                // Cache blocking: 48 descriptors at a time are scored against a tile of 32
+                // panels (256 words, 128 kB at d = 128, kept in L2) before the next tile, so
+                // the centroids stream from memory once per 48 descriptors, not once per 6.
+                let superGroup = 48, tile = 32, rowStride = blocks * 8
+                var dots = [Float](repeating: 0, count: superGroup * rowStride)
+                dots.withUnsafeMutableBufferPointer { out in
+                  var start = range.lowerBound
+                  while start < range.upperBound {
+                    let end = Swift.min(start + superGroup, range.upperBound)
+                    let last = end - 1
+                    let row = { (i: Int) in x.baseAddress! + Swift.min(i, last) * d }
+                    for t in stride(from: 0, to: blocks, by: tile) {
+                      for i in Swift.stride(from: start, to: end, by: 6) {
+                        let target = out.baseAddress! + (i - start) * rowStride
+                        if CPUFeatures.hasAVX2AndFMA {
+                          LociKernelsAVX2.PanelKernel.dotProducts(row(i), row(i + 1), row(i + 2), row(i + 3), row(i + 4), row(i + 5),
+                                                                  panels: panel.baseAddress!, blocks: t..<Swift.min(t + tile, blocks),
+                                                                  dimension: d, into: target, rowStride: rowStride)
+                        } else {
+                          PanelKernel.dotProducts(row(i), row(i + 1), row(i + 2), row(i + 3), row(i + 4), row(i + 5),
+                                                  panels: panel.baseAddress!, blocks: t..<Swift.min(t + tile, blocks),
+                                                  dimension: d, into: target, rowStride: rowStride)
+                        }
                       }
                     }
+                    for i in start..<end {
+                      let r = x.baseAddress! + i * d
+                      let xn = SIMD8<Float>(repeating: dotProduct(r, r, count: d))
+                      let words = ow.baseAddress! + i * kk, distances = od.baseAddress! + i * kk
+                      let rowDots = UnsafeRawPointer(out.baseAddress! + (i - start) * rowStride)
+                      for b in 0..<blocks {
+                        let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
+                        let candidate = xn - 2 * rowDots.loadUnaligned(fromByteOffset: 32 * b, as: SIMD8<Float>.self) + norms
+                        // Most blocks hold no candidate: one vector compare skips them.
+                        guard any(candidate .< SIMD8(repeating: distances[kk - 1])) else { continue }
+                        for l in 0..<8 { insertIntoKBest(Swift.max(0, candidate[l]), b * 8 + l, words, distances, kk) }
+                      }
+                    }
+                    start = end
                   }
-                  i += group
                 }
               }
             }
@@ -85,28 +102,4 @@ public struct FlatVocabulary: Vocabulary {
     }
     return Assignment(k: kk, words: outWords, distances: outDistances)
   }
-}
-
-/// Dot products of six rows with the 8 words of one panel: coordinate j of the panel is a
-/// SIMD8 multiplied by each row's x_j broadcast. Six rows keep the twelve accumulator halves,
-/// the panel load and a broadcast within the 16 SSE registers.
-@inline(__always)
-func dotProducts6x8(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
-                    _ r3: UnsafePointer<Float>, _ r4: UnsafePointer<Float>, _ r5: UnsafePointer<Float>,
-                    _ panel: UnsafePointer<Float>, count: Int)
-  -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
-{
-  var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
-  var a3 = SIMD8<Float>(), a4 = SIMD8<Float>(), a5 = SIMD8<Float>()
-  let p = UnsafeRawPointer(panel)
-  for j in 0..<count {
-    let c = p.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
-    a0 += SIMD8(repeating: r0[j]) * c
-    a1 += SIMD8(repeating: r1[j]) * c
-    a2 += SIMD8(repeating: r2[j]) * c
-    a3 += SIMD8(repeating: r3[j]) * c
-    a4 += SIMD8(repeating: r4[j]) * c
-    a5 += SIMD8(repeating: r5[j]) * c
-  }
-  return (a0, a1, a2, a3, a4, a5)
 }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import LociQuantization
+import LociKernelsAVX2
 
 final class KMeansTests: XCTestCase {
   /// n points around each of `centres` (Gaussian, σ), seeded.
@@ -107,5 +108,36 @@ final class VocabularyFileTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: url) }
     try VocabularyFile.write(vocabulary, method: "kmeans", parameters: "", to: url)
     XCTAssertEqual(try VocabularyFile.read(from: url).vocabulary.count, 2)
+  }
+}
+
+/// Both builds of the panel kernel (portable SSE and AVX2 + FMA) against plain dot products.
+final class PanelKernelTests: XCTestCase {
+  func testBothKernelBuildsMatchPlainDotProducts() {
+    var rng = SplitMix64(seed: 12)
+    let d = 37, words = 21  // an awkward dimension and a partial last panel
+    let vocabulary = FlatVocabulary(dimension: d, centroids: (0..<(words * d)).map { _ in Float(rng.unit()) - 0.5 })
+    let rows = (0..<(6 * d)).map { _ in Float(rng.unit()) - 0.5 }
+    let blocks = (words + 7) / 8, stride = blocks * 8
+    var portable = [Float](repeating: 0, count: 6 * stride), avx = portable
+    rows.withUnsafeBufferPointer { r in
+      vocabulary.panels.withUnsafeBufferPointer { p in
+        let row = { (g: Int) in r.baseAddress! + g * d }
+        LociQuantization.PanelKernel.dotProducts(row(0), row(1), row(2), row(3), row(4), row(5), panels: p.baseAddress!, blocks: 0..<blocks,
+                                dimension: d, into: &portable, rowStride: stride)
+        if CPUFeatures.hasAVX2AndFMA {
+          LociKernelsAVX2.PanelKernel.dotProducts(row(0), row(1), row(2), row(3), row(4), row(5), panels: p.baseAddress!,
+                                                  blocks: 0..<blocks, dimension: d, into: &avx, rowStride: stride)
+        }
+      }
+    }
+    for g in 0..<6 {
+      for w in 0..<words {
+        var expected: Float = 0
+        for j in 0..<d { expected += rows[g * d + j] * vocabulary.centroids[w * d + j] }
+        XCTAssertEqual(portable[g * stride + w], expected, accuracy: 1e-5, "row \(g) word \(w)")
+        if CPUFeatures.hasAVX2AndFMA { XCTAssertEqual(avx[g * stride + w], expected, accuracy: 1e-5, "AVX2 row \(g) word \(w)") }
+      }
+    }
   }
 }

@@ -1,0 +1,1 @@
+../LociQuantization/PanelKernel.swift

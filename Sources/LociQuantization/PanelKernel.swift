@@ -1,0 +1,48 @@
+// This file is compiled twice: into LociQuantization for any x86-64 (SSE), and, through the
+// symbolic link Sources/LociKernelsAVX2/PanelKernel.swift, into LociKernelsAVX2 for CPUs with
+// AVX2 and FMA (`-target-cpu haswell`, `LOCI_FMA`). `FlatVocabulary` picks one at run time.
+
+/// The dot products behind exact assignment: a small GEMM over centroid panels.
+public enum PanelKernel {
+  /// Dot products of six rows with the words of panels `blocks`, into `out` (row g's dot with
+  /// word w at `out[g × rowStride + w]`).
+  /// `panels` holds `blocks` panels of `dimension` × 8 Floats, coordinate-major, so one SIMD8
+  /// load is coordinate j of 8 words and the six rows accumulate against it by broadcast
+  /// (no horizontal sums; twelve SSE accumulator halves, or six AVX registers).
+  public static func dotProducts(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+                                 _ r3: UnsafePointer<Float>, _ r4: UnsafePointer<Float>, _ r5: UnsafePointer<Float>,
+                                 panels: UnsafePointer<Float>, blocks: Range<Int>, dimension d: Int,
+                                 into out: UnsafeMutablePointer<Float>, rowStride stride: Int) {
+    let o = UnsafeMutableRawPointer(out)
+    for b in blocks {
+      var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
+      var a3 = SIMD8<Float>(), a4 = SIMD8<Float>(), a5 = SIMD8<Float>()
+      let p = UnsafeRawPointer(panels + b * d * 8)
+      for j in 0..<d {
+        let c = p.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+        #if LOCI_FMA
+          a0.addProduct(SIMD8(repeating: r0[j]), c)
+          a1.addProduct(SIMD8(repeating: r1[j]), c)
+          a2.addProduct(SIMD8(repeating: r2[j]), c)
+          a3.addProduct(SIMD8(repeating: r3[j]), c)
+          a4.addProduct(SIMD8(repeating: r4[j]), c)
+          a5.addProduct(SIMD8(repeating: r5[j]), c)
+        #else
+          a0 += SIMD8(repeating: r0[j]) * c
+          a1 += SIMD8(repeating: r1[j]) * c
+          a2 += SIMD8(repeating: r2[j]) * c
+          a3 += SIMD8(repeating: r3[j]) * c
+          a4 += SIMD8(repeating: r4[j]) * c
+          a5 += SIMD8(repeating: r5[j]) * c
+        #endif
+      }
+      let at = 4 * b * 8
+      o.storeBytes(of: a0, toByteOffset: at, as: SIMD8<Float>.self)
+      o.storeBytes(of: a1, toByteOffset: at + 4 * stride, as: SIMD8<Float>.self)
+      o.storeBytes(of: a2, toByteOffset: at + 8 * stride, as: SIMD8<Float>.self)
+      o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
+      o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
+      o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
+    }
+  }
+}
