@@ -15,6 +15,14 @@ let openCVLibraries: [LinkerSetting] = [
   "opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_features2d",
 ].map { .linkedLibrary($0) }
 
+/// The AVX2 + FMA build of the assignment kernel, on x86-64 hosts only (elsewhere the target
+/// compiles the portable kernel, and `CPUFeatures` never selects it).
+#if arch(x86_64)
+let avx2Settings: [SwiftSetting] = [.define("LOCI_FMA"), .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
+#else
+let avx2Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
   name: "Loci",
   platforms: [.macOS(.v13)],
@@ -50,7 +58,7 @@ let package = Package(
     // compiled for AVX2 + FMA; used only when the CPU reports both (checked at run time).
     .target(
       name: "LociKernelsAVX2",
-      swiftSettings: [.define("LOCI_FMA"), .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]),
+      swiftSettings: avx2Settings),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
