@@ -104,11 +104,13 @@ public enum Retrieval {
   public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker,
                             excluding: Set<Int> = []) -> Result {
     let t0 = DispatchTime.now().uptimeNanoseconds
-    var ranking = index.query(set, excluding: excluding)
+    // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).
+    let assignments = index.queryAssignments(set)
+    var ranking = index.query(set, excluding: excluding, assignments: assignments)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var verified: [SpatialReranker.Verified] = []
     if reranker.method != .none && set.count > 0 {
-      let words = index.vocabulary.assign(set.descriptors, k: 1).words
+      let words = assignments.map { $0[0] }
       (ranking, verified) = reranker.rerank(ranking, queryWords: words, queryRegions: set.regions,
                                             queryImageSize: Double(Swift.max(set.imageWidth, set.imageHeight)), index: index)
     }

@@ -33,7 +33,7 @@ struct Embedder {
   func queryEntries(_ descriptors: [Float], assignments: [[UInt32]]) -> [EmbeddedEntry] {
     switch index.options.kernel {
     case .bow:
-      // The BoW baseline stays single-assignment on both sides.
+      // The BoW baseline stays single-assignment on both sides (`queryAssignments` gives it one word).
       return databaseEntries(descriptors, words: assignments.compactMap(\.first))
     case .he:
       return assignments.indices.flatMap { i in assignments[i].map { heEntry(descriptors, feature: i, word: Int($0)) } }

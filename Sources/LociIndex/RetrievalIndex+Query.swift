@@ -2,18 +2,21 @@ import Foundation
 import LociCore
 
 extension RetrievalIndex {
-  /// The query's visual words: the `queryAssignments` nearest per feature, nearest first.
+  /// The query's visual words, nearest first: the `queryAssignments` nearest per feature
+  /// (one for BoW, which stays single-assignment on both sides).
   public func queryAssignments(_ set: FeatureSet) -> [[UInt32]] {
     guard set.count > 0 else { return [] }
-    let k = Swift.min(options.queryAssignments, vocabulary.count)
+    let k = Swift.min(options.kernel == .bow ? 1 : options.queryAssignments, vocabulary.count)
     let a = vocabulary.assign(set.descriptors, k: k)
     return (0..<set.count).map { Array(a.words[($0 * k)..<($0 * k + k)]) }
   }
 
   /// Scores every indexed image against `set` and returns the best `top` (all when nil),
-  /// highest score first, ties by image id.
-  public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = []) -> [RankedImage] {
-    let scores = score(set)
+  /// highest score first, ties by image id. `assignments` are `queryAssignments(set)` when
+  /// the caller already has them (re-ranking needs the nearest words too).
+  public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = [],
+                    assignments: [[UInt32]]? = nil) -> [RankedImage] {
+    let scores = score(set, assignments: assignments)
     var ranked = scores.indices.filter { !excluded.contains($0) }.map { RankedImage(image: $0, score: scores[$0]) }
     ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
     if let top { ranked = Array(ranked.prefix(top)) }
@@ -21,11 +24,11 @@ extension RetrievalIndex {
   }
 
   /// The kernel similarity of `set` to every indexed image (normalised by both sides).
-  public func score(_ set: FeatureSet) -> [Float] {
+  public func score(_ set: FeatureSet, assignments: [[UInt32]]? = nil) -> [Float] {
     let n = images.count
     guard n > 0, set.count > 0 else { return [Float](repeating: 0, count: n) }
     precondition(set.dimension == dimension, "descriptor dimension must match the vocabulary")
-    let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: queryAssignments(set))
+    let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: assignments ?? queryAssignments(set))
     var total = [Float](repeating: 0, count: n)
     let lock = NSLock()
     // Parallel over query entries (HE: over query features, so burstiness groups stay whole),

@@ -42,11 +42,13 @@ struct MapCommand: ParsableCommand {
       printError("loci eval map: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
-    var queryFiles: [String: URL] = [:]
+    // The given query features, by source image path (each file read once).
+    var querySets: [String: FeatureSet] = [:]
     if let queryFeatures {
       do {
         for url in try Retrieval.featureFiles(in: [URL(fileURLWithPath: queryFeatures)]) {
-          queryFiles[try FeatureFile.read(from: url).sourcePath] = url
+          let set = try FeatureFile.read(from: url)
+          querySets[set.sourcePath] = set
         }
       } catch {
         printError("loci eval map: \(error)")
@@ -61,8 +63,8 @@ struct MapCommand: ParsableCommand {
     for row in truth.rows {
       let set: FeatureSet
       do {
-        if let file = queryFiles[row.query] {
-          set = try FeatureFile.read(from: file)
+        if let given = querySets[row.query] {
+          set = given
         } else {
           set = try Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: loaded)
         }
