@@ -9,29 +9,10 @@ public struct DescriptorSample: Sendable {
 
   public var count: Int { dimension == 0 ? 0 : descriptors.count / dimension }
 
-  public enum SampleError: Error, CustomStringConvertible {
-    case noFeatureFiles(path: String)
-    case noDescriptors(path: String)
-    case mixedDimensions(path: String, expected: Int, found: Int)
-    public var description: String {
-      switch self {
-      case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
-      case let .noDescriptors(path): return "\(path): the feature files have no descriptors (featurize with --descriptor rootsift)"
-      case let .mixedDimensions(path, expected, found): return "\(path): descriptor dimension \(found), expected \(expected)"
-      }
-    }
-  }
-
   /// Every descriptor of every `.lfeat` file under `folder` (recursively, sorted by path);
   /// when there are more than `limit`, a seeded uniform sample of `limit` of them.
   public static func load(from folder: URL, limit: Int = 0, seed: UInt64 = 1) throws -> DescriptorSample {
-    var files: [URL] = []
-    let all = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
-    while let url = all?.nextObject() as? URL {
-      if url.pathExtension == FeatureFileFormat.lfeat.fileExtension { files.append(url) }
-    }
-    files.sort { $0.path < $1.path }
-    guard !files.isEmpty else { throw SampleError.noFeatureFiles(path: folder.path) }
+    let files = try FeatureFolder.files(in: [folder])
     var dimension = 0
     var descriptors: [Float] = []
     for url in files {
@@ -39,11 +20,11 @@ public struct DescriptorSample: Sendable {
       guard set.dimension > 0 else { continue }
       if dimension == 0 { dimension = set.dimension }
       guard set.dimension == dimension else {
-        throw SampleError.mixedDimensions(path: url.path, expected: dimension, found: set.dimension)
+        throw FeatureFolder.FolderError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
       }
       descriptors += set.descriptors
     }
-    guard dimension > 0 else { throw SampleError.noDescriptors(path: folder.path) }
+    guard dimension > 0 else { throw FeatureFolder.FolderError.noDescriptors(path: folder.path) }
     let n = descriptors.count / dimension
     if limit > 0 && n > limit {
       var rng = SplitMix64(seed: seed)

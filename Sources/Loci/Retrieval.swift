@@ -3,42 +3,13 @@ import Foundation
 /// The retrieval pipeline a search app calls: build or extend an index from `featurize`
 /// output, and query it with images or feature files, with optional spatial re-ranking.
 public enum Retrieval {
-  public enum RetrievalError: Error, CustomStringConvertible {
-    case noFeatureFiles(path: String)
-    case noDescriptors(path: String)
-    case dimensionMismatch(path: String, expected: Int, found: Int)
-    public var description: String {
-      switch self {
-      case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
-      case let .noDescriptors(path): return "\(path): the features have no descriptors (featurize with --descriptor rootsift)"
-      case let .dimensionMismatch(path, expected, found): return "\(path): descriptor dimension \(found), the vocabulary's is \(expected)"
-      }
-    }
-  }
-
-  /// Every `.lfeat` file under the folders (recursively), sorted by path.
-  public static func featureFiles(in folders: [URL]) throws -> [URL] {
-    var files: [URL] = []
-    for folder in folders {
-      let all = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
-      var found = false
-      while let url = all?.nextObject() as? URL {
-        guard url.pathExtension == FeatureFileFormat.lfeat.fileExtension else { continue }
-        files.append(url)
-        found = true
-      }
-      if !found { throw RetrievalError.noFeatureFiles(path: folder.path) }
-    }
-    return files.sorted { $0.path < $1.path }
-  }
-
   /// Reads feature files, checking their dimension against the vocabulary.
   public static func loadFeatures(_ files: [URL], dimension: Int) throws -> [FeatureSet] {
     try files.map { url in
       let set = try FeatureFile.read(from: url)
-      if set.count > 0 && set.dimension == 0 { throw RetrievalError.noDescriptors(path: url.path) }
+      if set.count > 0 && set.dimension == 0 { throw FeatureFolder.FolderError.noDescriptors(path: url.path) }
       if set.count > 0 && set.dimension != dimension {
-        throw RetrievalError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
+        throw FeatureFolder.FolderError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
       }
       return set
     }
@@ -49,7 +20,7 @@ public enum Retrieval {
   public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
                                 trainingLimit: Int = 200_000) throws -> RetrievalIndex {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
-    let sets = try loadFeatures(try featureFiles(in: folders), dimension: vocabulary.dimension)
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension)
     var training: [Float] = []
     let needsTraining = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
     if needsTraining {
@@ -76,7 +47,7 @@ public enum Retrieval {
   @discardableResult
   public static func add(folders: [URL], to index: inout RetrievalIndex) throws -> Int {
     let known = Set(index.images.map(\.path))
-    let sets = try loadFeatures(try featureFiles(in: folders), dimension: index.dimension)
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension)
       .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
     index.add(sets)
     return sets.count

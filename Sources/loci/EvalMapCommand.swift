@@ -46,7 +46,7 @@ struct MapCommand: ParsableCommand {
     var querySets: [String: FeatureSet] = [:]
     if let queryFeatures {
       do {
-        for url in try Retrieval.featureFiles(in: [URL(fileURLWithPath: queryFeatures)]) {
+        for url in try FeatureFolder.files(in: [URL(fileURLWithPath: queryFeatures)]) {
           let set = try FeatureFile.read(from: url)
           querySets[set.sourcePath] = set
         }
