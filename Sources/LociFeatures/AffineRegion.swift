@@ -29,6 +29,15 @@ public struct AffineRegion: Sendable, Equatable {
     self.init(x: x, y: y, shape: .scaledIdentity(radius * radius), angle: angle, response: response)
   }
 
+  /// The moment ellipse of a region with this centre and pixel covariance Σ: S = 4Σ, which
+  /// has the region's area for an elliptical region (the MSER convention; MFD and WaSH use it).
+  /// Nil when Σ is degenerate.
+  public init?(momentsCentre centre: (x: Double, y: Double), covariance: SymmetricMatrix2, response: Double = 0) {
+    let shape = covariance * 4
+    guard shape.isPositiveDefinite else { return nil }
+    self.init(x: centre.x, y: centre.y, shape: shape, angle: nil, response: response)
+  }
+
   /// From the VGG/Oxford text form `u v a b c`: a(x−u)² + 2b(x−u)(y−v) + c(y−v)² = 1, i.e.
   /// [[a b] [b c]] = S⁻¹. Returns nil when [[a b] [b c]] is not positive definite.
   public init?(vggU u: Double, v: Double, a: Double, b: Double, c: Double) {

@@ -23,13 +23,7 @@ struct MFDSweep: ParsableCommand {
         continue
       }
       let extractor = FeatureExtractor(detector: MFDDetector(options: options), descriptor: nil)
-      let report = try runRepeatabilityBenchmark(dataset: data, extractor: extractor)
-      let perSequence = report.sequences.keys.sorted().map { name in
-        String(format: "%@ %.1f", name as NSString,
-               report.sequences[name]!.map(\.repeatability).reduce(0, +) / Double(report.sequences[name]!.count))
-      }
-      print(String(format: "[%@] mean %.1f %%, %.0f features/image, %.1f s | ", variant as NSString,
-                   report.meanRepeatability, report.meanFeatures, report.seconds) + perSequence.joined(separator: ", "))
+      print(Sweep.line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
     }
   }
 
@@ -60,10 +54,7 @@ struct MFDSweep: ParsableCommand {
 
   static func parse(_ variant: String) throws -> MFDOptions {
     var o = MFDOptions()
-    for pair in variant.split(separator: " ") {
-      let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-      guard kv.count == 2 else { throw ValidationError("bad override '\(pair)'") }
-      let (k, v) = (kv[0], kv[1])
+    for (k, v) in try Sweep.overrides(variant) {
       switch k {
       case "gradientSigma": o.gradientSigma = Float(v) ?? o.gradientSigma
       case "gradientQuantile": o.gradientQuantile = Float(v) ?? o.gradientQuantile

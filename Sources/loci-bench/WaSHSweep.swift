@@ -18,22 +18,13 @@ struct WaSHSweep: ParsableCommand {
     for variant in variants {
       let options = try Self.parse(variant)
       let extractor = FeatureExtractor(detector: WaSHDetector(options: options), descriptor: nil)
-      let report = try runRepeatabilityBenchmark(dataset: data, extractor: extractor)
-      let perSequence = report.sequences.keys.sorted().map { name in
-        String(format: "%@ %.1f", name as NSString,
-               report.sequences[name]!.map(\.repeatability).reduce(0, +) / Double(report.sequences[name]!.count))
-      }
-      print(String(format: "[%@] mean %.1f %%, %.0f features/image, %.1f s | ", variant as NSString,
-                   report.meanRepeatability, report.meanFeatures, report.seconds) + perSequence.joined(separator: ", "))
+      print(Sweep.line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
     }
   }
 
   static func parse(_ variant: String) throws -> WaSHOptions {
     var o = WaSHOptions()
-    for pair in variant.split(separator: " ") {
-      let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-      guard kv.count == 2 else { throw ValidationError("bad override '\(pair)'") }
-      let (k, v) = (kv[0], kv[1])
+    for (k, v) in try Sweep.overrides(variant) {
       switch k {
       case "sampling": o.sampling = WaSHOptions.Sampling(rawValue: v) ?? o.sampling
       case "stability": o.stability = WaSHOptions.Stability(rawValue: v) ?? o.stability

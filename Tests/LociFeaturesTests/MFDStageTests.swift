@@ -106,19 +106,30 @@ final class MFDStageTests: XCTestCase {
     XCTAssertEqual(map.distance[32 * w + 32], 20, accuracy: 0.75)
   }
 
+  /// Two overlapping discs of radius 25 centred at (45, 45) and (85, 45), and the binary
+  /// boundary of their union (inside pixels with a 4-neighbour outside).
+  static let discsWidth = 130, discsHeight = 90
+  static func insideDiscs(_ x: Int, _ y: Int) -> Bool {
+    hypot(Double(x - 45), Double(y - 45)) <= 25 || hypot(Double(x - 85), Double(y - 45)) <= 25
+  }
+  static func discsBoundary() -> [Bool] {
+    let w = discsWidth, h = discsHeight
+    var boundary = [Bool](repeating: false, count: w * h)
+    for y in 1..<(h - 1) {
+      for x in 1..<(w - 1) where insideDiscs(x, y) {
+        if !insideDiscs(x - 1, y) || !insideDiscs(x + 1, y) || !insideDiscs(x, y - 1) || !insideDiscs(x, y + 1) {
+          boundary[y * w + x] = true
+        }
+      }
+    }
+    return boundary
+  }
+
   /// Two overlapping discs (radius 25, centres 40 px apart): two basins, split at the neck
   /// (x = 60), each with its peak at its disc's centre and ρ ≈ 25.
   func testPartitionOfTwoTouchingDiscs() {
-    let w = 130, h = 90
-    let inside = { (x: Int, y: Int) -> Bool in
-      hypot(Double(x - 45), Double(y - 45)) <= 25 || hypot(Double(x - 85), Double(y - 45)) <= 25
-    }
-    var boundary = [Bool](repeating: false, count: w * h)
-    for y in 1..<(h - 1) {
-      for x in 1..<(w - 1) where inside(x, y) {
-        if !inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1) { boundary[y * w + x] = true }
-      }
-    }
+    let (w, h) = (Self.discsWidth, Self.discsHeight)
+    let (inside, boundary) = (Self.insideDiscs, Self.discsBoundary())
     let analysis = MFDDetector().analyse(binaryBoundary: boundary, width: w, height: h)
     let labels = analysis.partition.labels
     let left = labels[45 * w + 45], right = labels[45 * w + 85]
@@ -147,16 +158,8 @@ extension MFDStageTests {
   /// The steepest-ascent partition splits the two touching discs at the same neck, with the
   /// same saddle height as flooding.
   func testSteepestAscentPartitionAgreesOnTwoTouchingDiscs() throws {
-    let w = 130, h = 90
-    let inside = { (x: Int, y: Int) -> Bool in
-      hypot(Double(x - 45), Double(y - 45)) <= 25 || hypot(Double(x - 85), Double(y - 45)) <= 25
-    }
-    var boundary = [Bool](repeating: false, count: w * h)
-    for y in 1..<(h - 1) {
-      for x in 1..<(w - 1) where inside(x, y) {
-        if !inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1) { boundary[y * w + x] = true }
-      }
-    }
+    let (w, h) = (Self.discsWidth, Self.discsHeight)
+    let (inside, boundary) = (Self.insideDiscs, Self.discsBoundary())
     let map = EuclideanDistanceTransform.compute(boundary: boundary, width: w, height: h)
     let partition = MedialPartition(steepestAscentOf: map)
     let left = partition.labels[45 * w + 45], right = partition.labels[45 * w + 85]

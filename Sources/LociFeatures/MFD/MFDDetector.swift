@@ -72,12 +72,9 @@ public struct MFDDetector: Detector {
     let tree = MedialMergeTree(partition: partition, order: options.mergeOrder)
     let selected = tree.select(options: options, imageArea: Double(map.width * map.height),
                                plateauHeight: plateauHeight)
-    let regions = selected.compactMap { i -> AffineRegion? in
-      let m = tree.nodes[i].moments
-      let shape = m.covariance * 4
-      guard shape.isPositiveDefinite else { return nil }
-      let c = m.centre
-      return AffineRegion(x: c.x, y: c.y, shape: shape, angle: nil, response: tree.nodes[i].score)
+    let regions = selected.compactMap { i in
+      AffineRegion(momentsCentre: tree.nodes[i].moments.centre, covariance: tree.nodes[i].moments.covariance,
+                   response: tree.nodes[i].score)
     }
     let t4 = DispatchTime.now().uptimeNanoseconds
     func seconds(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e9 }

@@ -51,10 +51,7 @@ extension WaSHDetector {
       if kept.count >= options.maxFeatures { break }
     }
     return kept.compactMap { c in
-      let shape = c.state.covariance * 4
-      guard shape.isPositiveDefinite else { return nil }
-      let centre = c.state.centre
-      return AffineRegion(x: centre.x, y: centre.y, shape: shape, angle: nil, response: 1 - c.instability)
+      AffineRegion(momentsCentre: c.state.centre, covariance: c.state.covariance, response: 1 - c.instability)
     }
   }
 
