@@ -60,7 +60,8 @@ struct Embedder {
     for (i, words) in assignments.enumerated() {
       for w32 in words {
         let w = Int(w32)
-        var sum = sums[w] ?? [Float](repeating: 0, count: d)
+        // Taken out and put back, so the array is mutated in place rather than copied.
+        var sum = sums.removeValue(forKey: w) ?? [Float](repeating: 0, count: d)
         for j in 0..<d {
           let x = descriptors[i * d + j]
           sum[j] += medians ? x : x - centroids[w * d + j]
