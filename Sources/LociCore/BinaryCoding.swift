@@ -26,6 +26,14 @@ public struct BinaryWriter {
       for f in floats { write(f) }
     #endif
   }
+  /// UInt16s in bulk (labels, lookup tables).
+  public mutating func write(uint16s: [UInt16]) {
+    #if _endian(little)
+      uint16s.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    #else
+      for v in uint16s { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    #endif
+  }
   /// Appends the CRC-32C of everything written so far.
   public mutating func sealWithChecksum() { write(CRC32C.checksum(bytes)) }
 }
@@ -92,6 +100,12 @@ public struct BinaryReader {
       var sub = BinaryReader(bytes, offset: r.lowerBound, end: r.upperBound)
       for i in 0..<count { out[i] = try sub.readFloat() }
     #endif
+    return out
+  }
+  public mutating func readUInt16s(_ count: Int) throws -> [UInt16] {
+    let r = try take(count * 2)
+    var out = [UInt16](repeating: 0, count: count)
+    for i in 0..<count { out[i] = UInt16(bytes[r.lowerBound + 2 * i]) | UInt16(bytes[r.lowerBound + 2 * i + 1]) << 8 }
     return out
   }
 }

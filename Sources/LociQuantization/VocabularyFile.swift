@@ -24,13 +24,17 @@ public enum VocabularyFileError: Error, CustomStringConvertible, Equatable, Send
   }
 }
 
-/// The `.lvoc` format (little-endian): magic `LOCIVOCB`, version UInt32 (= 1), method and
-/// parameters (UInt32 length + UTF-8 each), dimension and count UInt32, count × dimension
-/// Float32 centroids, a UInt8 flag, and when it is 1 the mixture's count σ and count π
-/// (Float32, AGM/EGM), then CRC-32C of everything before it.
+/// The `.lvoc` format (little-endian): magic `LOCIVOCB`, version UInt32 (= 2; 1 is still
+/// read), method and parameters (UInt32 length + UTF-8 each), dimension and count UInt32,
+/// count × dimension Float32 centroids, a UInt8 flag, then per flag: 0 nothing; 1 the
+/// mixture's count σ and count π (Float32, AGM/EGM); 2 (version 2) the DRVQ tree (see
+/// `DRVQCoding.swift`), whose words are the centroids; then CRC-32C of everything before it.
+///
+/// The centroids are stored for every method, so any vocabulary gives exact assignment and
+/// the index needs nothing else; DRVQ adds the tree for its fast encoders.
 public enum VocabularyFile {
   public static let magic = Array("LOCIVOCB".utf8)
-  public static let version: UInt32 = 1
+  public static let version: UInt32 = 2
 
   public struct Contents: Sendable {
     public var method: String
@@ -39,11 +43,14 @@ public enum VocabularyFile {
     /// Per-word σ and mixing weight π, for Gaussian-mixture vocabularies.
     public var sigmas: [Float]?
     public var weights: [Float]?
+    /// The DRVQ tree, for DRVQ vocabularies (its words are `vocabulary`'s centroids).
+    public var drvq: DRVQVocabulary?
   }
 
   public static func encode(_ vocabulary: FlatVocabulary, method: String, parameters: String,
-                            sigmas: [Float]? = nil, weights: [Float]? = nil) -> [UInt8] {
+                            sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil) -> [UInt8] {
     precondition((sigmas == nil) == (weights == nil), "σ and π come together")
+    precondition(drvq == nil || sigmas == nil, "a vocabulary is a mixture or a DRVQ tree, not both")
     var w = BinaryWriter()
     w.write(raw: magic)
     w.write(version)
@@ -57,6 +64,10 @@ public enum VocabularyFile {
       w.write(UInt8(1))
       w.write(floats: sigmas)
       w.write(floats: weights)
+    } else if let drvq {
+      precondition(drvq.count == vocabulary.count && drvq.dimension == vocabulary.dimension, "the tree's words are the centroids")
+      w.write(UInt8(2))
+      drvq.encode(into: &w)
     } else {
       w.write(UInt8(0))
     }
@@ -70,7 +81,7 @@ public enum VocabularyFile {
     var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
     do {
       let v = try r.readUInt32()
-      guard v == version else { throw VocabularyFileError.unsupportedVersion(path: path, version: v) }
+      guard v == version || v == 1 else { throw VocabularyFileError.unsupportedVersion(path: path, version: v) }
       let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else { throw VocabularyFileError.checksumMismatch(path: path) }
       let method = try r.readString(), parameters = try r.readString()
@@ -80,22 +91,35 @@ public enum VocabularyFile {
         throw VocabularyFileError.implausible(path: path, reason: "\(count) words of dimension \(dimension) in \(r.remaining) bytes")
       }
       let centroids = try r.readFloats(count * dimension)
-      let hasMixture = try r.readUInt8()
-      guard hasMixture <= 1, r.remaining == (hasMixture == 1 ? 8 * count : 0) else {
-        throw VocabularyFileError.implausible(path: path, reason: "unexpected trailing data")
+      let extra = try r.readUInt8()
+      var sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil
+      switch extra {
+      case 0: break
+      case 1:
+        sigmas = try r.readFloats(count)
+        weights = try r.readFloats(count)
+      case 2 where v >= 2:
+        let tree = try DRVQVocabulary.decode(from: &r, dimension: dimension)
+        guard tree.count == count else {
+          throw VocabularyFileError.implausible(path: path, reason: "the DRVQ tree has \(tree.count) words, the file \(count)")
+        }
+        drvq = tree
+      default:
+        throw VocabularyFileError.implausible(path: path, reason: "unknown section \(extra)")
       }
-      let sigmas = hasMixture == 1 ? try r.readFloats(count) : nil
-      let weights = hasMixture == 1 ? try r.readFloats(count) : nil
+      guard r.remaining == 0 else { throw VocabularyFileError.implausible(path: path, reason: "unexpected trailing data") }
       return Contents(method: method, parameters: parameters, vocabulary: FlatVocabulary(dimension: dimension, centroids: centroids),
-                      sigmas: sigmas, weights: weights)
+                      sigmas: sigmas, weights: weights, drvq: drvq)
+    } catch let e as DRVQFormatError {
+      throw VocabularyFileError.implausible(path: path, reason: e.reason)
     } catch is BinaryReadError {
       throw VocabularyFileError.truncated(path: path)
     }
   }
 
   public static func write(_ vocabulary: FlatVocabulary, method: String, parameters: String, sigmas: [Float]? = nil,
-                           weights: [Float]? = nil, to url: URL) throws {
-    let bytes = encode(vocabulary, method: method, parameters: parameters, sigmas: sigmas, weights: weights)
+                           weights: [Float]? = nil, drvq: DRVQVocabulary? = nil, to url: URL) throws {
+    let bytes = encode(vocabulary, method: method, parameters: parameters, sigmas: sigmas, weights: weights, drvq: drvq)
     do { try writeAtomically(Data(bytes), to: url) } catch let e as AtomicWriteError {
       throw VocabularyFileError.unwritable(path: url.path, reason: e.reason)
     }

@@ -3,7 +3,8 @@ import Foundation
 import Loci
 
 /// Assignment throughput (descriptors per second, both cores) of exact and kd-forest
-/// assignment for a trained vocabulary, with the kd-forest's recall@1 against exact.
+/// assignment for a trained vocabulary, with the kd-forest's recall@1 against exact; for a
+/// DRVQ vocabulary also its three encoders (exact through the tree, approximate, fast).
 struct AssignmentBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "assignment")
 
@@ -13,13 +14,24 @@ struct AssignmentBench: ParsableCommand {
   @Option(parsing: .upToNextOption) var checks: [Int] = [64, 256, 1024]
 
   func run() throws {
-    let flat = try VocabularyFile.read(from: URL(fileURLWithPath: vocabulary)).vocabulary
+    let contents = try VocabularyFile.read(from: URL(fileURLWithPath: vocabulary))
+    let flat = contents.vocabulary
     let data = try DescriptorSample.load(from: URL(fileURLWithPath: features), limit: sample, seed: 7)
     var start = Date()
     let exact = flat.assign(data.descriptors, k: 1)
     let exactSeconds = Date().timeIntervalSince(start)
     print(String(format: "k=%d, %d descriptors: exact %.0f descriptors/s", flat.count, data.count,
                  Double(data.count) / exactSeconds))
+    if let drvq = contents.drvq {
+      for encoder in DRVQVocabulary.Encoder.allCases {
+        start = Date()
+        let words = drvq.encode(data.descriptors, with: encoder)
+        let seconds = Date().timeIntervalSince(start)
+        let hits = (0..<data.count).filter { words[$0] == exact.words[$0] }.count
+        print(String(format: "  DRVQ %@: %.0f descriptors/s, recall@1 %.3f", encoder.rawValue, Double(data.count) / seconds,
+                     Double(hits) / Double(data.count)))
+      }
+    }
     for c in checks {
       start = Date()
       let forest = KDForestVocabulary(base: flat, treeCount: 4, maxChecks: c)

@@ -3,12 +3,14 @@ import Foundation
 import Loci
 import LociCommandLine
 
-/// Vocabulary training methods available so far (DRVQ is not implemented yet).
+/// Vocabulary training methods.
 enum VocabularyMethod: String, CaseIterable, ExpressibleByArgument {
   case kmeans
   /// Approximate (expanding) Gaussian mixture: --size is the number of starting components;
   /// the number of words is found.
   case agm
+  /// Dimensionality-recursive quantization: --size words (the product over --books).
+  case drvq
 }
 
 struct Vocab: ParsableCommand {
@@ -22,9 +24,13 @@ struct Vocab: ParsableCommand {
     @Argument(help: "Folder of .lfeat files (searched recursively).") var features: String
     @Option(help: "Training method: \(VocabularyMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: VocabularyMethod = .kmeans
-    @Option(help: "Number of words (kmeans) or of starting components (agm).") var size: Int = 4096
+    @Option(help: "Number of words (kmeans, drvq) or of starting components (agm).") var size: Int = 4096
+    @Option(help: "drvq: sub-vectors, each with its own tree; words = (top capacity)^books.") var books: Int = 1
+    @Option(help: "drvq: comma-separated centroids per tree level, 1-D first (default: derived from --size).")
+    var capacities: String?
     @Option(help: "Train on a seeded uniform sample of at most this many descriptors (0: all).") var sample: Int = 0
-    @Option(help: "Lloyd iterations (kmeans) or at most this many EM iterations (agm).") var iterations: Int = 10
+    @Option(help: "Lloyd iterations (kmeans), at most this many EM iterations (agm) or iterations per tree node (drvq, which also stops by its θ rule).")
+    var iterations: Int = 10
     @Option(help: "Seeding: random or plusPlus.") var initialisation: String = "random"
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output .lvoc file.") var out: String
@@ -56,7 +62,7 @@ struct Vocab: ParsableCommand {
       options.initialisation = KMeansOptions.Initialisation(rawValue: initialisation)!
       let bar = ProgressBar(label: method.rawValue)
       var vocabulary: FlatVocabulary
-      var sigmas: [Float]? = nil, weights: [Float]? = nil
+      var sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil
       var repaired = 0
       var parameters = "iterations=\(iterations) seed=\(seed) descriptors=\(data.count)"
       do {
@@ -80,6 +86,19 @@ struct Vocab: ParsableCommand {
           sigmas = result.sigmas.map(Float.init)
           weights = result.weights.map(Float.init)
           parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purge=\(agm.purgeThreshold)"
+        case .drvq:
+          var options = DRVQOptions(words: size, dimension: data.dimension, books: books)
+          if let capacities {
+            options.capacities = capacities.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+          }
+          options.maxIterations = iterations
+          options.seed = seed
+          let tree = try DRVQ.train(data.descriptors, dimension: data.dimension, options: options) { done, total in
+            bar.update(done: done, total: total)
+          }
+          drvq = tree
+          vocabulary = FlatVocabulary(dimension: data.dimension, centroids: tree.centroids)
+          parameters += " books=\(books) capacities=\(options.capacities.map(String.init).joined(separator: ",")) range=\(options.range) theta=\(options.theta)"
         }
       } catch {
         printError("loci vocab train: \(error)")
@@ -87,7 +106,7 @@ struct Vocab: ParsableCommand {
       }
       do {
         try VocabularyFile.write(vocabulary, method: method.rawValue, parameters: parameters, sigmas: sigmas,
-                                 weights: weights, to: URL(fileURLWithPath: out))
+                                 weights: weights, drvq: drvq, to: URL(fileURLWithPath: out))
       } catch {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
@@ -109,7 +128,11 @@ struct Vocab: ParsableCommand {
     @Argument(help: "Vocabulary file.") var vocabulary: String
     @Flag(help: "JSON on stdout.") var json = false
 
-    struct Report: Encodable { var method: String, parameters: String, words: Int, dimension: Int }
+    struct Report: Encodable {
+      var method: String, parameters: String, words: Int, dimension: Int
+      /// DRVQ only: words per book.
+      var drvq_words_per_book: [Int]?
+    }
 
     func run() throws {
       let contents: VocabularyFile.Contents
@@ -118,7 +141,7 @@ struct Vocab: ParsableCommand {
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
       let report = Report(method: contents.method, parameters: contents.parameters, words: contents.vocabulary.count,
-                          dimension: contents.vocabulary.dimension)
+                          dimension: contents.vocabulary.dimension, drvq_words_per_book: contents.drvq?.wordsPerBook)
       if json { try printJSON(report) } else {
         print("\(report.method): \(report.words) words of dimension \(report.dimension) (\(report.parameters))")
       }

@@ -3,10 +3,9 @@ import LociFeatures
 import XCTest
 
 final class VocabCommandTests: XCTestCase {
-  func testTrainThenInfo() throws {
+  /// Two feature files whose 4-D descriptors sit near (0,0,0,0) and (1,1,1,1).
+  func twoClusterFolder() throws -> URL {
     let folder = try CLI.temporaryFolder()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    // Two feature files whose 4-D descriptors sit near (0,0,0,0) and (1,1,1,1).
     for (name, base) in [("a", Float(0)), ("b", Float(1))] {
       let n = 30
       let set = FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 4,
@@ -14,6 +13,33 @@ final class VocabCommandTests: XCTestCase {
                            descriptors: (0..<(n * 4)).map { base + Float($0 % 7) * 0.001 })
       try FeatureFile.write(set, to: folder.appendingPathComponent("\(name).lfeat"))
     }
+    return folder
+  }
+
+  /// DRVQ through the command line: the two clusters become two words (capacities 2 per
+  /// level), the file carries the tree (`vocab info` reports words per book).
+  func testTrainDRVQThenInfo() throws {
+    let folder = try twoClusterFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let out = folder.appendingPathComponent("d.lvoc")
+    let train = try CLI.run("loci", ["vocab", "train", folder.path, "--method", "drvq", "--size", "2", "--capacities", "2,2,2",
+                                     "--out", out.path, "--json"])
+    XCTAssertEqual(train.status, 0, train.stderr)
+    let report = try train.json()
+    XCTAssertEqual(report["method"] as? String, "drvq")
+    XCTAssertEqual(report["words"] as? Int, 2)
+    XCTAssertLessThan(try XCTUnwrap(report["mse"] as? Double), 1e-4, "two tight clusters")
+    let info = try CLI.run("loci", ["vocab", "info", out.path, "--json"])
+    XCTAssertEqual(info.status, 0, info.stderr)
+    XCTAssertEqual(try info.json()["drvq_words_per_book"] as? [Int], [2])
+    let bad = try CLI.run("loci", ["vocab", "train", folder.path, "--method", "drvq", "--capacities", "2,2", "--out", out.path])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("needs 3 capacities"), bad.stderr)
+  }
+
+  func testTrainThenInfo() throws {
+    let folder = try twoClusterFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
     let out = folder.appendingPathComponent("v.lvoc")
     let train = try CLI.run("loci", ["vocab", "train", folder.path, "--size", "2", "--initialisation", "plusPlus",
                                      "--out", out.path, "--json"])
