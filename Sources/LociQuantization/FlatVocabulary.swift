@@ -83,6 +83,28 @@ public struct FlatVocabulary: Vocabulary {
                       let xn = SIMD8<Float>(repeating: dotProduct(r, r, count: d))
                       let words = ow.baseAddress! + i * kk, distances = od.baseAddress! + i * kk
                       let rowDots = UnsafeRawPointer(out.baseAddress! + (i - start) * rowStride)
+                      if kk == 1 {
+                        // Nearest word only: a running minimum per lane with the block it came
+                        // from, no branch per block (the k-best list's lane loop costs more
+                        // than the dot products when the compare keeps firing); ties go to the
+                        // lowest word, as in the k-best list.
+                        var bestDistance = SIMD8<Float>(repeating: .infinity), bestBlock = SIMD8<Int32>()
+                        for b in 0..<blocks {
+                          let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
+                          let candidate = xn - 2 * rowDots.loadUnaligned(fromByteOffset: 32 * b, as: SIMD8<Float>.self) + norms
+                          let better = candidate .< bestDistance
+                          bestDistance.replace(with: candidate, where: better)
+                          bestBlock.replace(with: SIMD8(repeating: Int32(b)), where: better)
+                        }
+                        var lane = 0
+                        for l in 1..<8 {
+                          let word = Int(bestBlock[l]) * 8 + l, current = Int(bestBlock[lane]) * 8 + lane
+                          if bestDistance[l] < bestDistance[lane] || (bestDistance[l] == bestDistance[lane] && word < current) { lane = l }
+                        }
+                        words[0] = UInt32(Int(bestBlock[lane]) * 8 + lane)
+                        distances[0] = Swift.max(0, bestDistance[lane])
+                        continue
+                      }
                       for b in 0..<blocks {
                         let norms = UnsafeRawPointer(cn.baseAddress! + b * 8).loadUnaligned(as: SIMD8<Float>.self)
                         let candidate = xn - 2 * rowDots.loadUnaligned(fromByteOffset: 32 * b, as: SIMD8<Float>.self) + norms

@@ -14,7 +14,51 @@ public enum PanelKernel {
                                  panels: UnsafePointer<Float>, blocks: Range<Int>, dimension d: Int,
                                  into out: UnsafeMutablePointer<Float>, rowStride stride: Int) {
     let o = UnsafeMutableRawPointer(out)
-    for b in blocks {
+    var first = blocks.lowerBound
+    #if LOCI_FMA
+      // AVX2: two panels at a time, 6 rows × 16 words = 12 accumulators + 2 panel registers
+      // + 1 broadcast of the 16 ymm registers; per coordinate 8 loads feed 12 FMAs, so the
+      // FMA units, not the load ports, set the pace (the 6 × 8 shape below is load-bound:
+      // 7 loads per 6 FMAs). Measured: see docs/benchmarks.md, "exact assignment".
+      while first + 2 <= blocks.upperBound {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
+        var a3 = SIMD8<Float>(), a4 = SIMD8<Float>(), a5 = SIMD8<Float>()
+        var b0 = SIMD8<Float>(), b1 = SIMD8<Float>(), b2 = SIMD8<Float>()
+        var b3 = SIMD8<Float>(), b4 = SIMD8<Float>(), b5 = SIMD8<Float>()
+        let p = UnsafeRawPointer(panels + first * d * 8), q = UnsafeRawPointer(panels + (first + 1) * d * 8)
+        for j in 0..<d {
+          let c = p.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+          let e = q.loadUnaligned(fromByteOffset: 32 * j, as: SIMD8<Float>.self)
+          var x = SIMD8<Float>(repeating: r0[j])
+          a0.addProduct(x, c); b0.addProduct(x, e)
+          x = SIMD8<Float>(repeating: r1[j])
+          a1.addProduct(x, c); b1.addProduct(x, e)
+          x = SIMD8<Float>(repeating: r2[j])
+          a2.addProduct(x, c); b2.addProduct(x, e)
+          x = SIMD8<Float>(repeating: r3[j])
+          a3.addProduct(x, c); b3.addProduct(x, e)
+          x = SIMD8<Float>(repeating: r4[j])
+          a4.addProduct(x, c); b4.addProduct(x, e)
+          x = SIMD8<Float>(repeating: r5[j])
+          a5.addProduct(x, c); b5.addProduct(x, e)
+        }
+        let at = 4 * first * 8
+        o.storeBytes(of: a0, toByteOffset: at, as: SIMD8<Float>.self)
+        o.storeBytes(of: a1, toByteOffset: at + 4 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: a2, toByteOffset: at + 8 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: b0, toByteOffset: at + 32, as: SIMD8<Float>.self)
+        o.storeBytes(of: b1, toByteOffset: at + 32 + 4 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: b2, toByteOffset: at + 32 + 8 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: b3, toByteOffset: at + 32 + 12 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: b4, toByteOffset: at + 32 + 16 * stride, as: SIMD8<Float>.self)
+        o.storeBytes(of: b5, toByteOffset: at + 32 + 20 * stride, as: SIMD8<Float>.self)
+        first += 2
+      }
+    #endif
+    for b in first..<blocks.upperBound {
       var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>()
       var a3 = SIMD8<Float>(), a4 = SIMD8<Float>(), a5 = SIMD8<Float>()
       let p = UnsafeRawPointer(panels + b * d * 8)

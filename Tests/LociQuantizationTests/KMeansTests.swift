@@ -81,6 +81,27 @@ final class KMeansTests: XCTestCase {
       XCTAssertEqual(assignment.distances[i * 3], distances[0].0, accuracy: 1e-4)
     }
   }
+
+  /// The k = 1 path (a running minimum per SIMD lane, no k-best list) against brute force,
+  /// with every word duplicated further on so each query has an exact tie: the lower word wins.
+  func testNearestWordPathAgreesWithBruteForceAndBreaksTiesLow() {
+    var rng = SplitMix64(seed: 8)
+    let d = 19, distinct = 45, n = 150
+    let unique = (0..<(distinct * d)).map { _ in Float(rng.unit()) }
+    let vocabulary = FlatVocabulary(dimension: d, centroids: unique + unique)  // word w and w + 45 coincide
+    let queries = (0..<(n * d)).map { _ in Float(rng.unit()) }
+    let assignment = vocabulary.assign(queries, k: 1)
+    for i in 0..<n {
+      var best = 0, bestDistance = Float.infinity
+      for w in 0..<distinct {
+        var s: Float = 0
+        for j in 0..<d { s += (queries[i * d + j] - unique[w * d + j]) * (queries[i * d + j] - unique[w * d + j]) }
+        if s < bestDistance { best = w; bestDistance = s }
+      }
+      XCTAssertEqual(Int(assignment.words[i]), best, "query \(i)")
+      XCTAssertEqual(assignment.distances[i], bestDistance, accuracy: 1e-4)
+    }
+  }
 }
 
 final class VocabularyFileTests: XCTestCase {
