@@ -53,11 +53,14 @@ public struct HoughPyramidMatcher: Sendable {
   /// the homography fitted to the strongest finest bin.
   public func verify(_ correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame],
                      imageSize: Double) -> VerificationResult {
-    var (strength, grouped, codes) = strengths(correspondences, framesA, framesB, imageSize)
+    let n = correspondences.count
+    let (codes, backCodes) = binCodes(correspondences, framesA, framesB, imageSize)
+    let featuresA = correspondences.map(\.a), featuresB = correspondences.map(\.b)
+    var (strength, grouped) = strengths(codes, featuresA, framesA.count, featuresB, framesB.count)
     if options.symmetric {
-      let swapped = correspondences.map { Correspondence(a: $0.b, b: $0.a, word: $0.word) }
-      let (back, backGrouped, _) = strengths(swapped, framesB, framesA, imageSize)
-      for k in strength.indices {
+      // B → A: the same pyramid over the inverse transforms, one-to-one resolved on B first.
+      let (back, backGrouped) = strengths(backCodes, featuresB, framesB.count, featuresA, framesA.count)
+      for k in 0..<n {
         strength[k] = (strength[k] + back[k]) / 2
         grouped[k] = grouped[k] && backGrouped[k]
       }
@@ -66,7 +69,7 @@ public struct HoughPyramidMatcher: Sendable {
     // strength — then grown to every grouped correspondence it transfers within tolerance.
     // (Random outliers also meet in finest bins; a plain fit to all of them collapses.)
     var modeStrength: [UInt32: Double] = [:]
-    for k in strength.indices where grouped[k] { modeStrength[codes[k]!, default: 0] += strength[k] }
+    for k in strength.indices where grouped[k] { modeStrength[codes[k], default: 0] += strength[k] }
     var inliers = [Bool](repeating: false, count: strength.count)
     var bFromA: Homography? = nil
     if let mode = modeStrength.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key {
@@ -89,117 +92,148 @@ public struct HoughPyramidMatcher: Sendable {
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }
 
-  /// One direction of HPM: per correspondence its strength (0 when erased or out of range),
-  /// whether it shares a finest-level bin with another survivor, and its finest bin.
-  ///
-  /// Bins at every level are made contiguous by one sort: each correspondence's key
-  /// interleaves the bits of its four bin coordinates, most significant first, so a level-l
-  /// bin is a run of equal key prefixes. Levels are then linear scans, finest first, with
-  /// per-feature stamps for the one-to-one conflicts: O(n log n + n·L), no allocation per bin.
-  func strengths(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
-                 _ imageSize: Double) -> ([Double], [Bool], [UInt32?]) {
-    let n = correspondences.count
-    let levels = options.levels, bits = levels - 1, bins = 1 << bits
-    var keys = [UInt32?](repeating: nil, count: n)
-    var entries: [(key: UInt32, index: Int32)] = []
-    entries.reserveCapacity(n)
+  /// Marks a correspondence whose transform falls outside the pyramid.
+  static let outOfRange = UInt32.max
+
+  /// Each correspondence's finest-level bin code in both directions (A → B, B → A), or
+  /// `outOfRange`. A code interleaves the bits of the four bin coordinates, most significant
+  /// first, so a level-l bin is a run of equal code prefixes once codes are sorted. Both
+  /// directions share one cos/sin/log per correspondence: B → A is the inverse similarity
+  /// (−ρ, 1/s, p − s⁻¹R(−ρ)q).
+  func binCodes(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
+                _ imageSize: Double) -> (forward: [UInt32], backward: [UInt32]) {
+    let bits = options.levels - 1, bins = Double(1 << bits), maxBin = Double((1 << bits) - 1)
     let extent = options.translationExtent * imageSize
     let logRange = log10(options.maxScale)
-    func bin(_ v: Double, _ lo: Double, _ hi: Double) -> UInt32 {
-      UInt32(Swift.min(bins - 1, Swift.max(0, Int((v - lo) / (hi - lo) * Double(bins)))))
+    let twoPi = 2 * Double.pi
+    @inline(__always) func bin(_ v: Double, _ lo: Double, _ hi: Double) -> UInt32 {
+      UInt32(Swift.min(maxBin, Swift.max(0, ((v - lo) / (hi - lo) * bins).rounded(.towardZero))))
     }
+    @inline(__always) func code(_ tx: Double, _ ty: Double, _ ls: Double, _ rotation: Double) -> UInt32 {
+      // Offset, then wrap into [0, 2π) with floor (C's fmod keeps the sign of negatives).
+      var r = rotation + options.rotationOffset
+      r -= twoPi * (r / twoPi).rounded(.down)
+      guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { return HoughPyramidMatcher.outOfRange }
+      let (bx, by) = (bin(tx, -extent, extent), bin(ty, -extent, extent))
+      let (bs, br) = (bin(ls, -logRange, logRange), bin(r, 0, twoPi))
+      var key: UInt32 = 0
+      for b in stride(from: UInt32(bits - 1), through: 0, by: -1) {
+        key = key << 4 | (bx >> b & 1) << 3 | (by >> b & 1) << 2 | (bs >> b & 1) << 1 | (br >> b & 1)
+      }
+      return key
+    }
+    var forward = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: correspondences.count)
+    var backward = forward
     for (k, c) in correspondences.enumerated() {
       let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
       guard p.scale > 0, q.scale > 0 else { continue }
       // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
       let rotation = q.angle - p.angle
-      let s = q.scale / p.scale
+      let s = q.scale / p.scale, inverse = p.scale / q.scale
       let (cr, sr) = (cos(rotation), sin(rotation))
-      let tx = q.x - s * (cr * p.x - sr * p.y)
-      let ty = q.y - s * (sr * p.x + cr * p.y)
-      // Offset, then wrap into [0, 2π) with floor (C's fmod keeps the sign of negatives).
-      var r = rotation + options.rotationOffset
-      r -= 2 * Double.pi * (r / (2 * Double.pi)).rounded(.down)
       let ls = log10(s)
-      guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { continue }
-      let (bx, by) = (bin(tx, -extent, extent), bin(ty, -extent, extent))
-      let (bs, br) = (bin(ls, -logRange, logRange), bin(r, 0, 2 * Double.pi))
-      var key: UInt32 = 0
-      for b in stride(from: UInt32(bits - 1), through: 0, by: -1) {
-        key = key << 4 | (bx >> b & 1) << 3 | (by >> b & 1) << 2 | (bs >> b & 1) << 1 | (br >> b & 1)
-      }
-      keys[k] = key
-      entries.append((key, Int32(k)))
+      forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation)
+      backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation)
     }
-    // Stable LSD radix sort on the 4·(L−1)-bit keys, 8 bits a pass (entries are already in
-    // index order, so ties stay in index order): linear, unlike a comparison sort.
-    let keyBits = 4 * bits
-    var scratch = entries
-    for pass in stride(from: 0, to: keyBits, by: 8) {
+    return (forward, backward)
+  }
+
+  /// One direction of HPM: per correspondence its strength (0 when erased or out of range)
+  /// and whether it shares a finest-level bin with another survivor. `first` and `second`
+  /// are each correspondence's features in the two images (`firstCount`, `secondCount`
+  /// features); one-to-one conflicts are resolved on `first`'s features, then `second`'s.
+  ///
+  /// Codes are radix-sorted once, so the bins of every level are contiguous runs; levels
+  /// are then linear scans, finest first, with per-feature stamps for the one-to-one rule:
+  /// O(n·L), no allocation per bin.
+  func strengths(_ codes: [UInt32], _ first: [Int32], _ firstCount: Int, _ second: [Int32],
+                 _ secondCount: Int) -> ([Double], [Bool]) {
+    let n = codes.count, levels = options.levels, bits = levels - 1
+    var order = [Int32](), sortedCodes = [UInt32]()
+    order.reserveCapacity(n)
+    for k in 0..<n where codes[k] != HoughPyramidMatcher.outOfRange { order.append(Int32(k)) }
+    // Stable LSD radix sort on the 4·(L−1)-bit codes, 8 bits a pass (indices start in
+    // order, so ties stay in index order): linear, unlike a comparison sort.
+    var scratch = order
+    for pass in stride(from: 0, to: 4 * bits, by: 8) {
       var counts = [Int](repeating: 0, count: 257)
-      for e in entries { counts[Int((e.key >> UInt32(pass)) & 0xFF) + 1] += 1 }
+      for k in order { counts[Int((codes[Int(k)] >> UInt32(pass)) & 0xFF) + 1] += 1 }
       for i in 1..<257 { counts[i] += counts[i - 1] }
-      for e in entries {
-        let digit = Int((e.key >> UInt32(pass)) & 0xFF)
-        scratch[counts[digit]] = e
+      for k in order {
+        let digit = Int((codes[Int(k)] >> UInt32(pass)) & 0xFF)
+        scratch[counts[digit]] = k
         counts[digit] += 1
       }
-      swap(&entries, &scratch)
+      swap(&order, &scratch)
     }
-    let order = entries.map { Int($0.index) }
-    let sortedKeys = entries.map(\.key)
-    var strength = [Double](repeating: 0, count: n)
-    var erased = [Bool](repeating: false, count: n)
-    var finest = [Bool](repeating: false, count: n)
-    var stampA = [Int](repeating: -1, count: framesA.count), holderA = [Int](repeating: 0, count: framesA.count)
-    var stampB = [Int](repeating: -1, count: framesB.count), holderB = [Int](repeating: 0, count: framesB.count)
-    var binNumber = 0
-    for level in stride(from: levels - 1, through: 0, by: -1) {
-      let shift = UInt32(4 * (levels - 1 - level))
-      // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
-      // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
-      // per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
-      let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
-      var start = 0
-      while start < order.count {
-        let prefix = sortedKeys[start] >> shift
-        var end = start + 1
-        while end < order.count && sortedKeys[end] >> shift == prefix { end += 1 }
-        defer { start = end }
-        guard end - start >= 2 else { continue }
-        binNumber += 1
-        // One-to-one inside the bin: among correspondences sharing a feature of A (then of
-        // B), the strongest so far survives.
-        func resolve(_ k: Int, _ feature: Int, _ stamp: inout [Int], _ holder: inout [Int]) {
-          if stamp[feature] == binNumber {
-            let other = holder[feature]
-            let keepNew = strength[k] > strength[other] || (strength[k] == strength[other] && k < other)
-            erased[keepNew ? other : k] = true
-            if keepNew { holder[feature] = k }
-          } else {
-            stamp[feature] = binNumber
-            holder[feature] = k
+    sortedCodes = order.map { codes[Int($0)] }
+    // Everything the scans touch is laid out in sorted order, so each level reads it
+    // sequentially; only the per-feature stamps are random accesses.
+    let m = order.count
+    let firstSorted = order.map { first[Int($0)] }, secondSorted = order.map { second[Int($0)] }
+    var strengthSorted = [Double](repeating: 0, count: m)
+    var erasedSorted = [Bool](repeating: false, count: m)
+    var finestSorted = [Bool](repeating: false, count: m)
+    // Per feature: the bin that last saw it and the (sorted) position holding it there.
+    let stampFirst = UnsafeMutablePointer<Int32>.allocate(capacity: firstCount), holderFirst = UnsafeMutablePointer<Int32>.allocate(capacity: firstCount)
+    let stampSecond = UnsafeMutablePointer<Int32>.allocate(capacity: secondCount), holderSecond = UnsafeMutablePointer<Int32>.allocate(capacity: secondCount)
+    stampFirst.initialize(repeating: -1, count: firstCount)
+    stampSecond.initialize(repeating: -1, count: secondCount)
+    holderFirst.initialize(repeating: 0, count: firstCount)
+    holderSecond.initialize(repeating: 0, count: secondCount)
+    defer { [stampFirst, holderFirst, stampSecond, holderSecond].forEach { $0.deallocate() } }
+    var binNumber: Int32 = 0
+    strengthSorted.withUnsafeMutableBufferPointer { strength in
+      erasedSorted.withUnsafeMutableBufferPointer { erased in
+        finestSorted.withUnsafeMutableBufferPointer { finest in
+          // One-to-one inside a bin: among survivors sharing a feature, the strongest so far
+          // survives (ties: the lower correspondence index).
+          @inline(__always) func resolve(_ i: Int, _ feature: Int, _ stamp: UnsafeMutablePointer<Int32>,
+                                         _ holder: UnsafeMutablePointer<Int32>) {
+            if stamp[feature] == binNumber {
+              let other = Int(holder[feature])
+              let keepNew = strength[i] > strength[other] || (strength[i] == strength[other] && order[i] < order[other])
+              erased[keepNew ? other : i] = true
+              if keepNew { holder[feature] = Int32(i) }
+            } else {
+              stamp[feature] = binNumber
+              holder[feature] = Int32(i)
+            }
           }
-        }
-        for i in start..<end where !erased[order[i]] {
-          resolve(order[i], Int(correspondences[order[i]].a), &stampA, &holderA)
-        }
-        for i in start..<end where !erased[order[i]] {
-          resolve(order[i], Int(correspondences[order[i]].b), &stampB, &holderB)
-        }
-        var u = 0
-        for i in start..<end where !erased[order[i]] { u += 1 }
-        guard u >= 2 else { continue }
-        for i in start..<end where !erased[order[i]] {
-          strength[order[i]] += Double(u - 1) * weight
-          if level == levels - 1 { finest[order[i]] = true }
+          for level in stride(from: levels - 1, through: 0, by: -1) {
+            let shift = UInt32(4 * (levels - 1 - level))
+            // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e.
+            // the paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to
+            // that with per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
+            let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
+            var start = 0
+            while start < m {
+              let prefix = sortedCodes[start] >> shift
+              var end = start + 1
+              while end < m && sortedCodes[end] >> shift == prefix { end += 1 }
+              defer { start = end }
+              guard end - start >= 2 else { continue }
+              binNumber += 1
+              for i in start..<end where !erased[i] { resolve(i, Int(firstSorted[i]), stampFirst, holderFirst) }
+              for i in start..<end where !erased[i] { resolve(i, Int(secondSorted[i]), stampSecond, holderSecond) }
+              var u = 0
+              for i in start..<end where !erased[i] { u += 1 }
+              guard u >= 2 else { continue }
+              for i in start..<end where !erased[i] {
+                strength[i] += Double(u - 1) * weight
+                if level == levels - 1 { finest[i] = true }
+              }
+            }
+          }
         }
       }
     }
-    for k in 0..<n where erased[k] || keys[k] == nil {
-      strength[k] = 0
-      finest[k] = false
+    var strength = [Double](repeating: 0, count: n)
+    var finest = [Bool](repeating: false, count: n)
+    for i in 0..<m where !erasedSorted[i] {
+      strength[Int(order[i])] = strengthSorted[i]
+      finest[Int(order[i])] = finestSorted[i]
     }
-    return (strength, finest, keys)
+    return (strength, finest)
   }
 }
