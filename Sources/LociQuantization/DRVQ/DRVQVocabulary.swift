@@ -159,17 +159,21 @@ public struct DRVQVocabulary: Vocabulary {
   /// disjoint dimensions). Returns the root's table.
   static func exactTables(_ book: [DRVQNode], _ offsets: [Int], _ x: UnsafePointer<Float>,
                           _ tables: inout [Float]) -> ArraySlice<Float> {
+    // Nodes are read in place (`book[n].field`), never copied out: a DRVQNode copy retains
+    // its ten arrays, which cost more than the arithmetic here.
     tables.withUnsafeMutableBufferPointer { t in
-      for (n, node) in book.enumerated() {
-        let out = t.baseAddress! + offsets[n]
-        if node.isLeaf {
-          let v = x[node.offset]
-          for k in 0..<node.count { let e = v - node.codewords[k]; out[k] = e * e }
+      for n in book.indices {
+        let out = t.baseAddress! + offsets[n], count = book[n].codewords.count / book[n].width
+        if book[n].child0 < 0 {
+          let v = x[book[n].offset]
+          book[n].codewords.withUnsafeBufferPointer { c in
+            for k in 0..<count { let e = v - c[k]; out[k] = e * e }
+          }
         } else {
-          let d0 = t.baseAddress! + offsets[node.child0], d1 = t.baseAddress! + offsets[node.child1]
-          node.code0.withUnsafeBufferPointer { c0 in
-            node.code1.withUnsafeBufferPointer { c1 in
-              for k in 0..<node.count { out[k] = d0[Int(c0[k])] + d1[Int(c1[k])] }
+          let d0 = t.baseAddress! + offsets[book[n].child0], d1 = t.baseAddress! + offsets[book[n].child1]
+          book[n].code0.withUnsafeBufferPointer { c0 in
+            book[n].code1.withUnsafeBufferPointer { c1 in
+              for k in 0..<count { out[k] = d0[Int(c0[k])] + d1[Int(c1[k])] }
             }
           }
         }
@@ -180,11 +184,12 @@ public struct DRVQVocabulary: Vocabulary {
 
   /// Table lookups only: a leaf's histogram bin, then `source[l0 + J0·l1]` up the tree.
   static func fastLabel(_ book: [DRVQNode], _ x: UnsafePointer<Float>, _ labels: inout [UInt16]) -> Int {
-    for (n, node) in book.enumerated() {
-      if node.isLeaf {
-        labels[n] = node.binLabels[leafBin(node, x[node.offset])]
+    for n in book.indices {
+      if book[n].child0 < 0 {
+        labels[n] = book[n].binLabels[leafBin(book[n].binBase, book[n].binWidth, book[n].binLabels.count, x[book[n].offset])]
       } else {
-        labels[n] = node.source[Int(labels[node.child0]) + book[node.child0].count * Int(labels[node.child1])]
+        let j0 = book[book[n].child0].codewords.count / book[book[n].child0].width
+        labels[n] = book[n].source[Int(labels[book[n].child0]) + j0 * Int(labels[book[n].child1])]
       }
     }
     return Int(labels[book.count - 1])
@@ -196,50 +201,50 @@ public struct DRVQVocabulary: Vocabulary {
   /// codebook: the bin's label or a neighbour).
   static func approximateLabel(_ book: [DRVQNode], _ x: UnsafePointer<Float>, _ range: Float,
                                _ labels: inout [UInt16]) -> Int {
-    for (n, node) in book.enumerated() {
-      if node.isLeaf {
-        let v = x[node.offset]
-        var best = Int(node.binLabels[leafBin(node, v)])
-        for c in [best - 1, best + 1] where c >= 0 && c < node.count {
-          if abs(v - node.codewords[c]) < abs(v - node.codewords[best]) { best = c }
-        }
+    for n in book.indices {
+      let width = book[n].width, offset = book[n].offset
+      if book[n].child0 < 0 {
+        let v = x[offset], count = book[n].codewords.count
+        var best = Int(book[n].binLabels[leafBin(book[n].binBase, book[n].binWidth, book[n].binLabels.count, v)])
+        let around = best
+        if around > 0 && abs(v - book[n].codewords[around - 1]) < abs(v - book[n].codewords[best]) { best = around - 1 }
+        if around + 1 < count && abs(v - book[n].codewords[around + 1]) < abs(v - book[n].codewords[best]) { best = around + 1 }
         labels[n] = UInt16(best)
         continue
       }
-      let left = book[node.child0], right = book[node.child1], j0 = left.count
-      let l0 = Int(labels[node.child0]), l1 = Int(labels[node.child1])
-      var best = Int(node.source[l0 + j0 * l1])
-      var bestDistance = codewordDistance(node, best, x)
-      func consider(_ cell: Int) {
-        let label = Int(node.source[cell])
-        guard label != best else { return }
-        let d = codewordDistance(node, label, x)
-        if d < bestDistance { best = label; bestDistance = d }
+      let c0 = book[n].child0, c1 = book[n].child1
+      let j0 = book[c0].codewords.count / book[c0].width
+      let l0 = Int(labels[c0]), l1 = Int(labels[c1])
+      labels[n] = book[n].codewords.withUnsafeBufferPointer { words in
+        book[n].source.withUnsafeBufferPointer { source in
+          let sub = x + offset
+          var best = Int(source[l0 + j0 * l1])
+          var bestDistance = squaredDistance(sub, words.baseAddress! + best * width, count: width)
+          @inline(__always) func consider(_ cell: Int) {
+            let label = Int(source[cell])
+            guard label != best else { return }
+            let d = squaredDistance(sub, words.baseAddress! + label * width, count: width)
+            if d < bestDistance { best = label; bestDistance = d }
+          }
+          for e in Int(book[c0].edgeStart[l0])..<Int(book[c0].edgeStart[l0 + 1]) where book[c0].edgeWeight[e] < range {
+            consider(Int(book[c0].edgeTarget[e]) + j0 * l1)
+          }
+          for e in Int(book[c1].edgeStart[l1])..<Int(book[c1].edgeStart[l1 + 1]) where book[c1].edgeWeight[e] < range {
+            consider(l0 + j0 * Int(book[c1].edgeTarget[e]))
+          }
+          return UInt16(best)
+        }
       }
-      for e in Int(left.edgeStart[l0])..<Int(left.edgeStart[l0 + 1]) where left.edgeWeight[e] < range {
-        consider(Int(left.edgeTarget[e]) + j0 * l1)
-      }
-      for e in Int(right.edgeStart[l1])..<Int(right.edgeStart[l1 + 1]) where right.edgeWeight[e] < range {
-        consider(l0 + j0 * Int(right.edgeTarget[e]))
-      }
-      labels[n] = UInt16(best)
     }
     return Int(labels[book.count - 1])
   }
 
   @inline(__always)
-  static func leafBin(_ leaf: DRVQNode, _ v: Float) -> Int {
+  static func leafBin(_ base: Float, _ width: Float, _ bins: Int, _ v: Float) -> Int {
     // Clamped in Float first, so NaN and huge values cannot trap in the Int conversion.
-    let b = ((v - leaf.binBase) / leaf.binWidth).rounded(.down)
+    let b = ((v - base) / width).rounded(.down)
     guard b > 0 else { return 0 }
-    return Int(Swift.min(b, Float(leaf.binLabels.count - 1)))
-  }
-
-  @inline(__always)
-  static func codewordDistance(_ node: DRVQNode, _ label: Int, _ x: UnsafePointer<Float>) -> Float {
-    node.codewords.withUnsafeBufferPointer { c in
-      squaredDistance(x + node.offset, c.baseAddress! + label * node.width, count: node.width)
-    }
+    return Int(Swift.min(b, Float(bins - 1)))
   }
 
   /// The k smallest (value, index) of `table`, ascending.
