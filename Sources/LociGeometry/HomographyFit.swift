@@ -20,30 +20,36 @@ public enum HomographyFit {
     guard a.count >= 4, a.count == b.count else { return nil }
     func normaliser(_ p: [(Double, Double)]) -> (Double, Double, Double)? {
       let n = Double(p.count)
-      let cx = p.map(\.0).reduce(0, +) / n, cy = p.map(\.1).reduce(0, +) / n
-      let mean = p.map { hypot($0.0 - cx, $0.1 - cy) }.reduce(0, +) / n
+      var cx = 0.0, cy = 0.0
+      for q in p { cx += q.0; cy += q.1 }
+      cx /= n; cy /= n
+      var mean = 0.0
+      for q in p { mean += ((q.0 - cx) * (q.0 - cx) + (q.1 - cy) * (q.1 - cy)).squareRoot() }
+      mean /= n
       guard mean > 1e-12 else { return nil }
       return (cx, cy, 2.0.squareRoot() / mean)
     }
     guard let na = normaliser(a), let nb = normaliser(b) else { return nil }
+    // AᵀA accumulated from the two rows each point contributes (upper triangle, then
+    // mirrored), in fixed scratch rows: this loop runs once per inlier and per refit.
     var ata = [Double](repeating: 0, count: 81)
+    let e1 = UnsafeMutablePointer<Double>.allocate(capacity: 9), e2 = UnsafeMutablePointer<Double>.allocate(capacity: 9)
+    defer { e1.deallocate(); e2.deallocate() }
+    e1.initialize(repeating: 0, count: 9)
+    e2.initialize(repeating: 0, count: 9)
     ata.withUnsafeMutableBufferPointer { m in
-      var r1 = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), r2 = r1
-      for (p, q) in zip(a, b) {
+      for i in 0..<a.count {
+        let p = a[i], q = b[i]
         let x = (p.0 - na.0) * na.2, y = (p.1 - na.1) * na.2
         let u = (q.0 - nb.0) * nb.2, v = (q.1 - nb.1) * nb.2
-        r1 = (-x, -y, -1, 0, 0, 0, u * x, u * y, u)
-        r2 = (0, 0, 0, -x, -y, -1, v * x, v * y, v)
-        withUnsafeBytes(of: r1) { b1 in
-          withUnsafeBytes(of: r2) { b2 in
-            let e1 = b1.bindMemory(to: Double.self), e2 = b2.bindMemory(to: Double.self)
-            for i in 0..<9 {
-              for j in i..<9 { m[i * 9 + j] += e1[i] * e1[j] + e2[i] * e2[j] }
-            }
-          }
+        e1[0] = -x; e1[1] = -y; e1[2] = -1; e1[6] = u * x; e1[7] = u * y; e1[8] = u
+        e2[3] = -x; e2[4] = -y; e2[5] = -1; e2[6] = v * x; e2[7] = v * y; e2[8] = v
+        for r in 0..<9 {
+          let (a1, a2) = (e1[r], e2[r])
+          for c in r..<9 { m[r * 9 + c] += a1 * e1[c] + a2 * e2[c] }
         }
       }
-      for i in 0..<9 { for j in 0..<i { m[i * 9 + j] = m[j * 9 + i] } }
+      for r in 0..<9 { for c in 0..<r { m[r * 9 + c] = m[c * 9 + r] } }
     }
     let h = SymmetricEigen.smallestEigenvector(ata, size: 9)
     // Denormalise: H = Tb⁻¹ · Hn · Ta.

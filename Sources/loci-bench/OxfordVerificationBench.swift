@@ -9,6 +9,13 @@ import Loci
 struct OxfordVerificationBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "oxford-verification")
 
+  @Option(help: "HPM swap invariance: average, canonicalDirection or none.")
+  var swapInvariance: String = "canonicalDirection"
+  var hpmMatcher: HoughPyramidMatcher {
+    var options = HPMOptions()
+    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .canonicalDirection
+    return HoughPyramidMatcher(options: options)
+  }
   @Argument(help: "Oxford affine dataset folder.") var dataset: String
   @Option(help: "Detector for the features.") var detector: String = DetectorName.default.rawValue
 
@@ -29,7 +36,7 @@ struct OxfordVerificationBench: ParsableCommand {
         for method in VerificationMethod.allCases {
           let start = DispatchTime.now().uptimeNanoseconds
           let result = method == .hpm
-            ? HoughPyramidMatcher().verify(c, framesA: fa, framesB: fb, imageSize: Double(max(a.imageWidth, a.imageHeight)))
+            ? hpmMatcher.verify(c, framesA: fa, framesB: fb, imageSize: Double(max(a.imageWidth, a.imageHeight)))
             : RANSACVerifier().verify(c, framesA: fa, framesB: fb)
           times[method, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
           let error = result.bFromA.map { meanTransferError($0, truth, a, b) } ?? .infinity
