@@ -10,10 +10,10 @@ struct OxfordVerificationBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "oxford-verification")
 
   @Option(help: "HPM swap invariance: average, canonicalDirection or none.")
-  var swapInvariance: String = "canonicalDirection"
+  var swapInvariance: String = "average"
   var hpmMatcher: HoughPyramidMatcher {
     var options = HPMOptions()
-    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .canonicalDirection
+    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .average
     return HoughPyramidMatcher(options: options)
   }
   @Argument(help: "Oxford affine dataset folder.") var dataset: String

@@ -10,10 +10,10 @@ struct VerificationBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "verification")
 
   @Option(help: "HPM swap invariance: average, canonicalDirection or none.")
-  var swapInvariance: String = "canonicalDirection"
+  var swapInvariance: String = "average"
   var hpmMatcher: HoughPyramidMatcher {
     var options = HPMOptions()
-    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .canonicalDirection
+    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .average
     return HoughPyramidMatcher(options: options)
   }
   @Option(parsing: .upToNextOption) var sizes: [Int] = [100, 1000, 10000]
