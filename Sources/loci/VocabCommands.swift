@@ -25,7 +25,8 @@ struct Vocab: ParsableCommand {
     @Option(help: "Training method: \(VocabularyMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: VocabularyMethod = .kmeans
     @Option(help: "Number of words (kmeans, drvq) or of starting components (agm).") var size: Int = 4096
-    @Option(help: "drvq: sub-vectors, each with its own tree; words = (top capacity)^books.") var books: Int = 1
+    @Option(help: "drvq: sub-vectors, each with its own tree; words = (top capacity)^books (default: 1 up to 4096 words, else 2).")
+    var books: Int?
     @Option(help: "drvq: comma-separated centroids per tree level, 1-D first (default: derived from --size).")
     var capacities: String?
     @Option(help: "Train on a seeded uniform sample of at most this many descriptors (0: all).") var sample: Int = 0
@@ -87,7 +88,11 @@ struct Vocab: ParsableCommand {
           weights = result.weights.map(Float.init)
           parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purge=\(agm.purgeThreshold)"
         case .drvq:
-          var options = DRVQOptions(words: size, dimension: data.dimension, books: books)
+          // One tree up to 4,096 words. Above that a single root would need a K × J distance
+          // table per iteration (65,536 × 1,024 floats, twice) and K·cells seeding, so the
+          // default splits the descriptor in two books of √K words each.
+          let bookCount = books ?? (size <= 4096 ? 1 : 2)
+          var options = DRVQOptions(words: size, dimension: data.dimension, books: bookCount)
           if let capacities {
             options.capacities = capacities.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
           }
@@ -98,7 +103,7 @@ struct Vocab: ParsableCommand {
           }
           drvq = tree
           vocabulary = FlatVocabulary(dimension: data.dimension, centroids: tree.centroids)
-          parameters += " books=\(books) capacities=\(options.capacities.map(String.init).joined(separator: ",")) range=\(options.range) theta=\(options.theta)"
+          parameters += " books=\(bookCount) capacities=\(options.capacities.map(String.init).joined(separator: ",")) range=\(options.range) theta=\(options.theta)"
         }
       } catch {
         printError("loci vocab train: \(error)")
