@@ -3,7 +3,8 @@ import Foundation
 /// Options of Hough pyramid matching (Tolias & Avrithis, ICCV 2011 / IJCV 2014), defaults of
 /// the authors' code (ALGORITHMS.md §8).
 public struct HPMOptions: Sendable, Equatable {
-  /// Pyramid levels; the finest has 2^(levels−1) bins per dimension (5 → 16).
+  /// Pyramid levels, 1…9 (bin codes are 32-bit); the finest has 2^(levels−1) bins per
+  /// dimension (5 → 16).
   public var levels: Int = 5
   /// Translation range ±(this × the larger image side).
   public var translationExtent: Double = 3.5
@@ -133,6 +134,13 @@ public struct HoughPyramidMatcher: Sendable {
     return 0
   }
 
+  /// `spreadBits[v]` has bit i of the 8-bit v at bit 4i (for interleaving four coordinates).
+  static let spreadBits: [UInt32] = (0..<256).map { (v: Int) -> UInt32 in
+    var spread: UInt32 = 0
+    for bit in 0..<8 where v >> bit & 1 == 1 { spread |= 1 << UInt32(4 * bit) }
+    return spread
+  }
+
   /// Marks a correspondence whose transform falls outside the pyramid.
   static let outOfRange = UInt32.max
 
@@ -144,6 +152,7 @@ public struct HoughPyramidMatcher: Sendable {
   func binCodes(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
                 _ imageSize: Double, forward wantForward: Bool, backward wantBackward: Bool)
     -> (forward: [UInt32], backward: [UInt32]) {
+    precondition((1...9).contains(options.levels), "HPM levels must be 1…9 (32-bit bin codes)")
     let bits = options.levels - 1, bins = Double(1 << bits), maxBin = Double((1 << bits) - 1)
     let extent = options.translationExtent * imageSize
     let logRange = log10(options.maxScale)
@@ -158,28 +167,30 @@ public struct HoughPyramidMatcher: Sendable {
       guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { return HoughPyramidMatcher.outOfRange }
       let (bx, by) = (bin(tx, -extent, extent), bin(ty, -extent, extent))
       let (bs, br) = (bin(ls, -logRange, logRange), bin(r, 0, twoPi))
-      var key: UInt32 = 0
-      for b in stride(from: UInt32(bits - 1), through: 0, by: -1) {
-        key = key << 4 | (bx >> b & 1) << 3 | (by >> b & 1) << 2 | (bs >> b & 1) << 1 | (br >> b & 1)
-      }
-      return key
+      // Bit b of each coordinate lands at 4b + (3, 2, 1, 0): x, y, scale, rotation.
+      let spread = HoughPyramidMatcher.spreadBits
+      return spread[Int(bx)] << 3 | spread[Int(by)] << 2 | spread[Int(bs)] << 1 | spread[Int(br)]
     }
-    var forward = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantForward ? correspondences.count : 0)
-    var backward = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantBackward ? correspondences.count : 0)
-    for (k, c) in correspondences.enumerated() {
-      let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
-      guard p.scale > 0, q.scale > 0 else { continue }
-      // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
-      let rotation = q.angle - p.angle
-      let s = q.scale / p.scale, inverse = p.scale / q.scale
-      let (cr, sr) = (cos(rotation), sin(rotation))
-      let ls = log10(s)
-      if wantForward { forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation) }
-      if wantBackward {
-        backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation)
+    var forwardCodes = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantForward ? correspondences.count : 0)
+    var backwardCodes = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantBackward ? correspondences.count : 0)
+    forwardCodes.withUnsafeMutableBufferPointer { forward in
+      backwardCodes.withUnsafeMutableBufferPointer { backward in
+        for (k, c) in correspondences.enumerated() {
+          let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
+          guard p.scale > 0, q.scale > 0 else { continue }
+          // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
+          let rotation = q.angle - p.angle
+          let s = q.scale / p.scale, inverse = p.scale / q.scale
+          let (cr, sr) = (cos(rotation), sin(rotation))
+          let ls = log10(s)
+          if wantForward { forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation) }
+          if wantBackward {
+            backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation)
+          }
+        }
       }
     }
-    return (forward, backward)
+    return (forwardCodes, backwardCodes)
   }
 
   /// One direction of HPM: per correspondence its strength (0 when erased or out of range)
