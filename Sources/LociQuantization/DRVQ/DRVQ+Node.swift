@@ -44,8 +44,16 @@ extension DRVQ {
       let s0 = populated[seed] % j0, s1 = populated[seed] / j0
       table0.withUnsafeBufferPointer { t0 in
         table1.withUnsafeBufferPointer { t1 in
-          for (j, cell) in populated.enumerated() {
-            nearest[j] = Swift.min(nearest[j], Double(t0[s0 * j0 + cell % j0] + t1[s1 * j1 + cell / j0]))
+          populated.withUnsafeBufferPointer { cells in
+            nearest.withUnsafeMutableBufferPointer { nearest in
+              // The root's grid has ~10⁵ populated cells and K = 4,096 seeds: both cores.
+              parallelChunks(cells.count, minimumChunk: 16384) { range in
+                for j in range {
+                  let cell = cells[j]
+                  nearest[j] = Swift.min(nearest[j], Double(t0[s0 * j0 + cell % j0] + t1[s1 * j1 + cell / j0]))
+                }
+              }
+            }
           }
         }
       }
