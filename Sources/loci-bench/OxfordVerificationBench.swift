@@ -9,13 +9,7 @@ import Loci
 struct OxfordVerificationBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "oxford-verification")
 
-  @Option(help: "HPM swap invariance: average, canonicalDirection or none.")
-  var swapInvariance: String = "average"
-  var hpmMatcher: HoughPyramidMatcher {
-    var options = HPMOptions()
-    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .average
-    return HoughPyramidMatcher(options: options)
-  }
+  @OptionGroup var hpmMode: HPMModeOptions
   @Argument(help: "Oxford affine dataset folder.") var dataset: String
   @Option(help: "Detector for the features.") var detector: String = DetectorName.default.rawValue
 
@@ -36,7 +30,7 @@ struct OxfordVerificationBench: ParsableCommand {
         for method in VerificationMethod.allCases {
           let start = DispatchTime.now().uptimeNanoseconds
           let result = method == .hpm
-            ? hpmMatcher.verify(c, framesA: fa, framesB: fb, imageSize: Double(max(a.imageWidth, a.imageHeight)))
+            ? hpmMode.matcher.verify(c, framesA: fa, framesB: fb, imageSize: Double(max(a.imageWidth, a.imageHeight)))
             : RANSACVerifier().verify(c, framesA: fa, framesB: fb)
           times[method, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
           let error = result.bFromA.map { meanTransferError($0, truth, a, b) } ?? .infinity

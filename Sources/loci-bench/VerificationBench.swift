@@ -9,13 +9,7 @@ import Loci
 struct VerificationBench: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "verification")
 
-  @Option(help: "HPM swap invariance: average, canonicalDirection or none.")
-  var swapInvariance: String = "average"
-  var hpmMatcher: HoughPyramidMatcher {
-    var options = HPMOptions()
-    options.swapInvariance = HPMOptions.SwapInvariance(rawValue: swapInvariance) ?? .average
-    return HoughPyramidMatcher(options: options)
-  }
+  @OptionGroup var hpmMode: HPMModeOptions
   @Option(parsing: .upToNextOption) var sizes: [Int] = [100, 1000, 10000]
   @Option(help: "Folder for the CSV files.") var out = "bench/out"
   @Option var repeats = 5
@@ -48,7 +42,7 @@ struct VerificationBench: ParsableCommand {
       try csv.write(toFile: "\(out)/correspondences-\(n).csv", atomically: true, encoding: .utf8)
       var hpmResult: VerificationResult?, ransacResult: VerificationResult?
       let hpmTime = bestTime(repeats: repeats) {
-        hpmResult = hpmMatcher.verify(c, framesA: a, framesB: b, imageSize: 800)
+        hpmResult = hpmMode.matcher.verify(c, framesA: a, framesB: b, imageSize: 800)
       }
       let ransacTime = hpmOnly ? 0 : bestTime(repeats: repeats) { ransacResult = RANSACVerifier().verify(c, framesA: a, framesB: b) }
       if hpmOnly { ransacResult = hpmResult }
