@@ -43,19 +43,8 @@ public enum PanelKernel {
           x = SIMD8<Float>(repeating: r5[j])
           a5.addProduct(x, c); b5.addProduct(x, e)
         }
-        let at = 4 * first * 8
-        o.storeBytes(of: a0, toByteOffset: at, as: SIMD8<Float>.self)
-        o.storeBytes(of: a1, toByteOffset: at + 4 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: a2, toByteOffset: at + 8 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: b0, toByteOffset: at + 32, as: SIMD8<Float>.self)
-        o.storeBytes(of: b1, toByteOffset: at + 32 + 4 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: b2, toByteOffset: at + 32 + 8 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: b3, toByteOffset: at + 32 + 12 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: b4, toByteOffset: at + 32 + 16 * stride, as: SIMD8<Float>.self)
-        o.storeBytes(of: b5, toByteOffset: at + 32 + 20 * stride, as: SIMD8<Float>.self)
+        storeRows(a0, a1, a2, a3, a4, a5, into: o, block: first, rowStride: stride)
+        storeRows(b0, b1, b2, b3, b4, b5, into: o, block: first + 1, rowStride: stride)
         first += 2
       }
     #endif
@@ -81,13 +70,21 @@ public enum PanelKernel {
           a5 += SIMD8(repeating: r5[j]) * c
         #endif
       }
-      let at = 4 * b * 8
-      o.storeBytes(of: a0, toByteOffset: at, as: SIMD8<Float>.self)
-      o.storeBytes(of: a1, toByteOffset: at + 4 * stride, as: SIMD8<Float>.self)
-      o.storeBytes(of: a2, toByteOffset: at + 8 * stride, as: SIMD8<Float>.self)
-      o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
-      o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
-      o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
+      storeRows(a0, a1, a2, a3, a4, a5, into: o, block: b, rowStride: stride)
     }
+  }
+
+  /// The six rows' dot products with the 8 words of panel `block`: row g's at
+  /// `out[g × rowStride + 8·block …]`.
+  @inline(__always)
+  static func storeRows(_ a0: SIMD8<Float>, _ a1: SIMD8<Float>, _ a2: SIMD8<Float>, _ a3: SIMD8<Float>,
+                        _ a4: SIMD8<Float>, _ a5: SIMD8<Float>, into o: UnsafeMutableRawPointer, block: Int, rowStride stride: Int) {
+    let at = 4 * block * 8
+    o.storeBytes(of: a0, toByteOffset: at, as: SIMD8<Float>.self)
+    o.storeBytes(of: a1, toByteOffset: at + 4 * stride, as: SIMD8<Float>.self)
+    o.storeBytes(of: a2, toByteOffset: at + 8 * stride, as: SIMD8<Float>.self)
+    o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
+    o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
+    o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
   }
 }
