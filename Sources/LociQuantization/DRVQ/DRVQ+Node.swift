@@ -60,6 +60,9 @@ extension DRVQ {
     }
     for (c, seed) in seeds.enumerated() { setCell(c, populated[seed]) }
 
+    // The children's graphs never change while this node trains: cut them to `range` once.
+    let graph0 = DRVQPropagation.edges(of: left.node, below: options.range)
+    let graph1 = DRVQPropagation.edges(of: right.node, below: options.range)
     var source = [UInt16](repeating: 0, count: cells)
     func propagate(buildGraph: Bool) -> (start: [Int32], target: [UInt16], weight: [Float])? {
       let (dist0, dist1) = halfDistances(means, k: k, width: width, left: left.node, right: right.node)
@@ -72,7 +75,7 @@ extension DRVQ {
         while !taken.insert(Int(code0[c]) + j0 * Int(code1[c])).inserted { setCell(c, sampler.draw(&rng)) }
       }
       let propagation = DRVQPropagation(j0: j0, j1: j1, centroids: k, dist0: dist0, dist1: dist1, code0: code0,
-                                        code1: code1, child0: left.node, child1: right.node, range: options.range)
+                                        code1: code1, graph0: graph0, graph1: graph1, range: options.range)
       return propagation.run(source: &source, population: population, populatedCount: populated.count,
                              buildGraph: buildGraph)
     }

@@ -10,7 +10,9 @@ struct DRVQPropagation {
   /// to the children's codewords.
   let dist0: [Float], dist1: [Float]
   let code0: [UInt16], code1: [UInt16]
-  let child0: DRVQNode, child1: DRVQNode
+  /// The children's graphs already cut to edges lighter than `range`
+  /// (`DRVQPropagation.edges(of:below:)`, once per node training, not per pass).
+  let graph0: (start: [Int32], target: [UInt16]), graph1: (start: [Int32], target: [UInt16])
   let range: Float
 
   /// The cells, their nearest centroid so far, and (when `buildGraph`) the centroid graph:
@@ -44,9 +46,7 @@ struct DRVQPropagation {
         far[k] = s0 / Float(j0) + s1 / Float(j1)
       }
     }
-    // The children's graphs with the edges at or above `range` dropped once, not per visit.
-    let (start0, target0) = DRVQPropagation.edges(of: child0, below: range)
-    let (start1, target1) = DRVQPropagation.edges(of: child1, below: range)
+    let (start0, target0) = graph0, (start1, target1) = graph1
     var visited = 0
     let j0 = self.j0
     dist0.withUnsafeBufferPointer { d0 in
