@@ -81,45 +81,71 @@ public struct HoughPyramidMatcher: Sendable {
                                              forward: runForward, backward: runBackward)
     let featuresA = correspondences.map(\.a), featuresB = correspondences.map(\.b)
     var strength = [Double](repeating: 0, count: n), grouped = [Bool](repeating: true, count: n)
-    var runs = 0.0
+    var sortedIndices: [Int32] = []
     if runForward {
-      (strength, grouped) = strengths(forwardCodes, featuresA, framesA.count, featuresB, framesB.count)
-      runs += 1
+      (strength, grouped, sortedIndices) = strengths(forwardCodes, featuresA, framesA.count, featuresB, framesB.count)
     }
     if runBackward {
       // B → A: the same pyramid over the inverse transforms, one-to-one resolved on B first.
-      let (back, backGrouped) = strengths(backCodes, featuresB, framesB.count, featuresA, framesA.count)
-      for k in 0..<n {
-        strength[k] += back[k]
-        grouped[k] = grouped[k] && backGrouped[k]
+      let (back, backGrouped, backSorted) = strengths(backCodes, featuresB, framesB.count, featuresA, framesA.count)
+      if runForward {
+        strength.withUnsafeMutableBufferPointer { strength in
+          grouped.withUnsafeMutableBufferPointer { grouped in
+            for k in 0..<n {
+              strength[k] = (strength[k] + back[k]) / 2
+              grouped[k] = grouped[k] && backGrouped[k]
+            }
+          }
+        }
+      } else {
+        (strength, grouped, sortedIndices) = (back, backGrouped, backSorted)
       }
-      runs += 1
     }
-    if runs == 2 { for k in 0..<n { strength[k] /= 2 } }
     let codes = runForward ? forwardCodes : backCodes
     // The homography is seeded by the dominant mode — the finest bin with the largest total
-    // strength — then grown to every grouped correspondence it transfers within tolerance.
-    // (Random outliers also meet in finest bins; a plain fit to all of them collapses.)
-    var modeStrength: [UInt32: Double] = [:]
-    for k in strength.indices where grouped[k] { modeStrength[codes[k], default: 0] += strength[k] }
-    var inliers = [Bool](repeating: false, count: strength.count)
-    var bFromA: Homography? = nil
-    if let mode = modeStrength.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key {
-      inliers = grouped.indices.map { grouped[$0] && codes[$0] == mode }
-      for _ in 0..<3 {
-        guard let h = HomographyFit.leastSquares(correspondences: correspondences, framesA: framesA, framesB: framesB,
-                                                 inliers: inliers) else { break }
-        bFromA = h
-        let refined = grouped.indices.map { k -> Bool in
-          guard grouped[k] else { return false }
-          let p = framesA[Int(correspondences[k].a)], q = framesB[Int(correspondences[k].b)]
-          let t = h.apply(p.x, p.y)
-          let (dx, dy) = (t.x - q.x, t.y - q.y)
-          return dx * dx + dy * dy < options.fitTolerance * options.fitTolerance
-        }
-        if refined == inliers { break }
-        inliers = refined
+    // strength (ties: the smaller bin code) — then grown to every grouped correspondence it
+    // transfers within tolerance. (Random outliers also meet in finest bins; a plain fit to
+    // all of them collapses.) Finest bins are runs of equal codes in sorted order.
+    var mode: (code: UInt32, strength: Double)? = nil
+    var start = 0
+    while start < sortedIndices.count {
+      let code = codes[Int(sortedIndices[start])]
+      var total = 0.0, anyGrouped = false, end = start
+      while end < sortedIndices.count, codes[Int(sortedIndices[end])] == code {
+        let k = Int(sortedIndices[end])
+        if grouped[k] { total += strength[k]; anyGrouped = true }
+        end += 1
       }
+      if anyGrouped, mode == nil || total > mode!.strength { mode = (code, total) }
+      start = end
+    }
+    var inliers = [Bool](repeating: false, count: n)
+    var bFromA: Homography? = nil
+    if let mode {
+      // Only grouped correspondences can be inliers: fit over those, gathered once.
+      let candidates = (0..<n).filter { grouped[$0] }
+      let pairs = PointPairs(correspondences: candidates.map { correspondences[$0] }, framesA: framesA, framesB: framesB)
+      var member = candidates.map { codes[$0] == mode.code }, refined = member
+      let tolerance = options.fitTolerance * options.fitTolerance
+      for _ in 0..<3 {
+        guard let h = HomographyFit.dlt(pairs, where: member) else { break }
+        bFromA = h
+        let m = h.m
+        let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
+        pairs.withBuffers { ax, ay, bx, by in
+          refined.withUnsafeMutableBufferPointer { refined in
+            for j in 0..<ax.count {
+              let (x, y) = (ax[j], ay[j])
+              let w = m6 * x + m7 * y + m8
+              let dx = (m0 * x + m1 * y + m2) / w - bx[j], dy = (m3 * x + m4 * y + m5) / w - by[j]
+              refined[j] = dx * dx + dy * dy < tolerance
+            }
+          }
+        }
+        if refined == member { break }
+        swap(&member, &refined)
+      }
+      for (j, k) in candidates.enumerated() { inliers[k] = member[j] }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }
@@ -155,20 +181,25 @@ public struct HoughPyramidMatcher: Sendable {
     precondition((1...9).contains(options.levels), "HPM levels must be 1…9 (32-bit bin codes)")
     let bits = options.levels - 1, bins = Double(1 << bits), maxBin = Double((1 << bits) - 1)
     let extent = options.translationExtent * imageSize
-    let logRange = log10(options.maxScale)
+    let logRange = log2(options.maxScale)
     let twoPi = 2 * Double.pi
-    @inline(__always) func bin(_ v: Double, _ lo: Double, _ hi: Double) -> UInt32 {
-      UInt32(Swift.min(maxBin, Swift.max(0, ((v - lo) / (hi - lo) * bins).rounded(.towardZero))))
+    let spread = HoughPyramidMatcher.spreadBits
+    // Bins per unit of each coordinate, so binning multiplies instead of dividing.
+    let (translationRate, scaleRate, rotationRate) = (bins / (2 * extent), bins / (2 * logRange), bins / twoPi)
+    @inline(__always) func bin(_ v: Double, _ lo: Double, _ rate: Double) -> UInt32 {
+      UInt32(Swift.min(maxBin, Swift.max(0, (v - lo) * rate)))  // truncates: a floor here
     }
     @inline(__always) func code(_ tx: Double, _ ty: Double, _ ls: Double, _ rotation: Double) -> UInt32 {
       // Offset, then wrap into [0, 2π) with floor (C's fmod keeps the sign of negatives).
       var r = rotation + options.rotationOffset
-      r -= twoPi * (r / twoPi).rounded(.down)
+      // (One add covers the usual case without a libm call; the same arithmetic result.)
+      r += r < 0 ? twoPi : 0
+      r -= r >= twoPi ? twoPi : 0
+      if !(r >= 0 && r < twoPi) { r -= twoPi * (r / twoPi).rounded(.down) }
       guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { return HoughPyramidMatcher.outOfRange }
-      let (bx, by) = (bin(tx, -extent, extent), bin(ty, -extent, extent))
-      let (bs, br) = (bin(ls, -logRange, logRange), bin(r, 0, twoPi))
+      let (bx, by) = (bin(tx, -extent, translationRate), bin(ty, -extent, translationRate))
+      let (bs, br) = (bin(ls, -logRange, scaleRate), bin(r, 0, rotationRate))
       // Bit b of each coordinate lands at 4b + (3, 2, 1, 0): x, y, scale, rotation.
-      let spread = HoughPyramidMatcher.spreadBits
       return spread[Int(bx)] << 3 | spread[Int(by)] << 2 | spread[Int(bs)] << 1 | spread[Int(br)]
     }
     var forwardCodes = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantForward ? correspondences.count : 0)
@@ -181,8 +212,8 @@ public struct HoughPyramidMatcher: Sendable {
           // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
           let rotation = q.angle - p.angle
           let s = q.scale / p.scale, inverse = p.scale / q.scale
-          let (cr, sr) = (cos(rotation), sin(rotation))
-          let ls = log10(s)
+          let (sr, cr) = sinCos(rotation)
+          let ls = log2(s)  // the range is log2(maxScale): log2 is twice as fast as log10
           if wantForward { forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation) }
           if wantBackward {
             backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation)
@@ -191,104 +222,5 @@ public struct HoughPyramidMatcher: Sendable {
       }
     }
     return (forwardCodes, backwardCodes)
-  }
-
-  /// One direction of HPM: per correspondence its strength (0 when erased or out of range)
-  /// and whether it shares a finest-level bin with another survivor. `first` and `second`
-  /// are each correspondence's features in the two images (`firstCount`, `secondCount`
-  /// features); one-to-one conflicts are resolved on `first`'s features, then `second`'s.
-  ///
-  /// Codes are radix-sorted once, so the bins of every level are contiguous runs; levels
-  /// are then linear scans, finest first, with per-feature stamps for the one-to-one rule:
-  /// O(n·L), no allocation per bin.
-  func strengths(_ codes: [UInt32], _ first: [Int32], _ firstCount: Int, _ second: [Int32],
-                 _ secondCount: Int) -> ([Double], [Bool]) {
-    let n = codes.count, levels = options.levels, bits = levels - 1
-    var order = [Int32](), sortedCodes = [UInt32]()
-    order.reserveCapacity(n)
-    for k in 0..<n where codes[k] != HoughPyramidMatcher.outOfRange { order.append(Int32(k)) }
-    // Stable LSD radix sort on the 4·(L−1)-bit codes, 8 bits a pass (indices start in
-    // order, so ties stay in index order): linear, unlike a comparison sort.
-    var scratch = order
-    for pass in stride(from: 0, to: 4 * bits, by: 8) {
-      var counts = [Int](repeating: 0, count: 257)
-      for k in order { counts[Int((codes[Int(k)] >> UInt32(pass)) & 0xFF) + 1] += 1 }
-      for i in 1..<257 { counts[i] += counts[i - 1] }
-      for k in order {
-        let digit = Int((codes[Int(k)] >> UInt32(pass)) & 0xFF)
-        scratch[counts[digit]] = k
-        counts[digit] += 1
-      }
-      swap(&order, &scratch)
-    }
-    sortedCodes = order.map { codes[Int($0)] }
-    // Everything the scans touch is laid out in sorted order, so each level reads it
-    // sequentially; only the per-feature stamps are random accesses.
-    let m = order.count
-    let firstSorted = order.map { first[Int($0)] }, secondSorted = order.map { second[Int($0)] }
-    var strengthSorted = [Double](repeating: 0, count: m)
-    var erasedSorted = [Bool](repeating: false, count: m)
-    var finestSorted = [Bool](repeating: false, count: m)
-    // Per feature: the bin that last saw it and the (sorted) position holding it there.
-    let stampFirst = UnsafeMutablePointer<Int32>.allocate(capacity: firstCount), holderFirst = UnsafeMutablePointer<Int32>.allocate(capacity: firstCount)
-    let stampSecond = UnsafeMutablePointer<Int32>.allocate(capacity: secondCount), holderSecond = UnsafeMutablePointer<Int32>.allocate(capacity: secondCount)
-    stampFirst.initialize(repeating: -1, count: firstCount)
-    stampSecond.initialize(repeating: -1, count: secondCount)
-    holderFirst.initialize(repeating: 0, count: firstCount)
-    holderSecond.initialize(repeating: 0, count: secondCount)
-    defer { [stampFirst, holderFirst, stampSecond, holderSecond].forEach { $0.deallocate() } }
-    var binNumber: Int32 = 0
-    strengthSorted.withUnsafeMutableBufferPointer { strength in
-      erasedSorted.withUnsafeMutableBufferPointer { erased in
-        finestSorted.withUnsafeMutableBufferPointer { finest in
-          // One-to-one inside a bin: among survivors sharing a feature, the strongest so far
-          // survives (ties: the lower correspondence index).
-          @inline(__always) func resolve(_ i: Int, _ feature: Int, _ stamp: UnsafeMutablePointer<Int32>,
-                                         _ holder: UnsafeMutablePointer<Int32>) {
-            if stamp[feature] == binNumber {
-              let other = Int(holder[feature])
-              let keepNew = strength[i] > strength[other] || (strength[i] == strength[other] && order[i] < order[other])
-              erased[keepNew ? other : i] = true
-              if keepNew { holder[feature] = Int32(i) }
-            } else {
-              stamp[feature] = binNumber
-              holder[feature] = Int32(i)
-            }
-          }
-          for level in stride(from: levels - 1, through: 0, by: -1) {
-            let shift = UInt32(4 * (levels - 1 - level))
-            // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e.
-            // the paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to
-            // that with per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
-            let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
-            var start = 0
-            while start < m {
-              let prefix = sortedCodes[start] >> shift
-              var end = start + 1
-              while end < m && sortedCodes[end] >> shift == prefix { end += 1 }
-              defer { start = end }
-              guard end - start >= 2 else { continue }
-              binNumber += 1
-              for i in start..<end where !erased[i] { resolve(i, Int(firstSorted[i]), stampFirst, holderFirst) }
-              for i in start..<end where !erased[i] { resolve(i, Int(secondSorted[i]), stampSecond, holderSecond) }
-              var u = 0
-              for i in start..<end where !erased[i] { u += 1 }
-              guard u >= 2 else { continue }
-              for i in start..<end where !erased[i] {
-                strength[i] += Double(u - 1) * weight
-                if level == levels - 1 { finest[i] = true }
-              }
-            }
-          }
-        }
-      }
-    }
-    var strength = [Double](repeating: 0, count: n)
-    var finest = [Bool](repeating: false, count: n)
-    for i in 0..<m where !erasedSorted[i] {
-      strength[Int(order[i])] = strengthSorted[i]
-      finest[Int(order[i])] = finestSorted[i]
-    }
-    return (strength, finest)
   }
 }
