@@ -79,7 +79,8 @@ public struct HoughPyramidMatcher: Sendable {
     }
     let (forwardCodes, backCodes) = binCodes(correspondences, framesA, framesB, imageSize,
                                              forward: runForward, backward: runBackward)
-    let featuresA = correspondences.map(\.a), featuresB = correspondences.map(\.b)
+    let featuresA = HoughPyramidMatcher.sharedOnly(correspondences.map(\.a), count: framesA.count)
+    let featuresB = HoughPyramidMatcher.sharedOnly(correspondences.map(\.b), count: framesB.count)
     var strength = [Double](repeating: 0, count: n), grouped = [Bool](repeating: true, count: n)
     var sortedIndices: [Int32] = []
     if runForward {

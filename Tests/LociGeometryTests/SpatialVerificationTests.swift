@@ -226,7 +226,8 @@ final class SinCosTests: XCTestCase {
   }
 }
 
-/// The level scans (radix-sorted codes, per-feature stamps, unshared features skipped) against
+/// The level scans (radix-sorted codes, per-feature stamps, unshared features skipped,
+/// compaction) against
 /// a plain reference written from the definition: group by code prefix with a dictionary,
 /// resolve one-to-one with dictionaries, finest level first.
 final class HPMStrengthsReferenceTests: XCTestCase {
@@ -271,7 +272,8 @@ final class HPMStrengthsReferenceTests: XCTestCase {
       // Few distinct bins, so bins hold many correspondences and features collide often.
       let codes = (0..<n).map { _ in next(10) == 0 ? HoughPyramidMatcher.outOfRange : UInt32(next(6) * 4_111 + next(3)) }
       let first = (0..<n).map { _ in Int32(next(featuresA)) }, second = (0..<n).map { _ in Int32(next(featuresB)) }
-      let fast = matcher.strengths(codes, first, featuresA, second, featuresB).strength
+      let fast = matcher.strengths(codes, HoughPyramidMatcher.sharedOnly(first, count: featuresA), featuresA,
+                                   HoughPyramidMatcher.sharedOnly(second, count: featuresB), featuresB).strength
       XCTAssertEqual(fast, reference(codes, first, second, levels: 5), "trial \(trial)")
       XCTAssertGreaterThan(fast.filter { $0 > 0 }.count, 2, "trial \(trial) exercises grouping")
     }

@@ -1,0 +1,125 @@
+import Foundation
+
+/// The working arrays of one HPM direction, in bin-code order, compacted as correspondences
+/// are erased. Buffers are allocated once per call; `deallocate()` frees them.
+struct LevelScan {
+  /// Survivors so far; positions `0..<count` of every array below are live.
+  private(set) var count: Int
+  /// Correspondence index, bin code, and features (−1 when no other correspondence uses the
+  /// feature, so it can never conflict).
+  let index: UnsafeMutableBufferPointer<Int32>, code: UnsafeMutableBufferPointer<UInt32>
+  let first: UnsafeMutableBufferPointer<Int32>, second: UnsafeMutableBufferPointer<Int32>
+  let strength: UnsafeMutableBufferPointer<Double>, finest: UnsafeMutableBufferPointer<Bool>
+  let erased: UnsafeMutableBufferPointer<Bool>
+  /// `sharedBefore[i]`: how many of positions 0..<i have a shared feature (so a bin's count
+  /// is a difference).
+  let sharedBefore: UnsafeMutableBufferPointer<Int32>
+  /// Per feature: the bin that last saw it and the position holding it there.
+  let stampFirst: UnsafeMutableBufferPointer<Int32>, holderFirst: UnsafeMutableBufferPointer<Int32>
+  let stampSecond: UnsafeMutableBufferPointer<Int32>, holderSecond: UnsafeMutableBufferPointer<Int32>
+  private var binNumber: Int32 = 0
+
+  init(order: [Int32], codes: [UInt32], firstFeatures: [Int32], secondFeatures: [Int32], firstCount: Int, secondCount: Int) {
+    func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+      let b = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
+      _ = b.initialize(from: values)
+      return b
+    }
+    func buffer<T>(_ value: T, _ n: Int) -> UnsafeMutableBufferPointer<T> {
+      let b = UnsafeMutableBufferPointer<T>.allocate(capacity: n)
+      b.initialize(repeating: value)
+      return b
+    }
+    let m = order.count
+    count = m
+    (index, code, first, second) = (buffer(order), buffer(codes), buffer(firstFeatures), buffer(secondFeatures))
+    (strength, finest, erased) = (buffer(0.0, m), buffer(false, m), buffer(false, m))
+    sharedBefore = buffer(Int32(0), m + 1)
+    (stampFirst, holderFirst) = (buffer(Int32(-1), firstCount), buffer(Int32(0), firstCount))
+    (stampSecond, holderSecond) = (buffer(Int32(-1), secondCount), buffer(Int32(0), secondCount))
+    countShared()
+  }
+
+  func deallocate() {
+    for b in [index, first, second, sharedBefore, stampFirst, holderFirst, stampSecond, holderSecond] { b.deallocate() }
+    code.deallocate()
+    strength.deallocate()
+    finest.deallocate()
+    erased.deallocate()
+  }
+
+  private func countShared() {
+    var total: Int32 = 0
+    for i in 0..<count {
+      sharedBefore[i] = total
+      if first[i] >= 0 || second[i] >= 0 { total += 1 }
+    }
+    sharedBefore[count] = total
+  }
+
+  /// One pyramid level: bins are runs of equal `code >> shift`; each bin of two or more
+  /// survivors adds (survivors − 1)·weight to each of them.
+  mutating func run(shift: UInt32, weight: Double, markFinest: Bool) {
+    var start = 0, anyErased = false
+    while start < count {
+      let prefix = code[start] >> shift
+      var end = start + 1
+      while end < count && code[end] >> shift == prefix { end += 1 }
+      defer { start = end }
+      guard end - start >= 2 else { continue }
+      var alive = end - start
+      if sharedBefore[end] > sharedBefore[start] {
+        alive = resolveOneToOne(start, end)
+        anyErased = anyErased || alive < end - start
+      }
+      guard alive >= 2 else { continue }
+      let gain = Double(alive - 1) * weight
+      if alive == end - start {
+        for i in start..<end { strength[i] += gain }
+        if markFinest { for i in start..<end { finest[i] = true } }
+      } else {
+        for i in start..<end where !erased[i] {
+          strength[i] += gain
+          if markFinest { finest[i] = true }
+        }
+      }
+    }
+    if anyErased { compact() }
+  }
+
+  /// One-to-one inside the bin `start..<end`: among survivors sharing a feature, the
+  /// strongest so far survives (ties: the lower correspondence index); first features, then
+  /// second ones. Returns the survivors: each conflict erases exactly one.
+  private mutating func resolveOneToOne(_ start: Int, _ end: Int) -> Int {
+    binNumber += 1
+    var alive = end - start
+    for (features, stamp, holder) in [(first, stampFirst, holderFirst), (second, stampSecond, holderSecond)] {
+      for i in start..<end where !erased[i] && features[i] >= 0 {
+        let feature = Int(features[i])
+        guard stamp[feature] == binNumber else {
+          stamp[feature] = binNumber
+          holder[feature] = Int32(i)
+          continue
+        }
+        let other = Int(holder[feature])
+        let keepNew = strength[i] > strength[other] || (strength[i] == strength[other] && index[i] < index[other])
+        erased[keepNew ? other : i] = true
+        if keepNew { holder[feature] = Int32(i) }
+        alive -= 1
+      }
+    }
+    return alive
+  }
+
+  /// Drops erased positions (order kept) and recounts shared features.
+  private mutating func compact() {
+    var kept = 0
+    for i in 0..<count where !erased[i] {
+      (index[kept], code[kept], first[kept], second[kept]) = (index[i], code[i], first[i], second[i])
+      (strength[kept], finest[kept], erased[kept]) = (strength[i], finest[i], false)
+      kept += 1
+    }
+    count = kept
+    countShared()
+  }
+}
