@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times pydegensac and OpenCV's USAC homography estimation on the correspondences written by
-`loci-bench verification` (bench/out/correspondences-N.csv), best of 5, one thread.
+`loci-bench verification` (bench/out/correspondences-N.csv), best of REPEATS (default 5),
+one thread.
 
-Usage: bench/.venv/bin/python bench/verification_peers.py [bench/out]
+Usage: bench/.venv/bin/python bench/verification_peers.py [bench/out [REPEATS]]
 """
 import glob
 import os
@@ -13,13 +14,15 @@ import cv2
 import numpy as np
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "bench/out"
+REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 cv2.setNumThreads(1)
 try:
     import pydegensac
 except ImportError:
     pydegensac = None
 
-def best(fn, repeats=5):
+def best(fn, repeats=None):
+    repeats = repeats or REPEATS
     t = float("inf")
     out = None
     for _ in range(repeats):

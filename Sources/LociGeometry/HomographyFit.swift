@@ -21,14 +21,25 @@ struct PointPairs {
     }
   }
 
-  init(correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame]) {
-    let n = correspondences.count
-    (ax, ay, bx, by) = ([Double](repeating: 0, count: n), [Double](repeating: 0, count: n),
-                        [Double](repeating: 0, count: n), [Double](repeating: 0, count: n))
-    for (k, c) in correspondences.enumerated() {
-      let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
-      (ax[k], ay[k], bx[k], by[k]) = (p.x, p.y, q.x, q.y)
+  /// The pairs of `correspondences` (only those listed in `selection`, when given).
+  init(correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame], selection: [Int]? = nil) {
+    let n = selection?.count ?? correspondences.count
+    var (ax, ay, bx, by) = ([Double](repeating: 0, count: n), [Double](repeating: 0, count: n),
+                            [Double](repeating: 0, count: n), [Double](repeating: 0, count: n))
+    ax.withUnsafeMutableBufferPointer { ax in
+      ay.withUnsafeMutableBufferPointer { ay in
+        bx.withUnsafeMutableBufferPointer { bx in
+          by.withUnsafeMutableBufferPointer { by in
+            for j in 0..<n {
+              let c = correspondences[selection?[j] ?? j]
+              let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
+              (ax[j], ay[j], bx[j], by[j]) = (p.x, p.y, q.x, q.y)
+            }
+          }
+        }
+      }
     }
+    (self.ax, self.ay, self.bx, self.by) = (ax, ay, bx, by)
   }
 }
 
@@ -80,25 +91,43 @@ public enum HomographyFit {
     // Each pair adds two rows e1 = (−p, 0, u·p), e2 = (0, −p, v·p) with p = (x, y, 1), so AᵀA
     // has blocks Σppᵀ (twice), −Σu·ppᵀ, −Σv·ppᵀ and Σ(u²+v²)·ppᵀ: four 3×3 moment sums
     // (6 distinct entries each) instead of 2·45 products per pair.
-    var plain = SIMD8<Double>(), byU = SIMD8<Double>(), byV = SIMD8<Double>(), byW = SIMD8<Double>()
+    // Moments (x², xy, x, y², y, 1) summed plain and weighted by u, v and u² + v²; scalar
+    // accumulators (SIMD8<Double> compiled to slower code here).
+    var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0, p5 = 0.0
+    var u0 = 0.0, u1 = 0.0, u2 = 0.0, u3 = 0.0, u4 = 0.0, u5 = 0.0
+    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0, v5 = 0.0
+    var w0 = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0, w4 = 0.0, w5 = 0.0
     for k in 0..<n where selected[k] {
       let x = (ax[k] - cax) * sa, y = (ay[k] - cay) * sa
-      let u = (bx[k] - cbx) * sb, v = (by[k] - cby) * sb
-      let moments = SIMD8<Double>(x * x, x * y, x, y * y, y, 1, 0, 0)
-      plain += moments
-      byU += u * moments
-      byV += v * moments
-      byW += (u * u + v * v) * moments
+      let u = (bx[k] - cbx) * sb, v = (by[k] - cby) * sb, w = u * u + v * v
+      let (xx, xy, yy) = (x * x, x * y, y * y)
+      p0 += xx; p1 += xy; p2 += x; p3 += yy; p4 += y; p5 += 1
+      u0 += u * xx; u1 += u * xy; u2 += u * x; u3 += u * yy; u4 += u * y; u5 += u
+      v0 += v * xx; v1 += v * xy; v2 += v * x; v3 += v * yy; v4 += v * y; v5 += v
+      w0 += w * xx; w1 += w * xy; w2 += w * x; w3 += w * yy; w4 += w * y; w5 += w
     }
+    let plain = [p0, p1, p2, p3, p4, p5], byU = [u0, u1, u2, u3, u4, u5]
+    let byV = [v0, v1, v2, v3, v4, v5], byW = [w0, w1, w2, w3, w4, w5]
     var ata = [Double](repeating: 0, count: 81)
-    // (row, column) of the six distinct entries of a symmetric 3×3 block, in `moments` order.
-    let entries = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)]
-    for (e, (r, c)) in entries.enumerated() {
-      for (blockRow, blockColumn, value) in [(0, 0, plain[e]), (3, 3, plain[e]), (0, 6, -byU[e]), (3, 6, -byV[e]),
-                                             (6, 6, byW[e])] {
-        for (i, j) in [(r, c), (c, r)] {
-          ata[(blockRow + i) * 9 + blockColumn + j] = value
-          ata[(blockColumn + j) * 9 + blockRow + i] = value
+    // Entry e of the moment lists is (row, column) = (r[e], c[e]) of a symmetric 3×3 block.
+    let rows = (0, 0, 0, 1, 1, 2), columns = (0, 1, 2, 1, 2, 2)
+    ata.withUnsafeMutableBufferPointer { ata in
+      func put(_ blockRow: Int, _ blockColumn: Int, _ r: Int, _ c: Int, _ value: Double) {
+        ata[(blockRow + r) * 9 + blockColumn + c] = value
+        ata[(blockColumn + c) * 9 + blockRow + r] = value
+        ata[(blockRow + c) * 9 + blockColumn + r] = value
+        ata[(blockColumn + r) * 9 + blockRow + c] = value
+      }
+      withUnsafeBytes(of: rows) { r in
+        withUnsafeBytes(of: columns) { c in
+          let (r, c) = (r.bindMemory(to: Int.self), c.bindMemory(to: Int.self))
+          for e in 0..<6 {
+            put(0, 0, r[e], c[e], plain[e])
+            put(3, 3, r[e], c[e], plain[e])
+            put(0, 6, r[e], c[e], -byU[e])
+            put(3, 6, r[e], c[e], -byV[e])
+            put(6, 6, r[e], c[e], byW[e])
+          }
         }
       }
     }
@@ -126,29 +155,37 @@ enum SymmetricEigen {
     var a = matrix
     var v = [Double](repeating: 0, count: n * n)
     for i in 0..<n { v[i * n + i] = 1 }
-    for _ in 0..<60 {
-      var off = 0.0
-      for i in 0..<n { for j in (i + 1)..<n { off += a[i * n + j] * a[i * n + j] } }
-      if off < 1e-22 { break }
-      for p in 0..<n {
-        for q in (p + 1)..<n where abs(a[p * n + q]) > 1e-300 {
-          let theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q])
-          let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-          let c = 1 / (t * t + 1).squareRoot(), s = t * c
-          for k in 0..<n {  // A ← Jᵀ A J
-            let akp = a[k * n + p], akq = a[k * n + q]
-            a[k * n + p] = c * akp - s * akq
-            a[k * n + q] = s * akp + c * akq
-          }
-          for k in 0..<n {
-            let apk = a[p * n + k], aqk = a[q * n + k]
-            a[p * n + k] = c * apk - s * aqk
-            a[q * n + k] = s * apk + c * aqk
-          }
-          for k in 0..<n {
-            let vkp = v[k * n + p], vkq = v[k * n + q]
-            v[k * n + p] = c * vkp - s * vkq
-            v[k * n + q] = s * vkp + c * vkq
+    a.withUnsafeMutableBufferPointer { a in
+      v.withUnsafeMutableBufferPointer { v in
+        // Converged when the off-diagonal mass is negligible relative to the matrix (an
+        // absolute bound made large sums of many points sweep all 60 times).
+        var scale = 0.0
+        for i in 0..<n * n { scale += a[i] * a[i] }
+        for _ in 0..<60 {
+          var off = 0.0
+          for i in 0..<n { for j in (i + 1)..<n { off += a[i * n + j] * a[i * n + j] } }
+          if off <= 1e-30 * scale || off < 1e-300 { break }
+          for p in 0..<n {
+            for q in (p + 1)..<n where abs(a[p * n + q]) > 1e-300 {
+              let theta = (a[q * n + q] - a[p * n + p]) / (2 * a[p * n + q])
+              let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
+              let c = 1 / (t * t + 1).squareRoot(), s = t * c
+              for k in 0..<n {  // A ← Jᵀ A J
+                let akp = a[k * n + p], akq = a[k * n + q]
+                a[k * n + p] = c * akp - s * akq
+                a[k * n + q] = s * akp + c * akq
+              }
+              for k in 0..<n {
+                let apk = a[p * n + k], aqk = a[q * n + k]
+                a[p * n + k] = c * apk - s * aqk
+                a[q * n + k] = s * apk + c * aqk
+              }
+              for k in 0..<n {
+                let vkp = v[k * n + p], vkq = v[k * n + q]
+                v[k * n + p] = c * vkp - s * vkq
+                v[k * n + q] = s * vkp + c * vkq
+              }
+            }
           }
         }
       }

@@ -40,31 +40,59 @@ extension HoughPyramidMatcher {
 
   /// The in-range codes, stably sorted, and their indices: an LSD radix sort of
   /// (code << 32 | index) keys, 8 bits a pass over the low `bits` bits of the code, so every
-  /// pass reads sequentially (keys start in index order, so ties stay in index order).
+  /// pass reads sequentially (keys start in index order, so ties stay in index order). The
+  /// histograms of all passes are counted in one read.
   static func sortedByCode(_ codes: [UInt32], bits: Int) -> (order: [Int32], codes: [UInt32]) {
-    var keys = [UInt64]()
-    keys.reserveCapacity(codes.count)
-    for (k, code) in codes.enumerated() where code != outOfRange { keys.append(UInt64(code) << 32 | UInt64(k)) }
+    let passes = (bits + 7) / 8
+    var m = 0
+    var keys = [UInt64](unsafeUninitializedCapacity: codes.count) { keys, initialised in
+      for (k, code) in codes.enumerated() where code != outOfRange {
+        keys[m] = UInt64(code) << 32 | UInt64(k)
+        m += 1
+      }
+      initialised = m
+    }
     var scratch = keys
-    var counts = [Int](repeating: 0, count: 257)
-    for pass in stride(from: 32, to: 32 + bits, by: 8) {
+    var counts = [Int](repeating: 0, count: 256 * Swift.max(passes, 1))
+    counts.withUnsafeMutableBufferPointer { counts in
+      keys.withUnsafeBufferPointer { keys in
+        for key in keys {
+          for pass in 0..<passes { counts[pass * 256 + Int((key >> UInt64(32 + 8 * pass)) & 0xFF)] += 1 }
+        }
+      }
+      for pass in 0..<passes {  // exclusive prefix sums: each digit's first slot
+        var total = 0
+        for digit in 0..<256 {
+          let c = counts[pass * 256 + digit]
+          counts[pass * 256 + digit] = total
+          total += c
+        }
+      }
+    }
+    for pass in 0..<passes {
       keys.withUnsafeBufferPointer { keys in
         scratch.withUnsafeMutableBufferPointer { scratch in
           counts.withUnsafeMutableBufferPointer { counts in
-            for i in counts.indices { counts[i] = 0 }
-            for key in keys { counts[Int((key >> UInt64(pass)) & 0xFF) + 1] += 1 }
-            for i in 1..<257 { counts[i] += counts[i - 1] }
+            let slots = counts.baseAddress! + pass * 256, shift = UInt64(32 + 8 * pass)
             for key in keys {
-              let digit = Int((key >> UInt64(pass)) & 0xFF)
-              scratch[counts[digit]] = key
-              counts[digit] += 1
+              let digit = Int((key >> shift) & 0xFF)
+              scratch[slots[digit]] = key
+              slots[digit] += 1
             }
           }
         }
       }
       swap(&keys, &scratch)
     }
-    return (keys.map { Int32(truncatingIfNeeded: $0) }, keys.map { UInt32($0 >> 32) })
+    return keys.withUnsafeBufferPointer { keys in
+      ([Int32](unsafeUninitializedCapacity: m) { out, initialised in
+        for i in 0..<m { out[i] = Int32(truncatingIfNeeded: keys[i]) }
+        initialised = m
+      }, [UInt32](unsafeUninitializedCapacity: m) { out, initialised in
+        for i in 0..<m { out[i] = UInt32(keys[i] >> 32) }
+        initialised = m
+      })
+    }
   }
 
   /// `features` with −1 in place of every feature that only one correspondence uses: such a

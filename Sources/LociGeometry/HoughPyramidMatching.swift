@@ -124,8 +124,12 @@ public struct HoughPyramidMatcher: Sendable {
     var bFromA: Homography? = nil
     if let mode {
       // Only grouped correspondences can be inliers: fit over those, gathered once.
-      let candidates = (0..<n).filter { grouped[$0] }
-      let pairs = PointPairs(correspondences: candidates.map { correspondences[$0] }, framesA: framesA, framesB: framesB)
+      var candidates: [Int] = []
+      candidates.reserveCapacity(n)
+      grouped.withUnsafeBufferPointer { grouped in
+        for k in 0..<n where grouped[k] { candidates.append(k) }
+      }
+      let pairs = PointPairs(correspondences: correspondences, framesA: framesA, framesB: framesB, selection: candidates)
       var member = candidates.map { codes[$0] == mode.code }, refined = member
       let tolerance = options.fitTolerance * options.fitTolerance
       for _ in 0..<3 {
@@ -137,8 +141,8 @@ public struct HoughPyramidMatcher: Sendable {
           refined.withUnsafeMutableBufferPointer { refined in
             for j in 0..<ax.count {
               let (x, y) = (ax[j], ay[j])
-              let w = m6 * x + m7 * y + m8
-              let dx = (m0 * x + m1 * y + m2) / w - bx[j], dy = (m3 * x + m4 * y + m5) / w - by[j]
+              let w = 1 / (m6 * x + m7 * y + m8)
+              let dx = (m0 * x + m1 * y + m2) * w - bx[j], dy = (m3 * x + m4 * y + m5) * w - by[j]
               refined[j] = dx * dx + dy * dy < tolerance
             }
           }
