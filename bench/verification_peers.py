@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Times pydegensac and OpenCV's USAC homography estimation on the correspondences written by
-`loci-bench verification` (bench/out/correspondences-N.csv), best of REPEATS (default 5),
-one thread.
+`loci-bench verification` (bench/out/correspondences-N.csv), best of REPEATS (default 5) after
+WARMUP untimed calls (default 20, as `loci-bench verification --warmup`), one thread.
 
-Usage: bench/.venv/bin/python bench/verification_peers.py [bench/out [REPEATS]]
+Usage: bench/.venv/bin/python bench/verification_peers.py [bench/out [REPEATS [WARMUP]]]
 """
 import glob
 import os
@@ -15,6 +15,7 @@ import numpy as np
 
 folder = sys.argv[1] if len(sys.argv) > 1 else "bench/out"
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+WARMUP = int(sys.argv[3]) if len(sys.argv) > 3 else 20
 cv2.setNumThreads(1)
 try:
     import pydegensac
@@ -23,6 +24,8 @@ except ImportError:
 
 def best(fn, repeats=None):
     repeats = repeats or REPEATS
+    for _ in range(WARMUP):
+        fn()
     t = float("inf")
     out = None
     for _ in range(repeats):

@@ -3,6 +3,7 @@
 # minutes of this (noisy, shared) VM: each round times Loci's HPM, then the Python peers, on the
 # same correspondences, best of REPEATS each; prints every round and the median ratio
 # (fastest peer / HPM) per size.
+# Both sides make 20 untimed calls first (steady state).
 # Usage: bench/verification_rounds.sh [ROUNDS=5] [REPEATS=5] [SWAP_INVARIANCE=average]
 set -euo pipefail
 cd "$(dirname "$0")/.."

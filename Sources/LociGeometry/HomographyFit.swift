@@ -30,10 +30,19 @@ struct PointPairs {
       ay.withUnsafeMutableBufferPointer { ay in
         bx.withUnsafeMutableBufferPointer { bx in
           by.withUnsafeMutableBufferPointer { by in
-            for j in 0..<n {
-              let c = correspondences[selection?[j] ?? j]
-              let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
-              (ax[j], ay[j], bx[j], by[j]) = (p.x, p.y, q.x, q.y)
+            correspondences.withUnsafeBufferPointer { correspondences in
+              framesA.withUnsafeBufferPointer { framesA in
+                framesB.withUnsafeBufferPointer { framesB in
+                  let all = Array(0..<(selection == nil ? n : 0))
+                  (selection ?? all).withUnsafeBufferPointer { selection in
+                    for j in 0..<n {
+                      let c = correspondences[selection[j]]
+                      let (a, b) = (Int(c.a), Int(c.b))
+                      (ax[j], ay[j], bx[j], by[j]) = (framesA[a].x, framesA[a].y, framesB[b].x, framesB[b].y)
+                    }
+                  }
+                }
+              }
             }
           }
         }
@@ -91,23 +100,23 @@ public enum HomographyFit {
     // Each pair adds two rows e1 = (−p, 0, u·p), e2 = (0, −p, v·p) with p = (x, y, 1), so AᵀA
     // has blocks Σppᵀ (twice), −Σu·ppᵀ, −Σv·ppᵀ and Σ(u²+v²)·ppᵀ: four 3×3 moment sums
     // (6 distinct entries each) instead of 2·45 products per pair.
-    // Moments (x², xy, x, y², y, 1) summed plain and weighted by u, v and u² + v²; scalar
-    // accumulators (SIMD8<Double> compiled to slower code here).
-    var p0 = 0.0, p1 = 0.0, p2 = 0.0, p3 = 0.0, p4 = 0.0, p5 = 0.0
-    var u0 = 0.0, u1 = 0.0, u2 = 0.0, u3 = 0.0, u4 = 0.0, u5 = 0.0
-    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0, v5 = 0.0
+    // Moments (x², xy, x, y², y, 1) summed plain and weighted by u, v and u² + v². Points are
+    // centred, so Σx = Σy = Σu = Σv = 0 and Σ1 = count: 19 accumulators, not 24.
+    var p0 = 0.0, p1 = 0.0, p3 = 0.0
+    var u0 = 0.0, u1 = 0.0, u2 = 0.0, u3 = 0.0, u4 = 0.0
+    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0
     var w0 = 0.0, w1 = 0.0, w2 = 0.0, w3 = 0.0, w4 = 0.0, w5 = 0.0
     for k in 0..<n where selected[k] {
       let x = (ax[k] - cax) * sa, y = (ay[k] - cay) * sa
       let u = (bx[k] - cbx) * sb, v = (by[k] - cby) * sb, w = u * u + v * v
       let (xx, xy, yy) = (x * x, x * y, y * y)
-      p0 += xx; p1 += xy; p2 += x; p3 += yy; p4 += y; p5 += 1
-      u0 += u * xx; u1 += u * xy; u2 += u * x; u3 += u * yy; u4 += u * y; u5 += u
-      v0 += v * xx; v1 += v * xy; v2 += v * x; v3 += v * yy; v4 += v * y; v5 += v
+      p0 += xx; p1 += xy; p3 += yy
+      u0 += u * xx; u1 += u * xy; u2 += u * x; u3 += u * yy; u4 += u * y
+      v0 += v * xx; v1 += v * xy; v2 += v * x; v3 += v * yy; v4 += v * y
       w0 += w * xx; w1 += w * xy; w2 += w * x; w3 += w * yy; w4 += w * y; w5 += w
     }
-    let plain = [p0, p1, p2, p3, p4, p5], byU = [u0, u1, u2, u3, u4, u5]
-    let byV = [v0, v1, v2, v3, v4, v5], byW = [w0, w1, w2, w3, w4, w5]
+    let plain = [p0, p1, 0, p3, 0, count], byU = [u0, u1, u2, u3, u4, 0]
+    let byV = [v0, v1, v2, v3, v4, 0], byW = [w0, w1, w2, w3, w4, w5]
     var ata = [Double](repeating: 0, count: 81)
     // Entry e of the moment lists is (row, column) = (r[e], c[e]) of a symmetric 3×3 block.
     let rows = (0, 0, 0, 1, 1, 2), columns = (0, 1, 2, 1, 2, 2)
