@@ -33,8 +33,8 @@ if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q "numpy<2" opencv-python-headless==4.6.0.66 pydegensac
 fi
-.build/release/loci-bench verification --out "$OUT" --repeats 9
-bench/.venv/bin/python bench/verification_peers.py "$OUT"
+bench/verification_rounds.sh 9 5 average
+bench/verification_rounds.sh 5 5 canonicalDirection
 .build/release/loci-bench oxford-verification "$DATASET"
 
 echo "== featurize throughput on the 48 Oxford affine images"
