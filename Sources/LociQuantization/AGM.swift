@@ -11,7 +11,8 @@ public struct AGMOptions: Sendable, Equatable {
   public var initialSigma: Double? = nil
   /// Nearest components kept per point (the approximate E-step) and per component (P-step).
   public var neighbours: Int = 5
-  /// Purge a component whose own share of overlap mass, γ̂_kk, falls below this [R].
+  /// Purge a component whose responsibility for itself relative to the kept ones, ρ_{i,K},
+  /// falls below this (the rule is verified; the value is [R]).
   public var purgeThreshold: Double = 0.8
   /// Estimate σ² around the previous mean (over-estimation: the "expanding" EGM) [M].
   public var expand: Bool = true
@@ -63,22 +64,24 @@ public enum AGM {
       let nearest: Assignment = k > 2000
         ? KDForestVocabulary(base: vocabulary, maxChecks: 256, seed: options.seed).assign(data, k: mm)
         : vocabulary.assign(data, k: mm)
-      // P-step: purge components sharing too much overlap mass with their neighbours,
-      // weakest first, so that of two overlapping components the stronger survives.
+      // P-step (verified on the authors' project page): with K the components kept so far,
+      // component i's responsibility for itself relative to K is
+      //   ρ_{i,K} = ‖p_i‖² / (‖p_i‖² + Σ_{j∈K} ⟨p_i, p_j⟩),
+      // and i is redundant, so purged, when ρ_{i,K} < τ. Components are visited strongest
+      // (largest π) first, so K grows from the heaviest; the sum runs over i's m nearest
+      // components that are in K [R: order and neighbourhood].
       let neighbourhoods = vocabulary.assign(means, k: Swift.min(m + 1, k))
-      var alive = [Bool](repeating: true, count: k)
-      for c in (0..<k).sorted(by: { weights[$0] < weights[$1] || (weights[$0] == weights[$1] && $0 > $1) }) {
-        var own = -Double.infinity, logs: [Double] = []
+      var alive = [Bool](repeating: true, count: k), decided = [Bool](repeating: false, count: k)
+      for c in (0..<k).sorted(by: { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }) {
+        let own = logOverlap(c, c, means, sigmas, weights, d)
+        var logs = [own]
         for j in 0..<neighbourhoods.k {
           let other = Int(neighbourhoods.words[c * neighbourhoods.k + j])
-          guard alive[other] else { continue }
-          let v = logOverlap(c, other, means, sigmas, weights, d)
-          if other == c { own = v }
-          logs.append(v)
+          guard other != c, decided[other], alive[other] else { continue }
+          logs.append(logOverlap(c, other, means, sigmas, weights, d))
         }
-        if own == -Double.infinity { own = logOverlap(c, c, means, sigmas, weights, d); logs.append(own) }
-        let share = exp(own - logSumExp(logs))
-        if share < options.purgeThreshold && logs.count > 1 { alive[c] = false }
+        decided[c] = true
+        if exp(own - logSumExp(logs)) < options.purgeThreshold { alive[c] = false }
       }
       // E-step over the alive components among each point's m nearest, then M-step.
       var mass = [Double](repeating: 0, count: k)
