@@ -87,18 +87,21 @@ struct DetectorBench: ParsableCommand {
 
   @Argument(help: "Oxford affine dataset folder.") var dataset: String
   @Option(help: "Timing repeats per image (best is kept).") var repeats = 2
+  @Option(name: .customLong("mfd-variant"), help: "Also time MFD with these option overrides (as mfd-sweep --variant).")
+  var mfdVariants: [String] = []
 
   func run() throws {
     openCVThreads = 1  // one core for every detector
     let images = try datasetImages(dataset).map { try GrayImage(contentsOf: $0) }
     let megapixels = images.map { Double($0.pixelCount) / 1e6 }.reduce(0, +)
-    for name in DetectorName.allCases {
-      let detector = name.makeDetector()
+    let detectors: [(String, any Detector)] = DetectorName.allCases.map { ($0.rawValue, $0.makeDetector()) }
+      + (try mfdVariants.map { ("mfd [\($0)]", MFDDetector(options: try MFDSweep.parse($0))) })
+    for (label, detector) in detectors {
       var seconds = 0.0, features = 0
       for image in images {
         seconds += try bestTime(repeats: repeats) { features += try detector.detect(in: image).count }
       }
-      print(String(format: "%-5@ %.3f s/Mpx, %.0f features/image (%d images, %.1f Mpx)", name.rawValue as NSString,
+      print(String(format: "%-5@ %.3f s/Mpx, %.0f features/image (%d images, %.1f Mpx)", label as NSString,
                    seconds / megapixels, Double(features) / Double(repeats * images.count), images.count, megapixels))
     }
     // WaSH's stages: how much of its time is CGAL's triangulation and filtration.

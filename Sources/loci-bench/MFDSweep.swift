@@ -70,6 +70,7 @@ struct MFDSweep: ParsableCommand {
       case "minArea": o.minArea = Double(v) ?? o.minArea
       case "maxAreaFraction": o.maxAreaFraction = Double(v) ?? o.maxAreaFraction
       case "maxFeatures": o.maxFeatures = Int(v) ?? o.maxFeatures
+      case "workingScale": o.workingScale = Double(v) ?? o.workingScale
       default: throw ValidationError("unknown MFD option '\(k)'")
       }
     }

@@ -39,6 +39,23 @@ final class MFDDetectorTests: XCTestCase {
     }
   }
 
+  /// `workingScale = 0.5` on the ellipses drawn at twice the size detects them on a half-size
+  /// copy and reports them in the input's coordinates: centres within 1 px, axes within 5 %.
+  func testWorkingScaleReportsRegionsInInputCoordinates() throws {
+    var options = MFDOptions()
+    options.workingScale = 0.5
+    let regions = try MFDDetector(options: options).detect(in: Self.ellipseImage(scale: 2))
+    XCTAssertFalse(MFDDetector(options: options).parameters.isEmpty)
+    for e in Self.ellipses {
+      let r = try XCTUnwrap(nearest(regions, x: 2 * e.x + 0.5, y: 2 * e.y + 0.5))
+      XCTAssertEqual(r.x, 2 * e.x + 0.5, accuracy: 1, "centre of \(e)")
+      XCTAssertEqual(r.y, 2 * e.y + 0.5, accuracy: 1, "centre of \(e)")
+      let (l1, l2) = r.shape.eigenvalues
+      XCTAssertEqual(l1.squareRoot() / (2 * e.a), 1, accuracy: 0.05, "major axis of \(e)")
+      XCTAssertEqual(l2.squareRoot() / (2 * e.b), 1, accuracy: 0.05, "minor axis of \(e)")
+    }
+  }
+
   func testCovariantUnderRotationBy90DegreesAndScaleTwo() throws {
     let image = Self.ellipseImage()
     let h = image.height

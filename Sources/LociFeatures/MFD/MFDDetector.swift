@@ -23,6 +23,7 @@ public struct MFDDetector: Detector {
       + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
       + "minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
+      + (o.workingScale < 1 ? " workingScale=\(o.workingScale)" : "")
   }
 
   /// The intermediate results of one detection.
@@ -40,7 +41,15 @@ public struct MFDDetector: Detector {
     public var timings: (distance: Double, medial: Double, partition: Double, selection: Double)
   }
 
-  public func detect(in image: GrayImage) throws -> [AffineRegion] { analyse(image).regions }
+  public func detect(in image: GrayImage) throws -> [AffineRegion] {
+    let factor = Swift.min(Swift.max(options.workingScale, 0.05), 1)
+    guard factor < 1 else { return analyse(image).regions }
+    let working = image.resized(width: Swift.max(1, Int((Double(image.width) * factor).rounded())),
+                                height: Swift.max(1, Int((Double(image.height) * factor).rounded())))
+    // The factor actually applied per axis differs from `factor` by rounding; x decides.
+    let applied = Double(working.width) / Double(image.width)
+    return analyse(working).regions.map { $0.scaled(by: 1 / applied) }
+  }
 
   /// Grey-image mode: heights from the gradient, weighted distance by group marching.
   public func analyse(_ image: GrayImage) -> Analysis {

@@ -66,6 +66,10 @@ public struct MFDOptions: Sendable, Equatable {
   public var maxAreaFraction: Double = 0.5
   /// At most this many regions, the highest F first (S7) [R].
   public var maxFeatures: Int = 1000
+  /// `detect(in:)` runs on a copy resized by this factor (≤ 1) and maps the regions back;
+  /// areas, σ and β then count working pixels. 1 = full resolution. `analyse` always works
+  /// on the image it is given.
+  public var workingScale: Double = 1
 
   public init() {}
 
