@@ -71,6 +71,8 @@ struct MFDSweep: ParsableCommand {
       case "maxAreaFraction": o.maxAreaFraction = Double(v) ?? o.maxAreaFraction
       case "maxFeatures": o.maxFeatures = Int(v) ?? o.maxFeatures
       case "workingScale": o.workingScale = Double(v) ?? o.workingScale
+      case "eligibleNeighboursOnly": o.eligibleNeighboursOnly = v == "true"
+      case "scoreKind": o.scoreKind = MFDOptions.ScoreKind(rawValue: v) ?? o.scoreKind
       default: throw ValidationError("unknown MFD option '\(k)'")
       }
     }

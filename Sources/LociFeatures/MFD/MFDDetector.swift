@@ -21,7 +21,7 @@ public struct MFDDetector: Detector {
     return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale.map { "\($0)" } ?? "auto") "
       + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) partition=\(o.partitionMethod.rawValue) levels=\(o.levelsPerPixel) "
       + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
-      + "minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
+      + "score=\(o.scoreKind.rawValue) minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
       + (o.workingScale < 1 ? " workingScale=\(o.workingScale)" : "")
   }

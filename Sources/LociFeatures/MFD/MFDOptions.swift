@@ -50,8 +50,23 @@ public struct MFDOptions: Sendable, Equatable {
   public var residueRelative: Float = 1
   /// Merge order of the bottom-up grouping (S6).
   public var mergeOrder: MergeOrder = .saddle
-  /// Minimum shape-fragmentation score F = (σ_in − σ_out)/ρ of a selected region (S7) [R].
-  /// 0.15 with σ = 1.5 (notes: 0.2); 0.4 halves the count and loses 3 points.
+  /// What S7 ranks and thresholds [R]. `.persistenceRatio` beat the notes' F at every
+  /// feature count measured (docs/benchmarks.md, session 4): 43.9 % at 441 regions/image vs
+  /// 43.7 % at 412 (threshold 0.15), 46.7 % at 132 vs 42.9 % at 158, 50.3 % at 97 vs 44.8 % at 77.
+  public enum ScoreKind: String, Sendable, CaseIterable {
+    /// F = (σ_in − σ_out)/ρ, the notes' shape fragmentation factor.
+    case fragmentation
+    /// 1 − σ_out/ρ: enclosure alone, ignoring internal necks. It grows towards the root, so
+    /// with local maxima only nothing is selected (measured: 0 regions); kept for the record.
+    case enclosure
+    /// 1 − σ_out/σ_in: how long the region persists relative to its own weakest inner pass,
+    /// a scale-free persistence (the depth ρ of the peak no longer dilutes it).
+    case persistenceRatio
+  }
+
+  public var scoreKind: ScoreKind = .persistenceRatio
+  /// Minimum selection score, of `scoreKind` (S7) [R]. 0.15 keeps ~440 regions per image with
+  /// either score (notes: 0.2 for F); stricter values trade regions for repeatability.
   public var minScore: Double = 0.15
   /// Peaks at or above this fraction of β are plateaus of flat image areas, not enclosed
   /// blobs; their basins are not selected on their own (§3.5 fix 1) [R].
@@ -59,6 +74,9 @@ public struct MFDOptions: Sendable, Equatable {
   /// Select only nodes whose F is a local maximum against parent and children (S7) [R];
   /// when false every node with F ≥ `minScore` is a candidate (nested regions, as MSER).
   public var localMaximaOnly = true
+  /// In the local-maximum test, compare only with parent and children that could be selected
+  /// themselves [R].
+  public var eligibleNeighboursOnly = true
   /// Drop regions touching the image border (S7) [R]; measured equal either way (40.3 vs 40.2 %).
   public var excludeBorder = true
   /// Region area limits: at least `minArea` px², at most `maxAreaFraction` of the image [R].

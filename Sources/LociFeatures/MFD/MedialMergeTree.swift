@@ -23,6 +23,15 @@ public struct MedialMergeTree: Sendable {
     /// r / (r + h_e), so both enclosure and contrast count. (Normalising by ρ minus the
     /// region's lowest source height instead, contrast-free, measured no better and was removed.)
     public var score: Double { rho > 0 ? Double(sigmaIn - sigmaOut) / Double(rho) : 0 }
+
+    /// The selection score of the given kind (`score` is `.fragmentation`).
+    public func score(_ kind: MFDOptions.ScoreKind) -> Double {
+      switch kind {
+      case .fragmentation: return score
+      case .enclosure: return rho > 0 ? 1 - Double(sigmaOut) / Double(rho) : 0
+      case .persistenceRatio: return sigmaIn > 0 ? 1 - Double(sigmaOut) / Double(sigmaIn) : 0
+      }
+    }
   }
 
   /// Basins first (node i = basin i), then one node per merge in merge order.
@@ -78,17 +87,26 @@ public struct MedialMergeTree: Sendable {
   public func select(options: MFDOptions, imageArea: Double, plateauHeight: Float) -> [Int] {
     let maxArea = options.maxAreaFraction * imageArea
     var chosen: [Int] = []
+    let scores = nodes.map { $0.score(options.scoreKind) }
+    // A node that could never be selected (too small or large, on the border, a plateau)
+    // does not suppress its neighbours in the local-maximum test: otherwise the root, whose
+    // persistence ratio is 1, would hide every blob merged straight into it.
+    let eligible = nodes.map { node in
+      node.moments.area >= options.minArea && node.moments.area <= maxArea
+        && !(options.excludeBorder && node.moments.touchesBorder) && node.rho < plateauHeight
+    }
+    func competes(_ j: Int32) -> Bool { j >= 0 && (!options.eligibleNeighboursOnly || eligible[Int(j)]) }
     for (i, node) in nodes.enumerated() {
-      let f = node.score
-      guard f >= options.minScore, node.moments.area >= options.minArea, node.moments.area <= maxArea,
-            !(options.excludeBorder && node.moments.touchesBorder), node.rho < plateauHeight else { continue }
+      let f = scores[i]
+      guard f >= options.minScore, eligible[i] else { continue }
       if options.localMaximaOnly {
-        if node.parent >= 0 && nodes[Int(node.parent)].score >= f { continue }
-        if node.left >= 0 && (nodes[Int(node.left)].score > f || nodes[Int(node.right)].score > f) { continue }
+        if competes(node.parent) && scores[Int(node.parent)] >= f { continue }
+        if competes(node.left) && scores[Int(node.left)] > f { continue }
+        if competes(node.right) && scores[Int(node.right)] > f { continue }
       }
       chosen.append(i)
     }
-    chosen.sort { nodes[$0].score > nodes[$1].score || (nodes[$0].score == nodes[$1].score && $0 < $1) }
+    chosen.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
     return Array(chosen.prefix(options.maxFeatures))
   }
 }
