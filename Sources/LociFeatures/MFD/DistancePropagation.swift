@@ -65,7 +65,7 @@ struct PropagationState {
                   let dp = d[p]
                   if dp >= done[p] { continue }  // stale: already released at this distance
                   done[p] = dp
-                  let px = p % w, py = p / w
+                  let (px, py) = pixelCoordinates(p, width: w)
                   let fx = sx[p], fy = sy[p], fh = sh[p]
                   for qy in Swift.max(0, py - 1)...Swift.min(h - 1, py + 1) {
                     let ey = Float(qy) - fy
@@ -139,7 +139,7 @@ struct PropagationState {
               var next: [Int32] = []
               for p32 in changed {
                 let p = Int(p32)
-                let px = p % w, py = p / w
+                let (px, py) = pixelCoordinates(p, width: w)
                 let fx = sx[p], fy = sy[p], fh = sh[p]
                 for qy in Swift.max(0, py - 2)...Swift.min(h - 1, py + 2) {
                   for qx in Swift.max(0, px - 2)...Swift.min(w - 1, px + 2) {

@@ -150,10 +150,13 @@ public struct MedialPartition: Sendable {
               while end < n && level[Int(order[end])] == current { end += 1 }
               for i in start..<end {
                 let p = Int(order[i])
-                let x = p % w, y = p / w
+                let (x, y) = pixelCoordinates(p, width: w)
                 var adjacent = false
-                for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
-                  for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) where label[qy * w + qx] >= 0 { adjacent = true }
+                scan: for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
+                  for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) where label[qy * w + qx] >= 0 {
+                    adjacent = true
+                    break scan
+                  }
                 }
                 if adjacent {
                   isQueued[p] = true
@@ -170,7 +173,7 @@ public struct MedialPartition: Sendable {
                 }
                 let p = Int(queue[head])
                 head += 1
-                let x = p % w, y = p / w
+                let (x, y) = pixelCoordinates(p, width: w)
                 // Join the labelled neighbour with the highest D (ties: the higher peak).
                 var best: Int32 = -1
                 var bestD = -Float.infinity

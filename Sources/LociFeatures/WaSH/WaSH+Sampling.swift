@@ -67,7 +67,7 @@ extension WaSHDetector {
       edge[i] = true
       stack.append(i)
       while let j = stack.popLast() {
-        let x = j % width, y = j / width
+        let (x, y) = pixelCoordinates(j, width: width)
         for dy in -1...1 {
           for dx in -1...1 where dx != 0 || dy != 0 {
             let nx = x + dx, ny = y + dy
@@ -93,7 +93,7 @@ extension WaSHDetector {
     var grid = SpacingGrid(width: width, height: height, radius: step)
     var kept: [(Int, Int)] = []
     for i in candidates {
-      let x = i % width, y = i / width
+      let (x, y) = pixelCoordinates(i, width: width)
       if grid.insertIfFree(Double(x), Double(y)) { kept.append((x, y)) }
     }
     return kept
