@@ -23,32 +23,19 @@ struct PointPairs {
 
   /// The pairs of `correspondences` (only those listed in `selection`, when given).
   init(correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame], selection: [Int]? = nil) {
-    let n = selection?.count ?? correspondences.count
-    var (ax, ay, bx, by) = ([Double](repeating: 0, count: n), [Double](repeating: 0, count: n),
-                            [Double](repeating: 0, count: n), [Double](repeating: 0, count: n))
-    ax.withUnsafeMutableBufferPointer { ax in
-      ay.withUnsafeMutableBufferPointer { ay in
-        bx.withUnsafeMutableBufferPointer { bx in
-          by.withUnsafeMutableBufferPointer { by in
-            correspondences.withUnsafeBufferPointer { correspondences in
-              framesA.withUnsafeBufferPointer { framesA in
-                framesB.withUnsafeBufferPointer { framesB in
-                  let all = Array(0..<(selection == nil ? n : 0))
-                  (selection ?? all).withUnsafeBufferPointer { selection in
-                    for j in 0..<n {
-                      let c = correspondences[selection[j]]
-                      let (a, b) = (Int(c.a), Int(c.b))
-                      (ax[j], ay[j], bx[j], by[j]) = (framesA[a].x, framesA[a].y, framesB[b].x, framesB[b].y)
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+    let chosen = selection ?? Array(correspondences.indices)
+    (ax, ay, bx, by) = ([], [], [], [])
+    ax.reserveCapacity(chosen.count)
+    ay.reserveCapacity(chosen.count)
+    bx.reserveCapacity(chosen.count)
+    by.reserveCapacity(chosen.count)
+    for k in chosen {
+      let p = framesA[Int(correspondences[k].a)], q = framesB[Int(correspondences[k].b)]
+      ax.append(p.x)
+      ay.append(p.y)
+      bx.append(q.x)
+      by.append(q.y)
     }
-    (self.ax, self.ay, self.bx, self.by) = (ax, ay, bx, by)
   }
 }
 
@@ -65,13 +52,12 @@ public enum HomographyFit {
 
   public static func dlt(_ a: [(Double, Double)], _ b: [(Double, Double)]) -> Homography? {
     guard a.count == b.count else { return nil }
-    return dlt(PointPairs(a, b), where: nil)
+    return dlt(PointPairs(a, b), where: [Bool](repeating: true, count: a.count))
   }
 
-  /// The normalised DLT over the pairs whose `mask` entry is true (all pairs when nil).
-  static func dlt(_ pairs: PointPairs, where mask: [Bool]?) -> Homography? {
-    let all = mask == nil ? [Bool](repeating: true, count: pairs.count) : []
-    return (mask ?? all).withUnsafeBufferPointer { selected in
+  /// The normalised DLT over the pairs whose `mask` entry is true.
+  static func dlt(_ pairs: PointPairs, where mask: [Bool]) -> Homography? {
+    mask.withUnsafeBufferPointer { selected in
       pairs.withBuffers { ax, ay, bx, by in dlt(ax, ay, bx, by, selected) }
     }
   }
@@ -99,9 +85,9 @@ public enum HomographyFit {
     let (sa, sb) = (2.0.squareRoot() * count / spreadA, 2.0.squareRoot() * count / spreadB)
     // Each pair adds two rows e1 = (−p, 0, u·p), e2 = (0, −p, v·p) with p = (x, y, 1), so AᵀA
     // has blocks Σppᵀ (twice), −Σu·ppᵀ, −Σv·ppᵀ and Σ(u²+v²)·ppᵀ: four 3×3 moment sums
-    // (6 distinct entries each) instead of 2·45 products per pair.
-    // Moments (x², xy, x, y², y, 1) summed plain and weighted by u, v and u² + v². Points are
-    // centred, so Σx = Σy = Σu = Σv = 0 and Σ1 = count: 19 accumulators, not 24.
+    // (6 distinct entries each) instead of 2·45 products per pair. The moments are (x², xy,
+    // x, y², y, 1), summed plain and weighted by u, v and u² + v²; points are centred, so
+    // Σx = Σy = Σu = Σv = 0 and Σ1 = count: 19 accumulators, not 24.
     var p0 = 0.0, p1 = 0.0, p3 = 0.0
     var u0 = 0.0, u1 = 0.0, u2 = 0.0, u3 = 0.0, u4 = 0.0
     var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, v4 = 0.0
@@ -115,28 +101,18 @@ public enum HomographyFit {
       v0 += v * xx; v1 += v * xy; v2 += v * x; v3 += v * yy; v4 += v * y
       w0 += w * xx; w1 += w * xy; w2 += w * x; w3 += w * yy; w4 += w * y; w5 += w
     }
-    let plain = [p0, p1, 0, p3, 0, count], byU = [u0, u1, u2, u3, u4, 0]
-    let byV = [v0, v1, v2, v3, v4, 0], byW = [w0, w1, w2, w3, w4, w5]
+    // A symmetric 3×3 block from its moments (x², xy, x, y², y, 1).
+    func block(_ s: (Double, Double, Double, Double, Double, Double)) -> [[Double]] {
+      [[s.0, s.1, s.2], [s.1, s.3, s.4], [s.2, s.4, s.5]]
+    }
+    let plain = block((p0, p1, 0, p3, 0, count))
     var ata = [Double](repeating: 0, count: 81)
-    // Entry e of the moment lists is (row, column) = (r[e], c[e]) of a symmetric 3×3 block.
-    let rows = (0, 0, 0, 1, 1, 2), columns = (0, 1, 2, 1, 2, 2)
-    ata.withUnsafeMutableBufferPointer { ata in
-      func put(_ blockRow: Int, _ blockColumn: Int, _ r: Int, _ c: Int, _ value: Double) {
-        ata[(blockRow + r) * 9 + blockColumn + c] = value
-        ata[(blockColumn + c) * 9 + blockRow + r] = value
-        ata[(blockRow + c) * 9 + blockColumn + r] = value
-        ata[(blockColumn + r) * 9 + blockRow + c] = value
-      }
-      withUnsafeBytes(of: rows) { r in
-        withUnsafeBytes(of: columns) { c in
-          let (r, c) = (r.bindMemory(to: Int.self), c.bindMemory(to: Int.self))
-          for e in 0..<6 {
-            put(0, 0, r[e], c[e], plain[e])
-            put(3, 3, r[e], c[e], plain[e])
-            put(0, 6, r[e], c[e], -byU[e])
-            put(3, 6, r[e], c[e], -byV[e])
-            put(6, 6, r[e], c[e], byW[e])
-          }
+    for (row, column, values) in [(0, 0, plain), (3, 3, plain), (0, 6, block((-u0, -u1, -u2, -u3, -u4, 0))),
+                                  (3, 6, block((-v0, -v1, -v2, -v3, -v4, 0))), (6, 6, block((w0, w1, w2, w3, w4, w5)))] {
+      for i in 0..<3 {
+        for j in 0..<3 {  // the block and its mirror image across the diagonal
+          ata[(row + i) * 9 + column + j] = values[i][j]
+          ata[(column + j) * 9 + row + i] = values[i][j]
         }
       }
     }

@@ -135,17 +135,10 @@ public struct HoughPyramidMatcher: Sendable {
       for _ in 0..<3 {
         guard let h = HomographyFit.dlt(pairs, where: member) else { break }
         bFromA = h
-        let m = h.m
-        let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
-        pairs.withBuffers { ax, ay, bx, by in
-          refined.withUnsafeMutableBufferPointer { refined in
-            for j in 0..<ax.count {
-              let (x, y) = (ax[j], ay[j])
-              let w = 1 / (m6 * x + m7 * y + m8)
-              let dx = (m0 * x + m1 * y + m2) * w - bx[j], dy = (m3 * x + m4 * y + m5) * w - by[j]
-              refined[j] = dx * dx + dy * dy < tolerance
-            }
-          }
+        for j in candidates.indices {
+          let t = h.apply(pairs.ax[j], pairs.ay[j])
+          let (dx, dy) = (t.x - pairs.bx[j], t.y - pairs.by[j])
+          refined[j] = dx * dx + dy * dy < tolerance
         }
         if refined == member { break }
         swap(&member, &refined)

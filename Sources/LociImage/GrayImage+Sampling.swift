@@ -32,9 +32,13 @@ extension GrayImage {
     let largest = Swift.max(width, height)
     guard maxDimension > 0, largest > maxDimension else { return (self, 1) }
     let factor = Double(maxDimension) / Double(largest)
-    let w = Swift.max(1, Int((Double(width) * factor).rounded()))
-    let h = Swift.max(1, Int((Double(height) * factor).rounded()))
-    return (resized(width: w, height: h), factor)
+    return (resized(by: factor), factor)
+  }
+
+  /// Resampled so that each side is `factor` times as long, rounded, at least 1 pixel.
+  public func resized(by factor: Double) -> GrayImage {
+    resized(width: Swift.max(1, Int((Double(width) * factor).rounded())),
+            height: Swift.max(1, Int((Double(height) * factor).rounded())))
   }
 
   /// Warps the image by an affine map: output pixel (u, v) takes the input at

@@ -44,8 +44,7 @@ public struct MFDDetector: Detector {
   public func detect(in image: GrayImage) throws -> [AffineRegion] {
     let factor = Swift.min(Swift.max(options.workingScale, 0.05), 1)
     guard factor < 1 else { return analyse(image).regions }
-    let working = image.resized(width: Swift.max(1, Int((Double(image.width) * factor).rounded())),
-                                height: Swift.max(1, Int((Double(image.height) * factor).rounded())))
+    let working = image.resized(by: factor)
     // The factor actually applied per axis differs from `factor` by rounding; x decides.
     let applied = Double(working.width) / Double(image.width)
     return analyse(working).regions.map { $0.scaled(by: 1 / applied) }

@@ -52,8 +52,8 @@ public struct MFDOptions: Sendable, Equatable {
   /// Merge order of the bottom-up grouping (S6).
   public var mergeOrder: MergeOrder = .saddle
   /// What S7 ranks and thresholds [R]. `.persistenceRatio` beat the notes' F at every
-  /// feature count measured (docs/benchmarks.md, session 4): 43.9 % at 441 regions/image vs
-  /// 43.7 % at 412 (threshold 0.15), 46.7 % at 132 vs 42.9 % at 158, 50.3 % at 97 vs 44.8 % at 77.
+  /// feature count measured (docs/benchmarks.md, session 4): at threshold 0.15 44.0 % at 445
+  /// regions/image against 43.7 % at 413; at 0.4 50.4 % at 97 against 44.8 % at 77.
   public enum ScoreKind: String, Sendable, CaseIterable {
     /// F = (σ_in − σ_out)/ρ, the notes' shape fragmentation factor.
     case fragmentation
@@ -72,8 +72,8 @@ public struct MFDOptions: Sendable, Equatable {
   /// Peaks at or above this fraction of β are plateaus of flat image areas, not enclosed
   /// blobs; their basins are not selected on their own (§3.5 fix 1) [R].
   public var plateauFraction: Double = 0.95
-  /// Select only nodes whose F is a local maximum against parent and children (S7) [R];
-  /// when false every node with F ≥ `minScore` is a candidate (nested regions, as MSER).
+  /// Select only nodes whose score is a local maximum against parent and children (S7) [R];
+  /// when false every node scoring at least `minScore` is a candidate (nested regions, as MSER).
   public var localMaximaOnly = true
   /// In the local-maximum test, compare only with parent and children that could be selected
   /// themselves [R].
@@ -83,7 +83,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// Region area limits: at least `minArea` px², at most `maxAreaFraction` of the image [R].
   public var minArea: Double = 40
   public var maxAreaFraction: Double = 0.5
-  /// At most this many regions, the highest F first (S7) [R].
+  /// At most this many regions, the highest score first (S7) [R].
   public var maxFeatures: Int = 1000
   /// `detect(in:)` runs on a copy resized by this factor (≤ 1) and maps the regions back;
   /// areas, σ and β then count working pixels. 1 = full resolution. `analyse` always works
