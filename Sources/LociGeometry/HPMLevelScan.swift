@@ -14,6 +14,10 @@ struct LevelScan {
   /// `sharedBefore[i]`: how many of positions 0..<i have a shared feature (so a bin's count
   /// is a difference).
   let sharedBefore: UnsafeMutableBufferPointer<Int32>
+  /// Whether any position has a shared feature. When none has (ratio-test matches, or
+  /// many-to-many matches that happen to be one-to-one), nothing can conflict: the stamps
+  /// below stay empty and `sharedBefore` is never recounted.
+  private(set) var anyShared: Bool
   /// Per feature: the bin that last saw it and the position holding it there.
   let stampFirst: UnsafeMutableBufferPointer<Int32>, holderFirst: UnsafeMutableBufferPointer<Int32>
   let stampSecond: UnsafeMutableBufferPointer<Int32>, holderSecond: UnsafeMutableBufferPointer<Int32>
@@ -35,9 +39,11 @@ struct LevelScan {
     (index, code, first, second) = (buffer(order), buffer(codes), buffer(firstFeatures), buffer(secondFeatures))
     (strength, finest, erased) = (buffer(0.0, m), buffer(false, m), buffer(false, m))
     sharedBefore = buffer(Int32(0), m + 1)
-    (stampFirst, holderFirst) = (buffer(Int32(-1), firstCount), buffer(Int32(0), firstCount))
-    (stampSecond, holderSecond) = (buffer(Int32(-1), secondCount), buffer(Int32(0), secondCount))
-    countShared()
+    anyShared = firstFeatures.contains { $0 >= 0 } || secondFeatures.contains { $0 >= 0 }
+    let (stampedFirst, stampedSecond) = anyShared ? (firstCount, secondCount) : (0, 0)
+    (stampFirst, holderFirst) = (buffer(Int32(-1), stampedFirst), buffer(Int32(0), stampedFirst))
+    (stampSecond, holderSecond) = (buffer(Int32(-1), stampedSecond), buffer(Int32(0), stampedSecond))
+    if anyShared { countShared() }
   }
 
   func deallocate() {
@@ -68,7 +74,7 @@ struct LevelScan {
       defer { start = end }
       guard end - start >= 2 else { continue }
       var alive = end - start
-      if sharedBefore[end] > sharedBefore[start] {
+      if anyShared && sharedBefore[end] > sharedBefore[start] {
         alive = resolveOneToOne(start, end)
         anyErased = anyErased || alive < end - start
       }
@@ -120,6 +126,6 @@ struct LevelScan {
       kept += 1
     }
     count = kept
-    countShared()
+    countShared()  // (only reached when something was erased, so anyShared holds)
   }
 }

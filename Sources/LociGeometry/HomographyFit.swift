@@ -24,17 +24,21 @@ struct PointPairs {
   /// The pairs of `correspondences` (only those listed in `selection`, when given).
   init(correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame], selection: [Int]? = nil) {
     let chosen = selection ?? Array(correspondences.indices)
-    (ax, ay, bx, by) = ([], [], [], [])
-    ax.reserveCapacity(chosen.count)
-    ay.reserveCapacity(chosen.count)
-    bx.reserveCapacity(chosen.count)
-    by.reserveCapacity(chosen.count)
-    for k in chosen {
-      let p = framesA[Int(correspondences[k].a)], q = framesB[Int(correspondences[k].b)]
-      ax.append(p.x)
-      ay.append(p.y)
-      bx.append(q.x)
-      by.append(q.y)
+    // One coordinate array per pass, written in place (appending four arrays element by
+    // element costs a uniqueness check per append).
+    func gather(_ coordinate: (Correspondence) -> Double) -> [Double] {
+      correspondences.withUnsafeBufferPointer { correspondences in
+        [Double](unsafeUninitializedCapacity: chosen.count) { out, initialised in
+          for (j, k) in chosen.enumerated() { out[j] = coordinate(correspondences[k]) }
+          initialised = chosen.count
+        }
+      }
+    }
+    (ax, ay, bx, by) = framesA.withUnsafeBufferPointer { framesA in
+      framesB.withUnsafeBufferPointer { framesB in
+        (gather { framesA[Int($0.a)].x }, gather { framesA[Int($0.a)].y },
+         gather { framesB[Int($0.b)].x }, gather { framesB[Int($0.b)].y })
+      }
     }
   }
 }

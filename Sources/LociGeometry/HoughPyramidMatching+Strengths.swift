@@ -31,24 +31,39 @@ extension HoughPyramidMatcher {
     }
     var strength = [Double](repeating: 0, count: codes.count)
     var grouped = [Bool](repeating: false, count: codes.count)
-    for i in 0..<scan.count {
-      strength[Int(scan.index[i])] = scan.strength[i]
-      grouped[Int(scan.index[i])] = scan.finest[i]
+    strength.withUnsafeMutableBufferPointer { strength in
+      grouped.withUnsafeMutableBufferPointer { grouped in
+        for i in 0..<scan.count {
+          strength[Int(scan.index[i])] = scan.strength[i]
+          grouped[Int(scan.index[i])] = scan.finest[i]
+        }
+      }
     }
     return (strength, grouped, order)
   }
 
   /// The in-range codes, stably sorted, and their indices: an LSD radix sort of
-  /// (code << 32 | index) keys, 8 bits a pass over the low `bits` bits of the code, so every
-  /// pass reads sequentially (keys start in index order, so ties stay in index order). The
-  /// histograms of all passes are counted in one read.
+  /// (code << indexBits | index) keys, 8 bits a pass over the low `bits` bits of the code, so
+  /// every pass reads sequentially (keys start in index order, so ties stay in index order).
+  /// The histograms of all passes are counted in one read. Keys are 32-bit when codes and
+  /// indices fit in 16 bits each (the default 5 levels, up to 65,536 correspondences), which
+  /// halves the memory the passes move; 64-bit otherwise.
   static func sortedByCode(_ codes: [UInt32], bits: Int) -> (order: [Int32], codes: [UInt32]) {
+    if bits <= 16 && codes.count <= 1 << 16 { return radixSorted(codes, bits: bits, key: UInt32.self) }
+    return radixSorted(codes, bits: bits, key: UInt64.self)
+  }
+
+  private static func radixSorted<Key: FixedWidthInteger & UnsignedInteger>(_ codes: [UInt32], bits: Int, key: Key.Type)
+    -> (order: [Int32], codes: [UInt32]) {
+    let indexBits = Key.bitWidth / 2, indexMask = (Key(1) << indexBits) - 1
     let passes = (bits + 7) / 8
     var m = 0
-    var keys = [UInt64](unsafeUninitializedCapacity: codes.count) { keys, initialised in
-      for (k, code) in codes.enumerated() where code != outOfRange {
-        keys[m] = UInt64(code) << 32 | UInt64(k)
-        m += 1
+    var keys = [Key](unsafeUninitializedCapacity: codes.count) { keys, initialised in
+      codes.withUnsafeBufferPointer { codes in
+        for (k, code) in codes.enumerated() where code != outOfRange {
+          keys[m] = Key(code) << indexBits | Key(k)
+          m += 1
+        }
       }
       initialised = m
     }
@@ -57,7 +72,7 @@ extension HoughPyramidMatcher {
     counts.withUnsafeMutableBufferPointer { counts in
       keys.withUnsafeBufferPointer { keys in
         for key in keys {
-          for pass in 0..<passes { counts[pass * 256 + Int((key >> UInt64(32 + 8 * pass)) & 0xFF)] += 1 }
+          for pass in 0..<passes { counts[pass * 256 + Int(truncatingIfNeeded: (key >> (indexBits + 8 * pass)) & 0xFF)] += 1 }
         }
       }
       for pass in 0..<passes {  // exclusive prefix sums: each digit's first slot
@@ -73,9 +88,9 @@ extension HoughPyramidMatcher {
       keys.withUnsafeBufferPointer { keys in
         scratch.withUnsafeMutableBufferPointer { scratch in
           counts.withUnsafeMutableBufferPointer { counts in
-            let slots = counts.baseAddress! + pass * 256, shift = UInt64(32 + 8 * pass)
+            let slots = counts.baseAddress! + pass * 256, shift = indexBits + 8 * pass
             for key in keys {
-              let digit = Int((key >> shift) & 0xFF)
+              let digit = Int(truncatingIfNeeded: (key >> shift) & 0xFF)
               scratch[slots[digit]] = key
               slots[digit] += 1
             }
@@ -86,10 +101,10 @@ extension HoughPyramidMatcher {
     }
     return keys.withUnsafeBufferPointer { keys in
       ([Int32](unsafeUninitializedCapacity: m) { out, initialised in
-        for i in 0..<m { out[i] = Int32(truncatingIfNeeded: keys[i]) }
+        for i in 0..<m { out[i] = Int32(truncatingIfNeeded: keys[i] & indexMask) }
         initialised = m
       }, [UInt32](unsafeUninitializedCapacity: m) { out, initialised in
-        for i in 0..<m { out[i] = UInt32(keys[i] >> 32) }
+        for i in 0..<m { out[i] = UInt32(truncatingIfNeeded: keys[i] >> indexBits) }
         initialised = m
       })
     }

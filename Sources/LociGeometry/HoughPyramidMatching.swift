@@ -124,10 +124,14 @@ public struct HoughPyramidMatcher: Sendable {
     var bFromA: Homography? = nil
     if let mode {
       // Only grouped correspondences can be inliers: fit over those, gathered once.
-      var candidates: [Int] = []
-      candidates.reserveCapacity(n)
-      grouped.withUnsafeBufferPointer { grouped in
-        for k in 0..<n where grouped[k] { candidates.append(k) }
+      let candidates = grouped.withUnsafeBufferPointer { grouped in
+        [Int](unsafeUninitializedCapacity: n) { candidates, found in
+          found = 0
+          for k in 0..<n where grouped[k] {
+            candidates[found] = k
+            found += 1
+          }
+        }
       }
       let pairs = PointPairs(correspondences: correspondences, framesA: framesA, framesB: framesB, selection: candidates)
       var member = candidates.map { codes[$0] == mode.code }, refined = member
@@ -135,15 +139,21 @@ public struct HoughPyramidMatcher: Sendable {
       for _ in 0..<3 {
         guard let h = HomographyFit.dlt(pairs, where: member) else { break }
         bFromA = h
-        for j in candidates.indices {
-          let t = h.apply(pairs.ax[j], pairs.ay[j])
-          let (dx, dy) = (t.x - pairs.bx[j], t.y - pairs.by[j])
-          refined[j] = dx * dx + dy * dy < tolerance
+        pairs.withBuffers { ax, ay, bx, by in
+          refined.withUnsafeMutableBufferPointer { refined in
+            for j in 0..<ax.count {
+              let t = h.apply(ax[j], ay[j])
+              let (dx, dy) = (t.x - bx[j], t.y - by[j])
+              refined[j] = dx * dx + dy * dy < tolerance
+            }
+          }
         }
         if refined == member { break }
         swap(&member, &refined)
       }
-      for (j, k) in candidates.enumerated() { inliers[k] = member[j] }
+      inliers.withUnsafeMutableBufferPointer { inliers in
+        for (j, k) in candidates.enumerated() { inliers[k] = member[j] }
+      }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }
@@ -173,6 +183,7 @@ public struct HoughPyramidMatcher: Sendable {
   /// first, so a level-l bin is a run of equal code prefixes once codes are sorted. Both
   /// directions share one cos/sin/log per correspondence: B → A is the inverse similarity
   /// (−ρ, 1/s, p − s⁻¹R(−ρ)q).
+  @inline(never)
   func binCodes(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
                 _ imageSize: Double, forward wantForward: Bool, backward wantBackward: Bool)
     -> (forward: [UInt32], backward: [UInt32]) {

@@ -26,12 +26,15 @@ func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
     + r4 * ((2.48015872894767294178e-05 + r2 * -2.75573143513906633035e-07)
       + r4 * (2.08757232129817482790e-09 + r2 * -1.13596475577881948265e-11))
   let cosine = 1 - 0.5 * r2 + r4 * cosineTail
-  switch Int(k) & 3 {
-  case 0: return (sine, cosine)
-  case 1: return (cosine, -sine)
-  case 2: return (-sine, -cosine)
-  default: return (-cosine, sine)
-  }
+  // Quadrant k mod 4 by masks, not a switch: with random angles (outliers) a branch
+  // mispredicts half the time. Odd k swaps sine and cosine; bit 1 of k negates the sine,
+  // bit 1 of k + 1 the cosine.
+  let q = Int64(k)
+  let swapMask = 0 &- UInt64(truncatingIfNeeded: q & 1)
+  let (sb, cb) = (sine.bitPattern, cosine.bitPattern)
+  let sinBits = (sb & ~swapMask | cb & swapMask) ^ UInt64(truncatingIfNeeded: (q >> 1) & 1) << 63
+  let cosBits = (cb & ~swapMask | sb & swapMask) ^ UInt64(truncatingIfNeeded: ((q + 1) >> 1) & 1) << 63
+  return (Double(bitPattern: sinBits), Double(bitPattern: cosBits))
 }
 
 import Foundation

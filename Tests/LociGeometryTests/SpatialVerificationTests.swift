@@ -278,4 +278,39 @@ final class HPMStrengthsReferenceTests: XCTestCase {
       XCTAssertGreaterThan(fast.filter { $0 > 0 }.count, 2, "trial \(trial) exercises grouping")
     }
   }
+
+  /// With one-to-one matches no feature is shared, so the scans skip the stamps entirely.
+  func testLevelScansEqualTheReferenceWhenNoFeatureIsShared() {
+    var state: UInt64 = 7
+    func next(_ bound: Int) -> Int {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Int(state >> 33) % bound
+    }
+    let n = 400
+    let codes = (0..<n).map { _ in next(10) == 0 ? HoughPyramidMatcher.outOfRange : UInt32(next(6) * 4_111 + next(3)) }
+    let features = (0..<n).map { Int32($0) }
+    let shared = HoughPyramidMatcher.sharedOnly(features, count: n)
+    XCTAssertEqual(Set(shared), [-1])
+    let fast = HoughPyramidMatcher().strengths(codes, shared, n, shared, n).strength
+    XCTAssertEqual(fast, reference(codes, features, features, levels: 5))
+    XCTAssertGreaterThan(fast.filter { $0 > 0 }.count, 100)
+  }
+
+  /// The radix sort against a stable comparison sort, for 32-bit keys (16-bit codes, up to
+  /// 65,536 indices) and for 64-bit keys (wider codes, or more correspondences).
+  func testRadixSortIsStableForBothKeyWidths() {
+    var state: UInt64 = 3
+    func next(_ bound: Int) -> Int {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Int(state >> 33) % bound
+    }
+    for (n, bits) in [(500, 16), (500, 24), (70_000, 16)] {
+      // Few distinct codes, so ties (which must stay in index order) are common.
+      let codes = (0..<n).map { _ in next(20) == 0 ? HoughPyramidMatcher.outOfRange : UInt32(next(50) * ((1 << bits) / 53)) }
+      let expected = codes.indices.filter { codes[$0] != HoughPyramidMatcher.outOfRange }.sorted { (codes[$0], $0) < (codes[$1], $1) }
+      let (order, sortedCodes) = HoughPyramidMatcher.sortedByCode(codes, bits: bits)
+      XCTAssertEqual(order.map(Int.init), expected, "n \(n), bits \(bits)")
+      XCTAssertEqual(sortedCodes, expected.map { codes[$0] }, "n \(n), bits \(bits)")
+    }
+  }
 }
