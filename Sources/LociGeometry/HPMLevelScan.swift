@@ -93,6 +93,47 @@ struct LevelScan {
     if anyErased { compact() }
   }
 
+  /// All levels at once, for when no feature is shared (`anyShared` false): nothing can be
+  /// erased, so a level-l bin of n survivors adds (n − 1)·w_l to each of them whatever the
+  /// other levels did, and `run` level by level would only re-read the codes L times. Here
+  /// one pass finds, for each pair of neighbouring codes, the coarsest level whose prefix
+  /// differs (from the highest differing bit); every bin ending there adds its gain as +g at
+  /// its start and −g at its end of a difference array, and a prefix sum turns that into
+  /// the strengths. Gains are whole multiples of powers of two, so the sums are exact and
+  /// equal `run`'s. `weights[l]` is level l's weight, coarsest first.
+  mutating func runAllLevelsWithoutConflicts(weights: [Double]) {
+    precondition(!anyShared)
+    let levels = weights.count, m = count
+    guard m > 0 else { return }
+    var runStart = [Int](repeating: 0, count: levels)
+    let difference = UnsafeMutableBufferPointer<Double>.allocate(capacity: m + 1)
+    defer { difference.deallocate() }
+    difference.initialize(repeating: 0)
+    @inline(__always) func close(_ level: Int, at end: Int) {
+      let start = runStart[level]
+      runStart[level] = end
+      guard end - start >= 2 else { return }
+      let gain = Double(end - start - 1) * weights[level]
+      difference[start] += gain
+      difference[end] -= gain
+      if level == levels - 1 { for i in start..<end { finest[i] = true } }
+    }
+    for i in 1..<m {
+      let differing = code[i] ^ code[i - 1]
+      guard differing != 0 else { continue }
+      // Level l compares the bits from 4·(levels − 1 − l) up: it splits here when the highest
+      // differing bit reaches that far.
+      let highest = UInt32.bitWidth - 1 - differing.leadingZeroBitCount
+      for level in Swift.max(0, levels - 1 - highest / 4)..<levels { close(level, at: i) }
+    }
+    for level in 0..<levels { close(level, at: m) }
+    var total = 0.0
+    for i in 0..<m {
+      total += difference[i]
+      strength[i] = total
+    }
+  }
+
   /// One-to-one inside the bin `start..<end`: among survivors sharing a feature, the
   /// strongest so far survives (ties: the lower correspondence index); first features, then
   /// second ones. Returns the survivors: each conflict erases exactly one.

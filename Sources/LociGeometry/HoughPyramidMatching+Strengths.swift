@@ -22,12 +22,16 @@ extension HoughPyramidMatcher {
     var scan = LevelScan(order: order, codes: sortedCodes, firstFeatures: order.map { first[Int($0)] },
                          secondFeatures: order.map { second[Int($0)] }, firstCount: firstCount, secondCount: secondCount)
     defer { scan.deallocate() }
-    for level in stride(from: levels - 1, through: 0, by: -1) {
-      // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
-      // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
-      // per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
-      let weight = level == 0 ? 1.0 : Double(1 << (level - 1))
-      scan.run(shift: UInt32(4 * (levels - 1 - level)), weight: weight, markFinest: level == levels - 1)
+    // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
+    // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
+    // per-level weights 1, 1, 2, 4, … (§8, equivalence verified in the notes).
+    let weights = (0..<levels).map { $0 == 0 ? 1.0 : Double(1 << ($0 - 1)) }
+    if scan.anyShared {
+      for level in stride(from: levels - 1, through: 0, by: -1) {
+        scan.run(shift: UInt32(4 * (levels - 1 - level)), weight: weights[level], markFinest: level == levels - 1)
+      }
+    } else {
+      scan.runAllLevelsWithoutConflicts(weights: weights)
     }
     var strength = [Double](repeating: 0, count: codes.count)
     var grouped = [Bool](repeating: false, count: codes.count)
