@@ -24,20 +24,27 @@ struct PointPairs {
   /// The pairs of `correspondences` (only those listed in `selection`, when given).
   init(correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame], selection: [Int]? = nil) {
     let chosen = selection ?? Array(correspondences.indices)
-    // One coordinate array per pass, written in place (appending four arrays element by
-    // element costs a uniqueness check per append).
-    func gather(_ coordinate: (Correspondence) -> Double) -> [Double] {
-      correspondences.withUnsafeBufferPointer { correspondences in
-        [Double](unsafeUninitializedCapacity: chosen.count) { out, initialised in
-          for (j, k) in chosen.enumerated() { out[j] = coordinate(correspondences[k]) }
-          initialised = chosen.count
+    // One pass writes all four arrays in place (appending element by element costs a
+    // uniqueness check per append; four passes would read every frame four times).
+    let m = chosen.count
+    (ax, ay, bx, by) = ([Double](repeating: 0, count: m), [Double](repeating: 0, count: m),
+                        [Double](repeating: 0, count: m), [Double](repeating: 0, count: m))
+    correspondences.withUnsafeBufferPointer { correspondences in
+      framesA.withUnsafeBufferPointer { framesA in
+        framesB.withUnsafeBufferPointer { framesB in
+          ax.withUnsafeMutableBufferPointer { ax in
+            ay.withUnsafeMutableBufferPointer { ay in
+              bx.withUnsafeMutableBufferPointer { bx in
+                by.withUnsafeMutableBufferPointer { by in
+                  for (j, k) in chosen.enumerated() {
+                    let p = framesA[Int(correspondences[k].a)], q = framesB[Int(correspondences[k].b)]
+                    (ax[j], ay[j], bx[j], by[j]) = (p.x, p.y, q.x, q.y)
+                  }
+                }
+              }
+            }
+          }
         }
-      }
-    }
-    (ax, ay, bx, by) = framesA.withUnsafeBufferPointer { framesA in
-      framesB.withUnsafeBufferPointer { framesB in
-        (gather { framesA[Int($0.a)].x }, gather { framesA[Int($0.a)].y },
-         gather { framesB[Int($0.b)].x }, gather { framesB[Int($0.b)].y })
       }
     }
   }

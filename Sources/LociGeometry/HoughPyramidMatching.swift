@@ -107,19 +107,7 @@ public struct HoughPyramidMatcher: Sendable {
     // strength (ties: the smaller bin code) — then grown to every grouped correspondence it
     // transfers within tolerance. (Random outliers also meet in finest bins; a plain fit to
     // all of them collapses.) Finest bins are runs of equal codes in sorted order.
-    var mode: (code: UInt32, strength: Double)? = nil
-    var start = 0
-    while start < sortedIndices.count {
-      let code = codes[Int(sortedIndices[start])]
-      var total = 0.0, anyGrouped = false, end = start
-      while end < sortedIndices.count, codes[Int(sortedIndices[end])] == code {
-        let k = Int(sortedIndices[end])
-        if grouped[k] { total += strength[k]; anyGrouped = true }
-        end += 1
-      }
-      if anyGrouped, mode == nil || total > mode!.strength { mode = (code, total) }
-      start = end
-    }
+    let mode = HoughPyramidMatcher.dominantBin(codes: codes, sortedIndices: sortedIndices, strength: strength, grouped: grouped)
     var inliers = [Bool](repeating: false, count: n)
     var bFromA: Homography? = nil
     if let mode {
@@ -156,6 +144,35 @@ public struct HoughPyramidMatcher: Sendable {
       }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
+  }
+
+  /// The finest bin with the largest total strength over its grouped correspondences (ties:
+  /// the smaller bin code), or nil when nothing is grouped. Finest bins are runs of equal codes
+  /// in `sortedIndices` order.
+  static func dominantBin(codes: [UInt32], sortedIndices: [Int32], strength: [Double], grouped: [Bool])
+    -> (code: UInt32, strength: Double)? {
+    codes.withUnsafeBufferPointer { codes in
+      sortedIndices.withUnsafeBufferPointer { sorted in
+        strength.withUnsafeBufferPointer { strength in
+          grouped.withUnsafeBufferPointer { grouped in
+            var mode: (code: UInt32, strength: Double)? = nil
+            var start = 0
+            while start < sorted.count {
+              let code = codes[Int(sorted[start])]
+              var total = 0.0, anyGrouped = false, end = start
+              while end < sorted.count, codes[Int(sorted[end])] == code {
+                let k = Int(sorted[end])
+                if grouped[k] { total += strength[k]; anyGrouped = true }
+                end += 1
+              }
+              if anyGrouped, mode == nil || total > mode!.strength { mode = (code, total) }
+              start = end
+            }
+            return mode
+          }
+        }
+      }
+    }
   }
 
   /// −1 when A should be the source, 1 when B should, 0 when the frame sets are identical:
