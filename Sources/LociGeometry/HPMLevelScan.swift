@@ -23,6 +23,8 @@ struct LevelScan {
   let stampSecond: UnsafeMutableBufferPointer<Int32>, holderSecond: UnsafeMutableBufferPointer<Int32>
   private var binNumber: Int32 = 0
 
+  /// `firstFeatures` and `secondFeatures` are in `order`, or both empty when no feature is
+  /// shared.
   init(order: [Int32], codes: [UInt32], firstFeatures: [Int32], secondFeatures: [Int32], firstCount: Int, secondCount: Int) {
     func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
       let b = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
@@ -37,9 +39,9 @@ struct LevelScan {
     let m = order.count
     count = m
     (index, code, first, second) = (buffer(order), buffer(codes), buffer(firstFeatures), buffer(secondFeatures))
-    (strength, finest, erased) = (buffer(0.0, m), buffer(false, m), buffer(false, m))
-    sharedBefore = buffer(Int32(0), m + 1)
     anyShared = firstFeatures.contains { $0 >= 0 } || secondFeatures.contains { $0 >= 0 }
+    (strength, finest) = (buffer(0.0, m), buffer(false, m))
+    (erased, sharedBefore) = anyShared ? (buffer(false, m), buffer(Int32(0), m + 1)) : (buffer(false, 0), buffer(Int32(0), 0))
     let (stampedFirst, stampedSecond) = anyShared ? (firstCount, secondCount) : (0, 0)
     (stampFirst, holderFirst) = (buffer(Int32(-1), stampedFirst), buffer(Int32(0), stampedFirst))
     (stampSecond, holderSecond) = (buffer(Int32(-1), stampedSecond), buffer(Int32(0), stampedSecond))

@@ -19,8 +19,11 @@ extension HoughPyramidMatcher {
                  _ secondCount: Int) -> (strength: [Double], grouped: [Bool], sortedIndices: [Int32]) {
     let levels = options.levels
     let (order, sortedCodes) = HoughPyramidMatcher.sortedByCode(codes, bits: 4 * (levels - 1))
-    var scan = LevelScan(order: order, codes: sortedCodes, firstFeatures: order.map { first[Int($0)] },
-                         secondFeatures: order.map { second[Int($0)] }, firstCount: firstCount, secondCount: secondCount)
+    // Without shared features the scan never looks at features: it gets none.
+    let anyShared = first.contains { $0 >= 0 } || second.contains { $0 >= 0 }
+    var scan = LevelScan(order: order, codes: sortedCodes, firstFeatures: anyShared ? order.map { first[Int($0)] } : [],
+                         secondFeatures: anyShared ? order.map { second[Int($0)] } : [], firstCount: firstCount,
+                         secondCount: secondCount)
     defer { scan.deallocate() }
     // Affinity: a correspondence first joined at level l adds 2^l (finest 2^(L−1)), i.e. the
     // paper's 2^(−ℓ') up to the constant 2^(L−1); cumulative counts telescope to that with
