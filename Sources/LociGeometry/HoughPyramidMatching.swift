@@ -205,44 +205,62 @@ public struct HoughPyramidMatcher: Sendable {
                 _ imageSize: Double, forward wantForward: Bool, backward wantBackward: Bool)
     -> (forward: [UInt32], backward: [UInt32]) {
     precondition((1...9).contains(options.levels), "HPM levels must be 1…9 (32-bit bin codes)")
-    let bits = options.levels - 1, bins = Double(1 << bits), maxBin = Double((1 << bits) - 1)
+    let bits = options.levels - 1, bins = Double(1 << bits)
     let extent = options.translationExtent * imageSize
     let logRange = log2(options.maxScale)
     let twoPi = 2 * Double.pi
-    let spread = HoughPyramidMatcher.spreadBits
+    let spreadTable = HoughPyramidMatcher.spreadBits
     // Bins per unit of each coordinate, so binning multiplies instead of dividing.
     let (translationRate, scaleRate, rotationRate) = (bins / (2 * extent), bins / (2 * logRange), bins / twoPi)
-    @inline(__always) func bin(_ v: Double, _ lo: Double, _ rate: Double) -> UInt32 {
-      UInt32(Swift.min(maxBin, Swift.max(0, (v - lo) * rate)))  // truncates: a floor here
+    let binMask = (1 << bits) - 1
+    // The rotation wraps around: its bin is floor(r·rate) mod 2^bits, and as the range is
+    // exactly 2π that is the low bits of the floor. Adding 1,024 full turns first makes the
+    // value positive, so truncation is the floor, with no branch on the sign (random
+    // rotations made a branch mispredict half the time); the sum keeps 2⁻³⁸ of a bin.
+    // |rotation| ≥ 1,000 rad takes a slow path.
+    let turnsBias = 1024 * bins
+    @inline(__always) func rotationBin(_ rotation: Double) -> Int {
+      guard abs(rotation) < 1000 else {
+        var r = rotation + options.rotationOffset
+        r -= twoPi * (r / twoPi).rounded(.down)
+        return Swift.min(binMask, Int(r * rotationRate))
+      }
+      return Int((rotation + options.rotationOffset) * rotationRate + turnsBias) & binMask
     }
-    @inline(__always) func code(_ tx: Double, _ ty: Double, _ ls: Double, _ rotation: Double) -> UInt32 {
-      // Offset, then wrap into [0, 2π) with floor (C's fmod keeps the sign of negatives).
-      var r = rotation + options.rotationOffset
-      // (One add covers the usual case without a libm call; the same arithmetic result.)
-      r += r < 0 ? twoPi : 0
-      r -= r >= twoPi ? twoPi : 0
-      if !(r >= 0 && r < twoPi) { r -= twoPi * (r / twoPi).rounded(.down) }
-      guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange else { return HoughPyramidMatcher.outOfRange }
-      let (bx, by) = (bin(tx, -extent, translationRate), bin(ty, -extent, translationRate))
-      let (bs, br) = (bin(ls, -logRange, scaleRate), bin(r, 0, rotationRate))
+    @inline(__always) func code(_ tx: Double, _ ty: Double, _ ls: Double, _ rotation: Double,
+                                _ spread: UnsafeBufferPointer<UInt32>) -> UInt32 {
+      guard abs(tx) < extent, abs(ty) < extent, ls >= -logRange, ls < logRange, rotation.isFinite else {
+        return HoughPyramidMatcher.outOfRange
+      }
+      // In range, so the scaled offsets are ≥ 0 (truncation is the floor) and at most `bins`
+      // (rounding), clamped to the last bin.
+      let bx = Swift.min(binMask, Int((tx + extent) * translationRate))
+      let by = Swift.min(binMask, Int((ty + extent) * translationRate))
+      let bs = Swift.min(binMask, Int((ls + logRange) * scaleRate))
+      let br = rotationBin(rotation)
       // Bit b of each coordinate lands at 4b + (3, 2, 1, 0): x, y, scale, rotation.
-      return spread[Int(bx)] << 3 | spread[Int(by)] << 2 | spread[Int(bs)] << 1 | spread[Int(br)]
+      return spread[bx] << 3 | spread[by] << 2 | spread[bs] << 1 | spread[br]
     }
     var forwardCodes = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantForward ? correspondences.count : 0)
     var backwardCodes = [UInt32](repeating: HoughPyramidMatcher.outOfRange, count: wantBackward ? correspondences.count : 0)
-    forwardCodes.withUnsafeMutableBufferPointer { forward in
-      backwardCodes.withUnsafeMutableBufferPointer { backward in
-        for (k, c) in correspondences.enumerated() {
-          let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
-          guard p.scale > 0, q.scale > 0 else { continue }
-          // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
-          let rotation = q.angle - p.angle
-          let s = q.scale / p.scale, inverse = p.scale / q.scale
-          let (sr, cr) = sinCos(rotation)
-          let ls = log2(s)  // the range is log2(maxScale): log2 is twice as fast as log10
-          if wantForward { forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation) }
-          if wantBackward {
-            backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation)
+    spreadTable.withUnsafeBufferPointer { spread in
+      forwardCodes.withUnsafeMutableBufferPointer { forward in
+        backwardCodes.withUnsafeMutableBufferPointer { backward in
+          for (k, c) in correspondences.enumerated() {
+            let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
+            guard p.scale > 0, q.scale > 0 else { continue }
+            // Relative similarity (ICCV'11 §3): rotation ρ, scale s, translation t = q − s·R(ρ)·p.
+            let rotation = q.angle - p.angle
+            let s = q.scale / p.scale, inverse = p.scale / q.scale
+            let (sr, cr) = sinCos(rotation)
+            let ls = log2(s)  // the range is log2(maxScale): log2 is twice as fast as log10
+            if wantForward {
+              forward[k] = code(q.x - s * (cr * p.x - sr * p.y), q.y - s * (sr * p.x + cr * p.y), ls, rotation, spread)
+            }
+            if wantBackward {
+              backward[k] = code(p.x - inverse * (cr * q.x + sr * q.y), p.y - inverse * (-sr * q.x + cr * q.y), -ls, -rotation,
+                                 spread)
+            }
           }
         }
       }

@@ -206,6 +206,63 @@ final class SpatialVerificationTests: XCTestCase {
   }
 }
 
+/// Bin codes against a plain reference written from the definition (libm's sin, cos, log2
+/// and floor; the rotation wrapped into [0, 2π) first), on random similarity transforms that
+/// include negative and wrapped rotations and transforms out of range. Values within 10⁻⁹ of
+/// a bin boundary are skipped: there the two roundings may fairly disagree.
+final class HPMBinCodeTests: XCTestCase {
+  func testBinCodesEqualTheDefinition() {
+    var state: UInt64 = 11
+    func unit() -> Double {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    let options = HPMOptions(), imageSize = 800.0
+    let n = 5000
+    let framesA = (0..<n).map { _ in LocalFrame(x: unit() * 800, y: unit() * 600, scale: 0.5 + unit() * 20, angle: unit() * 14 - 7) }
+    let framesB = (0..<n).map { _ in LocalFrame(x: unit() * 800, y: unit() * 600, scale: 0.5 + unit() * 20, angle: unit() * 14 - 7) }
+    let correspondences = (0..<n).map { Correspondence(a: Int32($0), b: Int32($0)) }
+    let (forward, backward) = HoughPyramidMatcher().binCodes(correspondences, framesA, framesB, imageSize,
+                                                             forward: true, backward: true)
+    let bins = Double(1 << (options.levels - 1)), extent = options.translationExtent * imageSize, logRange = log2(options.maxScale)
+    /// The bin of v in [lo, lo + width·bins), nil when out of range or too close to a boundary.
+    func bin(_ v: Double, _ lo: Double, _ width: Double) -> Int?? {
+      let position = (v - lo) / width
+      guard position >= 0, position < bins else { return .some(nil) }
+      guard abs(position - position.rounded()) > 1e-9 else { return nil }
+      return .some(Int(position.rounded(.down)))
+    }
+    func reference(_ tx: Double, _ ty: Double, _ ls: Double, _ rotation: Double) -> UInt32?? {
+      var r = rotation + options.rotationOffset
+      r -= 2 * Double.pi * (r / (2 * Double.pi)).rounded(.down)
+      guard let bx = bin(tx, -extent, 2 * extent / bins), let by = bin(ty, -extent, 2 * extent / bins),
+            let bs = bin(ls, -logRange, 2 * logRange / bins), let br = bin(r, 0, 2 * Double.pi / bins) else { return nil }
+      guard let bx, let by, let bs, let br else { return .some(HoughPyramidMatcher.outOfRange) }
+      var code: UInt32 = 0
+      for bit in (0..<(options.levels - 1)).reversed() {
+        for coordinate in [bx, by, bs, br] { code = code << 1 | UInt32(coordinate >> bit & 1) }
+      }
+      return .some(code)
+    }
+    var checked = 0, outOfRange = 0
+    for k in 0..<n {
+      let p = framesA[k], q = framesB[k], rotation = q.angle - p.angle, s = q.scale / p.scale
+      let (c, si) = (cos(rotation), sin(rotation))
+      if let expected = reference(q.x - s * (c * p.x - si * p.y), q.y - s * (si * p.x + c * p.y), log2(s), rotation) {
+        XCTAssertEqual(forward[k], expected, "forward \(k)")
+        checked += 1
+        if expected == HoughPyramidMatcher.outOfRange { outOfRange += 1 }
+      }
+      if let expected = reference(p.x - (c * q.x + si * q.y) / s, p.y - (-si * q.x + c * q.y) / s, -log2(s), -rotation) {
+        XCTAssertEqual(backward[k], expected, "backward \(k)")
+      }
+    }
+    XCTAssertGreaterThan(checked, n * 99 / 100)
+    XCTAssertGreaterThan(outOfRange, 10)
+    XCTAssertLessThan(outOfRange, n / 2)
+  }
+}
+
 final class SinCosTests: XCTestCase {
   /// The one-call sine/cosine HPM uses agrees with libm to 2·10⁻¹⁵ over the angles HPM sees
   /// (differences of two angles, multiples of π/2 where quadrants switch) and far beyond.
