@@ -268,7 +268,7 @@ final class SinCosTests: XCTestCase {
   /// (differences of two angles, multiples of π/2 where quadrants switch) and far beyond.
   func testSinCosMatchesLibm() {
     var rng = SystemRandomNumberGenerator()
-    var angles: [Double] = [0, -0.0, .pi / 4, -.pi / 4, .pi / 2, .pi, -.pi, 3 * .pi / 2, 2 * .pi, 1e4, -1e4, 123456.789]
+    var angles: [Double] = [0, -0.0, .pi / 4, -.pi / 4, .pi / 2, .pi, -.pi, 3 * .pi / 2, 2 * .pi, 1e4, -1e4, 99_999.9, -99_999.9, 123456.789]
     angles += (0..<20_000).map { _ in Double.random(in: -4 * .pi...4 * .pi, using: &rng) }
     angles += (1...40).map { Double($0) * .pi / 4 }
     for x in angles {
