@@ -14,7 +14,8 @@ extension HoughPyramidMatcher {
   /// conflict, so only bins holding such a feature are resolved (with ratio-test matches,
   /// no first feature is shared). Erased correspondences are compacted away after each
   /// level that erased any, so a bin without shared features has `end − start` survivors
-  /// and costs one pass.
+  /// and costs one pass. When no feature at all is shared, nothing can be erased and all
+  /// levels are done in one pass (`LevelScan.runAllLevelsWithoutConflicts`).
   func strengths(_ codes: [UInt32], _ first: [Int32], _ firstCount: Int, _ second: [Int32],
                  _ secondCount: Int) -> (strength: [Double], grouped: [Bool], sortedIndices: [Int32]) {
     let levels = options.levels
