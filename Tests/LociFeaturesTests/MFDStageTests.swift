@@ -30,6 +30,27 @@ final class MFDStageTests: XCTestCase {
     }
   }
 
+  /// A larger map shaped like MFD's real input (low heights along random curved "edges",
+  /// high elsewhere), where raster-scan propagation has long paths to carry sources along.
+  func testWeightedDistanceEqualsBruteForceOnEdgeLikeHeights() {
+    var rng = SplitMix64(seed: 21)
+    let w = 64, h = 48
+    var heights = [Float](repeating: 0, count: w * h)
+    let centres = (0..<6).map { _ in (Double(rng.unit()) * Double(w), Double(rng.unit()) * Double(h), 4 + Double(rng.unit()) * 14) }
+    for y in 0..<h {
+      for x in 0..<w {
+        // Distance to the nearest circle outline, turned into a height: 0 on an outline.
+        let nearest = centres.map { abs(hypot(Double(x) - $0.0, Double(y) - $0.1) - $0.2) }.min()!
+        heights[y * w + x] = Float(Swift.min(nearest, 3) * 10) + 0.5 * Float(rng.unit())
+      }
+    }
+    let map = WeightedDistanceTransform.compute(heights: heights, width: w, height: h)
+    let truth = WeightedDistanceTransform.bruteForce(heights: heights, width: w, height: h)
+    var worst: Float = 0
+    for i in truth.indices { worst = Swift.max(worst, abs(map.distance[i] - truth[i])) }
+    XCTAssertLessThan(worst, 1e-4)
+  }
+
   func testWeightedDistanceFromASinglePointAndALineIsEuclidean() {
     let w = 40, h = 30
     var heights = [Float](repeating: .infinity, count: w * h)

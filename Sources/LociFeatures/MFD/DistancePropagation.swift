@@ -25,67 +25,79 @@ struct PropagationState {
     }
   }
 
-  /// Bucket-queue propagation of sources to 8-neighbours (see `WeightedDistanceTransform`).
-  mutating func propagate(bucketWidth: Float) {
-    let n = width * height
-    var minH = Float.infinity, maxH: Float = 0
-    for v in sourceHeight where v.isFinite {
-      minH = Swift.min(minH, v)
-      maxH = Swift.max(maxH, v)
-    }
-    guard minH.isFinite else { return }
-    let diagonal = Float(width * width + height * height).squareRoot()
-    let bound = Swift.min(maxH, minH + diagonal) - minH
-    let inverseWidth = 1 / bucketWidth
-    let bucketCount = Int(bound * inverseWidth) + 2
-    // Bucket queue as singly linked lists in flat arrays: head[b] → entry → next entry.
-    var head = [Int32](repeating: -1, count: bucketCount)
-    var entryPixel: [Int32] = []
-    var entryNext: [Int32] = []
-    entryPixel.reserveCapacity(n + n / 2)
-    entryNext.reserveCapacity(n + n / 2)
-    for i in stride(from: n - 1, through: 0, by: -1) where sourceHeight[i].isFinite {
-      let b = Swift.min(Int((distance[i] - minH) * inverseWidth), bucketCount - 1)
-      entryPixel.append(Int32(i))
-      entryNext.append(head[b])
-      head[b] = Int32(entryPixel.count - 1)
-    }
-    var settled = [Float](repeating: .infinity, count: n)
+  /// Raster-scan source propagation: a forward pass (rows top to bottom; each pixel is
+  /// offered the sources of its three upper neighbours and its left one, then the row is
+  /// swept back right to left) and a backward pass (the mirror image). A straight path from a
+  /// source to a pixel is monotone in y, so one of the two passes carries the source along
+  /// it. The only offers the two passes miss are those of pixels improved in the backward
+  /// pass to their lower neighbours (visited before them); those pixels then offer their
+  /// source to their 8 neighbours, and every pixel so improved does the same, until nothing
+  /// changes. Afterwards every pixel has been offered the final source of each of its 8
+  /// neighbours, which is what `polish` assumes.
+  ///
+  /// Why not the bucket queue of group marching: releasing pixels in distance order reads
+  /// memory at random; the scans read it in order. Same distances (the tests compare with
+  /// brute force), MFD 20 % faster overall (docs/benchmarks.md).
+  mutating func propagateByRasterScans() {
     let w = width, h = height
     distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
-            settled.withUnsafeMutableBufferPointer { done in
-              for b in 0..<bucketCount {
-                while head[b] >= 0 {
-                  let e = Int(head[b])
-                  head[b] = entryNext[e]
-                  let p = Int(entryPixel[e])
-                  let dp = d[p]
-                  if dp >= done[p] { continue }  // stale: already released at this distance
-                  done[p] = dp
-                  let (px, py) = pixelCoordinates(p, width: w)
-                  let fx = sx[p], fy = sy[p], fh = sh[p]
-                  for qy in Swift.max(0, py - 1)...Swift.min(h - 1, py + 1) {
-                    let ey = Float(qy) - fy
-                    for qx in Swift.max(0, px - 1)...Swift.min(w - 1, px + 1) {
-                      let q = qy * w + qx
-                      let ex = Float(qx) - fx
-                      let candidate = (ex * ex + ey * ey).squareRoot() + fh
-                      guard candidate < d[q] else { continue }
-                      d[q] = candidate
-                      sx[q] = fx
-                      sy[q] = fy
-                      sh[q] = fh
-                      let target = Swift.max(b, Swift.min(Int((candidate - minH) * inverseWidth), bucketCount - 1))
-                      entryPixel.append(Int32(q))
-                      entryNext.append(head[target])
-                      head[target] = Int32(entryPixel.count - 1)
-                    }
+            /// Offers pixel p at (x, y) the source held by pixel q; true when p improved.
+            @inline(__always) func offer(_ p: Int, _ x: Float, _ y: Float, _ q: Int) -> Bool {
+              let ex = x - sx[q], ey = y - sy[q]
+              let candidate = (ex * ex + ey * ey).squareRoot() + sh[q]
+              guard candidate < d[p] else { return false }
+              d[p] = candidate
+              sx[p] = sx[q]
+              sy[p] = sy[q]
+              sh[p] = sh[q]
+              return true
+            }
+            for y in 0..<h {  // forward
+              let fy = Float(y), row = y * w
+              for x in 0..<w {
+                let p = row + x, fx = Float(x)
+                if y > 0 {
+                  if x > 0 { _ = offer(p, fx, fy, p - w - 1) }
+                  _ = offer(p, fx, fy, p - w)
+                  if x < w - 1 { _ = offer(p, fx, fy, p - w + 1) }
+                }
+                if x > 0 { _ = offer(p, fx, fy, p - 1) }
+              }
+              for x in stride(from: w - 2, through: 0, by: -1) { _ = offer(row + x, Float(x), fy, row + x + 1) }
+            }
+            var improved: [Int32] = []
+            for y in stride(from: h - 1, through: 0, by: -1) {  // backward
+              let fy = Float(y), row = y * w
+              for x in stride(from: w - 1, through: 0, by: -1) {
+                let p = row + x, fx = Float(x)
+                var better = false
+                if y < h - 1 {
+                  if x < w - 1 { better = offer(p, fx, fy, p + w + 1) || better }
+                  better = offer(p, fx, fy, p + w) || better
+                  if x > 0 { better = offer(p, fx, fy, p + w - 1) || better }
+                }
+                if x < w - 1 { better = offer(p, fx, fy, p + 1) || better }
+                if better && y < h - 1 { improved.append(Int32(p)) }
+              }
+              for x in 1..<Swift.max(w, 1) where offer(row + x, Float(x), fy, row + x - 1) && y < h - 1 {
+                improved.append(Int32(row + x))
+              }
+            }
+            while !improved.isEmpty {  // the missed offers, and whatever they improve
+              var next: [Int32] = []
+              for p32 in improved {
+                let p = Int(p32)
+                let (px, py) = pixelCoordinates(p, width: w)
+                for qy in Swift.max(0, py - 1)...Swift.min(h - 1, py + 1) {
+                  for qx in Swift.max(0, px - 1)...Swift.min(w - 1, px + 1) where offer(qy * w + qx, Float(qx), Float(qy), p) {
+                    next.append(Int32(qy * w + qx))
                   }
                 }
               }
+              improved = next
             }
           }
         }

@@ -19,7 +19,7 @@ public struct MFDDetector: Detector {
   public var parameters: String {
     let o = options
     return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale.map { "\($0)" } ?? "auto") "
-      + "bucket=\(o.bucketWidth) residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) partition=\(o.partitionMethod.rawValue) levels=\(o.levelsPerPixel) "
+      + "residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) partition=\(o.partitionMethod.rawValue) levels=\(o.levelsPerPixel) "
       + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
       + "score=\(o.scoreKind.rawValue) minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
@@ -56,8 +56,7 @@ public struct MFDDetector: Detector {
     let beta = options.resolvedHeightScale(width: image.width, height: image.height)
     let g = BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile)
     let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta, exponent: options.heightExponent)
-    let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height,
-                                                bucketWidth: options.bucketWidth)
+    let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height)
     return finish(heights: heights, map: map, plateauHeight: Float(options.plateauFraction) * beta, start: t0)
   }
 

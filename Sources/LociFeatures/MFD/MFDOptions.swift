@@ -26,8 +26,6 @@ public struct MFDOptions: Sendable, Equatable {
   /// Exponent γ of the height profile h = β·(1 − ĝ)^γ (S1); 1 is the notes' linear form [R]
   /// (γ = 2: 39.8 %, γ = 0.5: 38.8 %, both below γ = 1).
   public var heightExponent: Float = 1
-  /// Bucket width of the distance propagation (px); the group width of group marching [R].
-  public var bucketWidth: Float = 0.7071
   /// How basins are formed (S5): flooding in decreasing D (plateau-aware), or steepest
   /// ascent, which partitions 1.7× faster (raster passes only). With the F score flooding
   /// measured better (43.7 % vs 43.3 %); with the persistence-ratio score steepest ascent
