@@ -56,19 +56,19 @@ public struct MedialPartition: Sendable {
       up.withUnsafeMutableBufferPointer { next in
         for y in 0..<h {
           for x in 0..<w {
+            // The highest D, ties to the larger index, as the maximum of (D bits, index)
+            // keys: D ≥ 0 (plus 0 turns −0 into +0), so its bit pattern orders like its value,
+            // and an integer maximum needs no data-dependent branch (neighbours' D order is
+            // random, so `if` branches here mispredicted often).
             let p = y * w + x
-            var best = p
-            var bestD = d[p]
+            var best: UInt64 = 0
             for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
               for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
                 let q = qy * w + qx
-                if d[q] > bestD || (d[q] == bestD && q > best) {
-                  best = q
-                  bestD = d[q]
-                }
+                best = Swift.max(best, UInt64((d[q] + 0).bitPattern) << 32 | UInt64(q))
               }
             }
-            next[p] = Int32(best)
+            next[p] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
           }
         }
         labels.withUnsafeMutableBufferPointer { label in
@@ -93,26 +93,41 @@ public struct MedialPartition: Sendable {
     var saddleIndex: [UInt64: Int] = [:]
     var saddles: [Saddle] = []
     map.distance.withUnsafeBufferPointer { d in
-      for y in 0..<h {
-        for x in 0..<w {
-          let p = y * w + x, a = labels[p]
-          moments[Int(a)].add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1)
-          // Right, down and both diagonals below: every adjacent pair once.
-          for (dx, dy) in [(1, 0), (-1, 1), (0, 1), (1, 1)] {
-            let qx = x + dx, qy = y + dy
-            guard qx >= 0, qx < w, qy < h else { continue }
-            let q = qy * w + qx, b = labels[q]
-            guard a != b else { continue }
-            let pass = Swift.min(d[p], d[q])
+      labels.withUnsafeBufferPointer { labels in
+        moments.withUnsafeMutableBufferPointer { moments in
+          // Neighbouring boundary pixels mostly separate the same two basins: remember the
+          // last pair's saddle before asking the dictionary.
+          var lastKey = UInt64.max, lastIndex = 0
+          /// Adjacent pixels p, q in basins a ≠ b: the pass between them is min(D(p), D(q)).
+          @inline(__always) func touch(_ p: Int, _ q: Int, _ a: Int32, _ b: Int32) {
+            let pass = Swift.min(d[p], d[q]), pixel = Int32(d[p] <= d[q] ? p : q)
             let key = UInt64(UInt32(Swift.min(a, b))) << 32 | UInt64(UInt32(Swift.max(a, b)))
-            if let k = saddleIndex[key] {
-              if pass > saddles[k].height {
-                saddles[k].height = pass
-                saddles[k].pixel = Int32(d[p] <= d[q] ? p : q)
+            if key != lastKey {
+              if let k = saddleIndex[key] {
+                lastIndex = k
+              } else {
+                lastIndex = saddles.count
+                saddleIndex[key] = lastIndex
+                saddles.append(Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass, pixel: pixel))
               }
-            } else {
-              saddleIndex[key] = saddles.count
-              saddles.append(Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass, pixel: Int32(d[p] <= d[q] ? p : q)))
+              lastKey = key
+            }
+            if pass > saddles[lastIndex].height {
+              saddles[lastIndex].height = pass
+              saddles[lastIndex].pixel = pixel
+            }
+          }
+          for y in 0..<h {
+            for x in 0..<w {
+              let p = y * w + x, a = labels[p]
+              moments[Int(a)].add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1)
+              // Right, down-left, down and down-right: every adjacent pair once.
+              if x + 1 < w, labels[p + 1] != a { touch(p, p + 1, a, labels[p + 1]) }
+              guard y + 1 < h else { continue }
+              let below = p + w
+              if x > 0, labels[below - 1] != a { touch(p, below - 1, a, labels[below - 1]) }
+              if labels[below] != a { touch(p, below, a, labels[below]) }
+              if x + 1 < w, labels[below + 1] != a { touch(p, below + 1, a, labels[below + 1]) }
             }
           }
         }
