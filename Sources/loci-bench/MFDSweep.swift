@@ -8,23 +8,15 @@ import Loci
 struct MFDSweep: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "mfd-sweep")
 
-  @Argument(help: "Oxford affine dataset folder.") var dataset: String
-  @Option(name: .customLong("variant"), help: "Option overrides, e.g. \"minScore=0.1 mergeOrder=relativeSaddle\".")
-  var variants: [String] = [""]
-  @Option(help: "Evaluate only this sequence.") var sequence: String?
+  @OptionGroup var sweep: SweepArguments
   @Flag(help: "Print stage statistics for the first image instead of the benchmark.") var diagnose = false
 
   func run() throws {
-    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: dataset), only: sequence)
-    for variant in variants {
-      let options = try Self.parse(variant)
-      if diagnose {
-        try printDiagnosis(data, options, variant)
-        continue
-      }
-      let extractor = FeatureExtractor(detector: MFDDetector(options: options), descriptor: nil)
-      print(Sweep.line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
+    guard diagnose else {
+      return try Sweep.run(sweep) { MFDDetector(options: try Self.parse($0)) }
     }
+    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: sweep.dataset), only: sweep.sequence)
+    for variant in sweep.variants { try printDiagnosis(data, try Self.parse(variant), variant) }
   }
 
   func printDiagnosis(_ data: OxfordAffineDataset, _ options: MFDOptions, _ variant: String) throws {

@@ -10,17 +10,10 @@ import Loci
 struct MSERSweep: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "mser-sweep")
 
-  @Argument(help: "Oxford affine dataset folder.") var dataset: String
-  @Option(name: .customLong("variant"), help: "Parameter overrides, e.g. \"delta=10 minArea=200\".")
-  var variants: [String] = [""]
-  @Option(help: "Evaluate only this sequence.") var sequence: String?
+  @OptionGroup var sweep: SweepArguments
 
   func run() throws {
-    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: dataset), only: sequence)
-    for variant in variants {
-      let extractor = FeatureExtractor(detector: try Self.parse(variant), descriptor: nil)
-      print(Sweep.line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
-    }
+    try Sweep.run(sweep) { try Self.parse($0) }
   }
 
   static func parse(_ variant: String) throws -> OpenCVMSERDetector {

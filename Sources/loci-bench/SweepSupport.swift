@@ -2,7 +2,15 @@ import ArgumentParser
 import Foundation
 import Loci
 
-/// What the detector option sweeps (`wash-sweep`, `mfd-sweep`) share.
+/// The arguments every detector sweep takes.
+struct SweepArguments: ParsableArguments {
+  @Argument(help: "Oxford affine dataset folder.") var dataset: String
+  @Option(name: .customLong("variant"), help: "Option overrides \"key=value key=value\"; repeat for several variants.")
+  var variants: [String] = [""]
+  @Option(help: "Evaluate only this sequence.") var sequence: String?
+}
+
+/// What the detector option sweeps (`wash-sweep`, `mfd-sweep`, `mser-sweep`) share.
 enum Sweep {
   /// "key=value key=value" into pairs.
   static func overrides(_ variant: String) throws -> [(key: String, value: String)] {
@@ -10,6 +18,15 @@ enum Sweep {
       let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
       guard kv.count == 2 else { throw ValidationError("bad override '\(pair)'") }
       return (kv[0], kv[1])
+    }
+  }
+
+  /// Repeatability (no descriptors) of the detector each variant describes, one line each.
+  static func run(_ arguments: SweepArguments, detector: (String) throws -> any Detector) throws {
+    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: arguments.dataset), only: arguments.sequence)
+    for variant in arguments.variants {
+      let extractor = FeatureExtractor(detector: try detector(variant), descriptor: nil)
+      print(line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
     }
   }
 

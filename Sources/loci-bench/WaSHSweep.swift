@@ -8,18 +8,10 @@ import Loci
 struct WaSHSweep: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "wash-sweep")
 
-  @Argument(help: "Oxford affine dataset folder.") var dataset: String
-  @Option(name: .customLong("variant"), help: "Option overrides, e.g. \"maxInstability=0.5 edgeStep=2\".")
-  var variants: [String] = [""]
-  @Option(help: "Evaluate only this sequence.") var sequence: String?
+  @OptionGroup var sweep: SweepArguments
 
   func run() throws {
-    let data = try OxfordAffineDataset(root: URL(fileURLWithPath: dataset), only: sequence)
-    for variant in variants {
-      let options = try Self.parse(variant)
-      let extractor = FeatureExtractor(detector: WaSHDetector(options: options), descriptor: nil)
-      print(Sweep.line(variant, try runRepeatabilityBenchmark(dataset: data, extractor: extractor)))
-    }
+    try Sweep.run(sweep) { WaSHDetector(options: try Self.parse($0)) }
   }
 
   static func parse(_ variant: String) throws -> WaSHOptions {
