@@ -48,23 +48,23 @@ struct MFDSweep: ParsableCommand {
     var o = MFDOptions()
     for (k, v) in try Sweep.overrides(variant) {
       switch k {
-      case "gradientSigma": o.gradientSigma = Float(v) ?? o.gradientSigma
-      case "gradientQuantile": o.gradientQuantile = Float(v) ?? o.gradientQuantile
-      case "heightScale": o.heightScale = Float(v)
-      case "heightExponent": o.heightExponent = Float(v) ?? o.heightExponent
-      case "localMaximaOnly": o.localMaximaOnly = v == "true"
-      case "excludeBorder": o.excludeBorder = v == "true"
-      case "partitionMethod": o.partitionMethod = MFDOptions.PartitionMethod(rawValue: v) ?? o.partitionMethod
-      case "levelsPerPixel": o.levelsPerPixel = Float(v) ?? o.levelsPerPixel
-      case "mergeOrder": o.mergeOrder = MFDOptions.MergeOrder(rawValue: v) ?? o.mergeOrder
-      case "minScore": o.minScore = Double(v) ?? o.minScore
-      case "plateauFraction": o.plateauFraction = Double(v) ?? o.plateauFraction
-      case "minArea": o.minArea = Double(v) ?? o.minArea
-      case "maxAreaFraction": o.maxAreaFraction = Double(v) ?? o.maxAreaFraction
-      case "maxFeatures": o.maxFeatures = Int(v) ?? o.maxFeatures
-      case "workingScale": o.workingScale = Double(v) ?? o.workingScale
-      case "eligibleNeighboursOnly": o.eligibleNeighboursOnly = v == "true"
-      case "scoreKind": o.scoreKind = MFDOptions.ScoreKind(rawValue: v) ?? o.scoreKind
+      case "gradientSigma": o.gradientSigma = try Sweep.value(v, for: k)
+      case "gradientQuantile": o.gradientQuantile = try Sweep.value(v, for: k)
+      case "heightScale": o.heightScale = try Sweep.value(v, for: k) as Float
+      case "heightExponent": o.heightExponent = try Sweep.value(v, for: k)
+      case "localMaximaOnly": o.localMaximaOnly = try Sweep.value(v, for: k)
+      case "excludeBorder": o.excludeBorder = try Sweep.value(v, for: k)
+      case "partitionMethod": o.partitionMethod = try Sweep.choice(v, for: k)
+      case "levelsPerPixel": o.levelsPerPixel = try Sweep.value(v, for: k)
+      case "mergeOrder": o.mergeOrder = try Sweep.choice(v, for: k)
+      case "minScore": o.minScore = try Sweep.value(v, for: k)
+      case "plateauFraction": o.plateauFraction = try Sweep.value(v, for: k)
+      case "minArea": o.minArea = try Sweep.value(v, for: k)
+      case "maxAreaFraction": o.maxAreaFraction = try Sweep.value(v, for: k)
+      case "maxFeatures": o.maxFeatures = try Sweep.value(v, for: k)
+      case "workingScale": o.workingScale = try Sweep.value(v, for: k)
+      case "eligibleNeighboursOnly": o.eligibleNeighboursOnly = try Sweep.value(v, for: k)
+      case "scoreKind": o.scoreKind = try Sweep.choice(v, for: k)
       default: throw ValidationError("unknown MFD option '\(k)'")
       }
     }

@@ -19,16 +19,12 @@ struct MSERSweep: ParsableCommand {
   static func parse(_ variant: String) throws -> OpenCVMSERDetector {
     var d = OpenCVMSERDetector()
     for (k, v) in try Sweep.overrides(variant) {
-      func number<T: LosslessStringConvertible>(_ type: T.Type) throws -> T {
-        guard let value = T(v) else { throw ValidationError("bad value '\(v)' for MSER option '\(k)'") }
-        return value
-      }
       switch k {
-      case "delta": d.delta = try number(Int.self)
-      case "minArea": d.minArea = try number(Int.self)
-      case "maxArea": d.maxArea = try number(Int.self)
-      case "maxVariation": d.maxVariation = try number(Double.self)
-      case "minDiversity": d.minDiversity = try number(Double.self)
+      case "delta": d.delta = try Sweep.value(v, for: k)
+      case "minArea": d.minArea = try Sweep.value(v, for: k)
+      case "maxArea": d.maxArea = try Sweep.value(v, for: k)
+      case "maxVariation": d.maxVariation = try Sweep.value(v, for: k)
+      case "minDiversity": d.minDiversity = try Sweep.value(v, for: k)
       default: throw ValidationError("unknown MSER option '\(k)'")
       }
     }

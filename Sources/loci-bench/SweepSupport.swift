@@ -30,6 +30,20 @@ enum Sweep {
     }
   }
 
+  /// `text` as the value of option `key`, or a usage error (not a silent default).
+  static func value<T: LosslessStringConvertible>(_ text: String, for key: String) throws -> T {
+    guard let value = T(text) else { throw ValidationError("bad value '\(text)' for option '\(key)'") }
+    return value
+  }
+
+  /// `text` as one of an option's named choices, or a usage error listing them.
+  static func choice<T: RawRepresentable & CaseIterable>(_ text: String, for key: String) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: text) else {
+      throw ValidationError("bad value '\(text)' for option '\(key)' (one of: \(T.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    return value
+  }
+
   /// One result line: mean repeatability, features per image, time, and each sequence's mean.
   static func line(_ variant: String, _ report: RepeatabilityReport) -> String {
     let perSequence = report.sequences.keys.sorted().map { name in

@@ -18,20 +18,20 @@ struct WaSHSweep: ParsableCommand {
     var o = WaSHOptions()
     for (k, v) in try Sweep.overrides(variant) {
       switch k {
-      case "sampling": o.sampling = WaSHOptions.Sampling(rawValue: v) ?? o.sampling
-      case "stability": o.stability = WaSHOptions.Stability(rawValue: v) ?? o.stability
-      case "gradientSigma": o.gradientSigma = Float(v) ?? o.gradientSigma
-      case "cannyHighQuantile": o.cannyHighQuantile = Float(v) ?? o.cannyHighQuantile
-      case "cannyLowRatio": o.cannyLowRatio = Float(v) ?? o.cannyLowRatio
-      case "edgeStep": o.edgeStep = Double(v) ?? o.edgeStep
-      case "ditherGamma": o.ditherGamma = Float(v) ?? o.ditherGamma
-      case "ditherDensity": o.ditherDensity = Double(v) ?? o.ditherDensity
-      case "weightFactor": o.weightFactor = Double(v) ?? o.weightFactor
-      case "stabilityDelta": o.stabilityDelta = Double(v) ?? o.stabilityDelta
-      case "maxInstability": o.maxInstability = Double(v) ?? o.maxInstability
-      case "minArea": o.minArea = Double(v) ?? o.minArea
-      case "maxAreaFraction": o.maxAreaFraction = Double(v) ?? o.maxAreaFraction
-      case "maxFeatures": o.maxFeatures = Int(v) ?? o.maxFeatures
+      case "sampling": o.sampling = try Sweep.choice(v, for: k)
+      case "stability": o.stability = try Sweep.choice(v, for: k)
+      case "gradientSigma": o.gradientSigma = try Sweep.value(v, for: k)
+      case "cannyHighQuantile": o.cannyHighQuantile = try Sweep.value(v, for: k)
+      case "cannyLowRatio": o.cannyLowRatio = try Sweep.value(v, for: k)
+      case "edgeStep": o.edgeStep = try Sweep.value(v, for: k)
+      case "ditherGamma": o.ditherGamma = try Sweep.value(v, for: k)
+      case "ditherDensity": o.ditherDensity = try Sweep.value(v, for: k)
+      case "weightFactor": o.weightFactor = try Sweep.value(v, for: k)
+      case "stabilityDelta": o.stabilityDelta = try Sweep.value(v, for: k)
+      case "maxInstability": o.maxInstability = try Sweep.value(v, for: k)
+      case "minArea": o.minArea = try Sweep.value(v, for: k)
+      case "maxAreaFraction": o.maxAreaFraction = try Sweep.value(v, for: k)
+      case "maxFeatures": o.maxFeatures = try Sweep.value(v, for: k)
       default: throw ValidationError("unknown WaSH option '\(k)'")
       }
     }
