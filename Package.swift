@@ -82,7 +82,7 @@ let package = Package(
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
     .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
     .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization", "LociKernelsAVX2"]),
-    .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures"]),
+    .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures", "LociCore"]),
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
