@@ -54,26 +54,29 @@ public struct AlphaComponentTree: Sendable {
     var triangleArea = [Double](repeating: 0, count: nt)
     var triangleM1 = [(Double, Double)](repeating: (0, 0), count: nt)
     var triangleM2 = [(Double, Double, Double)](repeating: (0, 0, 0), count: nt)
+    // No arrays inside this loop: it runs for every triangle (tens of thousands per image),
+    // and small array literals here were heap allocations each.
     for (t, tri) in f.triangles.enumerated() {
-      let p = [tri.vertices.0, tri.vertices.1, tri.vertices.2].map { points[Int($0)] }
-      let area = abs((p[1].x - p[0].x) * (p[2].y - p[0].y) - (p[2].x - p[0].x) * (p[1].y - p[0].y)) / 2
-      let mx = (p[0].x + p[1].x + p[2].x) / 3, my = (p[0].y + p[1].y + p[2].y) / 3
+      let (p0, p1, p2) = (points[Int(tri.vertices.0)], points[Int(tri.vertices.1)], points[Int(tri.vertices.2)])
+      let area = abs((p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)) / 2
+      let mx = (p0.x + p1.x + p2.x) / 3, my = (p0.y + p1.y + p2.y) / 3
       // ∫ p pᵀ over a triangle = A·(Σ vᵢvᵢᵀ + 9 m mᵀ) / 12.
-      let sxx = p.map { $0.x * $0.x }.reduce(0, +), sxy = p.map { $0.x * $0.y }.reduce(0, +)
-      let syy = p.map { $0.y * $0.y }.reduce(0, +)
+      let sxx = p0.x * p0.x + p1.x * p1.x + p2.x * p2.x, sxy = p0.x * p0.y + p1.x * p1.y + p2.x * p2.y
+      let syy = p0.y * p0.y + p1.y * p1.y + p2.y * p2.y
       triangleArea[t] = area
       triangleM1[t] = (area * mx, area * my)
       triangleM2[t] = (area * (sxx + 9 * mx * mx) / 12, area * (sxy + 9 * mx * my) / 12, area * (syy + 9 * my * my) / 12)
       events.append(Event(alpha: tri.alpha, kind: 0, a: Int32(t), b: -1))
-      let v = [tri.vertices.0, tri.vertices.1, tri.vertices.2]
-      let n = [tri.neighbors.0, tri.neighbors.1, tri.neighbors.2]
-      for i in 0..<3 {
-        let neighbour = n[i]
+      // Edge i is opposite vertex i: between vertices i+1 and i+2, shared with neighbour i.
+      func edge(_ neighbour: Int32, _ u: Int32, _ w: Int32) {
         // Each interior edge once (from its lower-numbered triangle); hull edges always.
-        guard neighbour < 0 || neighbour > Int32(t) else { continue }
-        let alpha = edgeAlpha[Self.key(v[(i + 1) % 3], v[(i + 2) % 3])] ?? tri.alpha
+        guard neighbour < 0 || neighbour > Int32(t) else { return }
+        let alpha = edgeAlpha[Self.key(u, w)] ?? tri.alpha
         events.append(Event(alpha: alpha, kind: 1, a: Int32(t), b: neighbour))
       }
+      edge(tri.neighbors.0, tri.vertices.1, tri.vertices.2)
+      edge(tri.neighbors.1, tri.vertices.2, tri.vertices.0)
+      edge(tri.neighbors.2, tri.vertices.0, tri.vertices.1)
     }
     events.sort { $0.alpha > $1.alpha || ($0.alpha == $1.alpha && $0.kind < $1.kind) }
 
