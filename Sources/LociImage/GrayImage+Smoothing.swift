@@ -20,10 +20,13 @@ extension GrayImage {
                 pad[r + w + i] = src[row + w - 1]
               }
               for x in 0..<w { pad[r + x] = src[row + x] }
-              for x in 0..<w {
-                var sum: Float = 0
-                for j in 0...(2 * r) { sum += k[j] * pad[x + j] }
-                dst[row + x] = sum
+              // Tap by tap over the whole row (out[x] += k[j]·pad[x + j]) rather than pixel by
+              // pixel: the inner loop is then element-wise, so it vectorises, and each pixel
+              // still adds its taps in the same order from 0, so the sums are bit-identical.
+              let out = dst.baseAddress! + row
+              for j in 0...(2 * r) {
+                let weight = k[j], input = pad.baseAddress! + j
+                for x in 0..<w { out[x] += weight * input[x] }
               }
             }
           }
