@@ -16,8 +16,9 @@ public struct HPMOptions: Sendable, Equatable {
   /// otherwise cut a group differently in each direction).
   /// Default `.average`. `.canonicalDirection` runs one direction, 1.3× faster at 10,000
   /// correspondences (not 2×: each correspondence's transform is computed either way), and
-  /// does as well on the Oxford affine pairs (32 vs 31 of 40 within 5 px). As a re-ranker on the development set
-  /// it loses 1.2 mAP points (94.55 vs 95.78 at shortlist 100; docs/benchmarks.md).
+  /// does as well on the Oxford affine pairs (32 vs 31 of 40 within 5 px). As a re-ranker on
+  /// the development set it loses 1.2 mAP points (94.55 vs 95.78 at shortlist 100;
+  /// docs/benchmarks.md).
   public var swapInvariance: SwapInvariance = .average
 
   public enum SwapInvariance: String, Sendable, CaseIterable {
@@ -201,6 +202,8 @@ public struct HoughPyramidMatcher: Sendable {
   /// first, so a level-l bin is a run of equal code prefixes once codes are sorted. Both
   /// directions share one cos/sin/log per correspondence: B → A is the inverse similarity
   /// (−ρ, 1/s, p − s⁻¹R(−ρ)q).
+  // Out of line so that profiles show the binning apart from `verify`; every session-5
+  // figure was measured this way.
   @inline(never)
   func binCodes(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
                 _ imageSize: Double, forward wantForward: Bool, backward wantBackward: Bool)

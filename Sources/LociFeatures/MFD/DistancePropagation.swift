@@ -40,7 +40,7 @@ struct PropagationState {
   /// brute force), MFD 20 % faster overall (docs/benchmarks.md).
   mutating func propagateByRasterScans() {
     let w = width, h = height
-    distance.withUnsafeMutableBufferPointer { d in
+    let improved = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
@@ -86,23 +86,12 @@ struct PropagationState {
                 improved.append(Int32(row + x))
               }
             }
-            while !improved.isEmpty {  // the missed offers, and whatever they improve
-              var next: [Int32] = []
-              for p32 in improved {
-                let p = Int(p32)
-                let (px, py) = pixelCoordinates(p, width: w)
-                for qy in Swift.max(0, py - 1)...Swift.min(h - 1, py + 1) {
-                  for qx in Swift.max(0, px - 1)...Swift.min(w - 1, px + 1) where offer(qy * w + qx, Float(qx), Float(qy), p) {
-                    next.append(Int32(qy * w + qx))
-                  }
-                }
-              }
-              improved = next
-            }
+            return improved
           }
         }
       }
     }
+    pushSources(from: improved, radius: 1)  // the missed offers, and whatever they improve
   }
 
   /// Offers every pixel the sources of its 5×5 neighbourhood. After propagation every
@@ -111,14 +100,14 @@ struct PropagationState {
   /// own 5×5 neighbourhood, as a work list, until nothing changes.
   mutating func polish() {
     let w = width, h = height
-    var changed: [Int32] = []
     let ring2: [(Int, Int)] = (-2...2).flatMap { dy in (-2...2).map { dx in (dx, dy) } }
       .filter { Swift.max(abs($0.0), abs($0.1)) == 2 }
-    distance.withUnsafeMutableBufferPointer { d in
+    let changed = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
             // Pull pass: each pixel looks at the sources held two pixels away.
+            var changed: [Int32] = []
             for y in 0..<h {
               let fy = Float(y)
               for x in 0..<w {
@@ -146,15 +135,32 @@ struct PropagationState {
                 }
               }
             }
-            // Push passes: improved pixels offer their source to their 5×5 neighbourhood.
-            while !changed.isEmpty {
+            return changed
+          }
+        }
+      }
+    }
+    pushSources(from: changed, radius: 2)  // improved pixels offer their source to their 5×5 neighbourhood
+  }
+
+  /// Work-list propagation: each listed pixel offers its source to the pixels within
+  /// `radius` of it (a (2·radius + 1)² square), and every pixel so improved does the same,
+  /// until nothing changes. Shared by the raster scans' missed offers and the polish.
+  private mutating func pushSources(from start: [Int32], radius: Int) {
+    let w = width, h = height
+    var list = start
+    distance.withUnsafeMutableBufferPointer { d in
+      sourceX.withUnsafeMutableBufferPointer { sx in
+        sourceY.withUnsafeMutableBufferPointer { sy in
+          sourceHeight.withUnsafeMutableBufferPointer { sh in
+            while !list.isEmpty {
               var next: [Int32] = []
-              for p32 in changed {
+              for p32 in list {
                 let p = Int(p32)
                 let (px, py) = pixelCoordinates(p, width: w)
                 let fx = sx[p], fy = sy[p], fh = sh[p]
-                for qy in Swift.max(0, py - 2)...Swift.min(h - 1, py + 2) {
-                  for qx in Swift.max(0, px - 2)...Swift.min(w - 1, px + 2) {
+                for qy in Swift.max(0, py - radius)...Swift.min(h - 1, py + radius) {
+                  for qx in Swift.max(0, px - radius)...Swift.min(w - 1, px + radius) {
                     let q = qy * w + qx
                     let ex = Float(qx) - fx, ey = Float(qy) - fy
                     let candidate = (ex * ex + ey * ey).squareRoot() + fh
@@ -168,7 +174,7 @@ struct PropagationState {
                   }
                 }
               }
-              changed = next
+              list = next
             }
           }
         }

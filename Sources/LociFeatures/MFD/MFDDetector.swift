@@ -50,7 +50,7 @@ public struct MFDDetector: Detector {
     return analyse(working).regions.map { $0.scaled(by: 1 / applied) }
   }
 
-  /// Grey-image mode: heights from the gradient, weighted distance by group marching.
+  /// Grey-image mode: heights from the gradient, weighted distance by source propagation.
   public func analyse(_ image: GrayImage) -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let beta = options.resolvedHeightScale(width: image.width, height: image.height)
