@@ -195,3 +195,49 @@ extension MFDStageTests {
     XCTAssertEqual(saddle.height, 15, accuracy: 1)
   }
 }
+
+extension MFDStageTests {
+  /// Maps of every size from 1×1 to 7×6: the row passes handle four pixels at a time and
+  /// offsets up to two columns, so narrow rows and leftover columns are the edge cases.
+  func testWeightedDistanceEqualsBruteForceOnTinyMaps() {
+    var rng = SplitMix64(seed: 5)
+    for w in 1...7 {
+      for h in 1...6 {
+        let heights = (0..<(w * h)).map { _ -> Float in
+          rng.unit() < 0.2 ? Float(rng.unit()) : 5 + 10 * Float(rng.unit())
+        }
+        let map = WeightedDistanceTransform.compute(heights: heights, width: w, height: h)
+        let truth = WeightedDistanceTransform.bruteForce(heights: heights, width: w, height: h)
+        for i in truth.indices { XCTAssertEqual(map.distance[i], truth[i], accuracy: 1e-4, "\(w)×\(h) pixel \(i)") }
+      }
+    }
+  }
+
+  /// Steepest ascent against its definition: each pixel climbs to the 3×3 neighbour with the
+  /// highest D (ties to the larger index) until it stays put, and its basin is that peak's.
+  /// Heights are quantised to a few levels so that ties and plateaus are common.
+  func testSteepestAscentFollowsTheHighestNeighbourWithIndexTies() {
+    var rng = SplitMix64(seed: 17)
+    for (w, h) in [(1, 1), (1, 9), (9, 1), (2, 3), (17, 13), (40, 31)] {
+      let distance = (0..<(w * h)).map { _ in Float(Int(rng.unit() * 4)) }
+      let map = DistanceMap(width: w, height: h, distance: distance, source: [Int32](repeating: -1, count: w * h),
+                            sourceHeight: [Float](repeating: 0, count: w * h))
+      let partition = MedialPartition(steepestAscentOf: map)
+      func next(_ p: Int) -> Int {
+        var best = p
+        for qy in max(0, p / w - 1)...min(h - 1, p / w + 1) {
+          for qx in max(0, p % w - 1)...min(w - 1, p % w + 1) {
+            let q = qy * w + qx
+            if distance[q] > distance[best] || (distance[q] == distance[best] && q > best) { best = q }
+          }
+        }
+        return best
+      }
+      for p in 0..<(w * h) {
+        var peak = p
+        while next(peak) != peak { peak = next(peak) }
+        XCTAssertEqual(partition.basins[Int(partition.labels[p])].peak, peak, "\(w)×\(h) pixel \(p)")
+      }
+    }
+  }
+}

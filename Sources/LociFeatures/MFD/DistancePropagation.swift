@@ -40,51 +40,37 @@ struct PropagationState {
   /// brute force), MFD 20 % faster overall (docs/benchmarks.md).
   mutating func propagateByRasterScans() {
     let w = width, h = height
+    var row = SourcePullRow(width: w)
     let improved = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
-            /// Offers pixel p at (x, y) the source held by pixel q; true when p improved.
-            @inline(__always) func offer(_ p: Int, _ x: Float, _ y: Float, _ q: Int) -> Bool {
-              let ex = x - sx[q], ey = y - sy[q]
-              let candidate = (ex * ex + ey * ey).squareRoot() + sh[q]
-              guard candidate < d[p] else { return false }
-              d[p] = candidate
-              sx[p] = sx[q]
-              sy[p] = sy[q]
-              sh[p] = sh[q]
-              return true
-            }
+            // Each row: the three neighbours in the row behind (one vectorised pull per
+            // offset, in the order up-left, up, up-right), then the sweep along the row that
+            // follows the pass's direction, then the sweep back. Per pixel this is the same
+            // sequence of offers as a pixel-by-pixel loop.
             for y in 0..<h {  // forward
-              let fy = Float(y), row = y * w
-              for x in 0..<w {
-                let p = row + x, fx = Float(x)
-                if y > 0 {
-                  if x > 0 { _ = offer(p, fx, fy, p - w - 1) }
-                  _ = offer(p, fx, fy, p - w)
-                  if x < w - 1 { _ = offer(p, fx, fy, p - w + 1) }
-                }
-                if x > 0 { _ = offer(p, fx, fy, p - 1) }
+              let base = y * w
+              row.load(from: base, d, sx, sy, sh)
+              if y > 0 {
+                for ox in -1...1 { row.pull(offset: ox, y: Float(y), neighbourRow: base - w, sx, sy, sh) }
               }
-              for x in stride(from: w - 2, through: 0, by: -1) { _ = offer(row + x, Float(x), fy, row + x + 1) }
+              row.sweep(leftToRight: true, y: Float(y))
+              row.sweep(leftToRight: false, y: Float(y))
+              var unused: [Int32] = []
+              row.store(to: base, d, sx, sy, sh, changed: &unused, listing: false)
             }
             var improved: [Int32] = []
             for y in stride(from: h - 1, through: 0, by: -1) {  // backward
-              let fy = Float(y), row = y * w
-              for x in stride(from: w - 1, through: 0, by: -1) {
-                let p = row + x, fx = Float(x)
-                var better = false
-                if y < h - 1 {
-                  if x < w - 1 { better = offer(p, fx, fy, p + w + 1) || better }
-                  better = offer(p, fx, fy, p + w) || better
-                  if x > 0 { better = offer(p, fx, fy, p + w - 1) || better }
-                }
-                if x < w - 1 { better = offer(p, fx, fy, p + 1) || better }
-                if better && y < h - 1 { improved.append(Int32(p)) }
+              let base = y * w
+              row.load(from: base, d, sx, sy, sh)
+              if y < h - 1 {
+                for ox in [1, 0, -1] { row.pull(offset: ox, y: Float(y), neighbourRow: base + w, sx, sy, sh) }
               }
-              for x in 1..<Swift.max(w, 1) where offer(row + x, Float(x), fy, row + x - 1) && y < h - 1 {
-                improved.append(Int32(row + x))
-              }
+              row.sweep(leftToRight: false, y: Float(y))
+              row.sweep(leftToRight: true, y: Float(y))
+              // Pixels improved here still owe their lower neighbours an offer.
+              row.store(to: base, d, sx, sy, sh, changed: &improved, listing: y < h - 1)
             }
             return improved
           }
@@ -98,42 +84,29 @@ struct PropagationState {
   /// pixel's final source has already been offered to its 8 neighbours, so one pass over the
   /// ring at distance 2 comes first; pixels improved by it offer their new source to their
   /// own 5×5 neighbourhood, as a work list, until nothing changes.
+  ///
+  /// The pull pass runs one ring offset at a time over a whole row (`pullRingIntoRow`): for a
+  /// fixed offset the neighbours of consecutive pixels are consecutive, so the loop
+  /// vectorises (four square roots at once). Each pixel sees the offsets in the same order
+  /// as a pixel-by-pixel loop would; the one difference is that the pixel two to the left
+  /// is read before its own pull in this pass, which the work list then makes up for.
   mutating func polish() {
     let w = width, h = height
     let ring2: [(Int, Int)] = (-2...2).flatMap { dy in (-2...2).map { dx in (dx, dy) } }
       .filter { Swift.max(abs($0.0), abs($0.1)) == 2 }
+    var row = SourcePullRow(width: w)
     let changed = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
-            // Pull pass: each pixel looks at the sources held two pixels away.
             var changed: [Int32] = []
             for y in 0..<h {
-              let fy = Float(y)
-              for x in 0..<w {
-                let p = y * w + x
-                var best = d[p], bx = sx[p], by = sy[p], bh = sh[p]
-                let interior = x >= 2 && y >= 2 && x < w - 2 && y < h - 2
-                for (ox, oy) in ring2 {
-                  if !interior && (x + ox < 0 || x + ox >= w || y + oy < 0 || y + oy >= h) { continue }
-                  let q = p + oy * w + ox
-                  let ex = Float(x) - sx[q], ey = fy - sy[q]
-                  let candidate = (ex * ex + ey * ey).squareRoot() + sh[q]
-                  if candidate < best {
-                    best = candidate
-                    bx = sx[q]
-                    by = sy[q]
-                    bh = sh[q]
-                  }
-                }
-                if best < d[p] {
-                  d[p] = best
-                  sx[p] = bx
-                  sy[p] = by
-                  sh[p] = bh
-                  changed.append(Int32(p))
-                }
+              let base = y * w
+              row.load(from: base, d, sx, sy, sh)
+              for (ox, oy) in ring2 where y + oy >= 0 && y + oy < h {
+                row.pull(offset: ox, y: Float(y), neighbourRow: base + oy * w, sx, sy, sh)
               }
+              row.store(to: base, d, sx, sy, sh, changed: &changed, listing: true)
             }
             return changed
           }

@@ -54,21 +54,36 @@ public struct MedialPartition: Sendable {
     var peaks: [Int] = []
     map.distance.withUnsafeBufferPointer { d in
       up.withUnsafeMutableBufferPointer { next in
-        for y in 0..<h {
-          for x in 0..<w {
-            // The highest D, ties to the larger index, as the maximum of (D bits, index)
-            // keys: D ≥ 0 (plus 0 turns −0 into +0), so its bit pattern orders like its value,
-            // and an integer maximum needs no data-dependent branch (neighbours' D order is
-            // random, so `if` branches here mispredicted often).
-            let p = y * w + x
-            var best: UInt64 = 0
-            for qy in Swift.max(0, y - 1)...Swift.min(h - 1, y + 1) {
-              for qx in Swift.max(0, x - 1)...Swift.min(w - 1, x + 1) {
-                let q = qy * w + qx
-                best = Swift.max(best, UInt64((d[q] + 0).bitPattern) << 32 | UInt64(q))
-              }
+        // The highest D in each pixel's 3×3 neighbourhood, ties to the larger index, as the
+        // maximum of (D bits, index) keys: D ≥ 0 (plus 0 turns −0 into +0), so its bit
+        // pattern orders like its value, and an integer maximum needs no data-dependent
+        // branch (neighbours' D order is random, so `if` branches here mispredicted often).
+        // The 3×3 maximum is separable: the maximum over three columns of each row, kept for
+        // three rows in turn, then over those three rows; 4 comparisons a pixel, not 8.
+        var rowMaxima = [[UInt64]](repeating: [UInt64](repeating: 0, count: w), count: 3)
+        func horizontalMaxima(of y: Int) {
+          rowMaxima[y % 3].withUnsafeMutableBufferPointer { out in
+            let row = y * w
+            @inline(__always) func key(_ x: Int) -> UInt64 { UInt64((d[row + x] + 0).bitPattern) << 32 | UInt64(row + x) }
+            var left: UInt64 = 0, centre = key(0)
+            for x in 0..<w {
+              let right = x + 1 < w ? key(x + 1) : 0
+              out[x] = Swift.max(Swift.max(left, centre), right)
+              left = centre
+              centre = right
             }
-            next[p] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
+          }
+        }
+        horizontalMaxima(of: 0)
+        for y in 0..<h {
+          if y + 1 < h { horizontalMaxima(of: y + 1) }
+          let above = rowMaxima[(y + 2) % 3], middle = rowMaxima[y % 3], below = rowMaxima[(y + 1) % 3]
+          let hasAbove = y > 0, hasBelow = y + 1 < h
+          for x in 0..<w {
+            var best = middle[x]
+            if hasAbove { best = Swift.max(best, above[x]) }
+            if hasBelow { best = Swift.max(best, below[x]) }
+            next[y * w + x] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
           }
         }
         labels.withUnsafeMutableBufferPointer { label in
