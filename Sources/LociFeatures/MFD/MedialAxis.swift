@@ -32,41 +32,58 @@ public struct MedialAxis: Sendable {
   public init(map: DistanceMap, absoluteThreshold: Float = 4, relativeThreshold: Float = 1) {
     width = map.width
     height = map.height
-    let w = map.width
-    var residue = [Float](repeating: 0, count: w * map.height)
-    var subpixel = [(Float, Float)](repeating: (0, 0), count: w * map.height)
-    let d = map.distance, src = map.source, h = map.sourceHeight
-    func consider(_ p: Int, _ q: Int) {
-      let sp = Int(src[p]), sq = Int(src[q])
-      guard sp >= 0, sq >= 0, sp != sq else { return }
-      let ax = Float(sp % w), ay = Float(sp / w), bx = Float(sq % w), by = Float(sq / w)
-      let chord = ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).squareRoot()
-      let r = chord - abs(h[sp] - h[sq])
-      let (top, other) = d[p] >= d[q] ? (p, q) : (q, p)
-      guard r >= Swift.max(absoluteThreshold, relativeThreshold * d[top]), r > residue[top] else { return }
-      residue[top] = r
-      // Where the bisector of the sources crosses the segment top→other: 2p·(b − a) = |b|² − |a|².
-      let px = Float(top % w), py = Float(top / w)
-      let ex = Float(other % w) - px, ey = Float(other / w) - py
-      let nx = bx - ax, ny = by - ay
-      let denominator = 2 * (ex * nx + ey * ny)
-      var t: Float = 0
-      if denominator != 0 {
-        t = ((bx * bx + by * by) - (ax * ax + ay * ay) - 2 * (px * nx + py * ny)) / denominator
-        t = Swift.min(Swift.max(t, 0), 0.5)
-      }
-      subpixel[top] = (px + t * ex, py + t * ey)
-    }
-    for y in 0..<map.height {
-      for x in 0..<w {
-        let p = y * w + x
-        if x + 1 < w { consider(p, p + 1) }
-        if y + 1 < map.height { consider(p, p + w) }
+    let w = map.width, n = w * map.height
+    var residue = [Float](repeating: 0, count: n)
+    var subpixelX = [Float](repeating: 0, count: n), subpixelY = subpixelX
+    map.distance.withUnsafeBufferPointer { d in
+      map.source.withUnsafeBufferPointer { src in
+        map.sourceHeight.withUnsafeBufferPointer { h in
+          residue.withUnsafeMutableBufferPointer { residue in
+            subpixelX.withUnsafeMutableBufferPointer { subX in
+              subpixelY.withUnsafeMutableBufferPointer { subY in
+                @inline(__always) func consider(_ p: Int, _ q: Int, _ px: Float, _ py: Float, _ qx: Float, _ qy: Float) {
+                  let sp = Int(src[p]), sq = Int(src[q])
+                  guard sp != sq, sp >= 0, sq >= 0 else { return }
+                  // Most neighbouring pixels share their source, so coordinates are found
+                  // only here, with 32-bit divisions.
+                  let a = pixelCoordinates(sp, width: w), b = pixelCoordinates(sq, width: w)
+                  let ax = Float(a.x), ay = Float(a.y), bx = Float(b.x), by = Float(b.y)
+                  let chord = ((ax - bx) * (ax - bx) + (ay - by) * (ay - by)).squareRoot()
+                  let r = chord - abs(h[sp] - h[sq])
+                  let pTop = d[p] >= d[q]
+                  let top = pTop ? p : q
+                  guard r >= Swift.max(absoluteThreshold, relativeThreshold * d[top]), r > residue[top] else { return }
+                  residue[top] = r
+                  // Where the bisector of the sources crosses the segment top→other: 2p·(b − a) = |b|² − |a|².
+                  let (tx, ty) = pTop ? (px, py) : (qx, qy)
+                  let ex = (pTop ? qx : px) - tx, ey = (pTop ? qy : py) - ty
+                  let nx = bx - ax, ny = by - ay
+                  let denominator = 2 * (ex * nx + ey * ny)
+                  var t: Float = 0
+                  if denominator != 0 {
+                    t = ((bx * bx + by * by) - (ax * ax + ay * ay) - 2 * (tx * nx + ty * ny)) / denominator
+                    t = Swift.min(Swift.max(t, 0), 0.5)
+                  }
+                  subX[top] = tx + t * ex
+                  subY[top] = ty + t * ey
+                }
+                for y in 0..<map.height {
+                  let fy = Float(y)
+                  for x in 0..<w {
+                    let p = y * w + x, fx = Float(x)
+                    if x + 1 < w { consider(p, p + 1, fx, fy, fx + 1, fy) }
+                    if y + 1 < map.height { consider(p, p + w, fx, fy, fx, fy + 1) }
+                  }
+                }
+              }
+            }
+          }
+        }
       }
     }
     var points: [Point] = []
     for p in residue.indices where residue[p] > 0 {
-      points.append(Point(pixel: p, x: subpixel[p].0, y: subpixel[p].1, residue: residue[p], distance: d[p]))
+      points.append(Point(pixel: p, x: subpixelX[p], y: subpixelY[p], residue: residue[p], distance: map.distance[p]))
     }
     self.residue = residue
     self.points = points
