@@ -41,45 +41,42 @@ struct PropagationState {
   /// brute force), MFD 20 % faster overall (docs/benchmarks.md).
   mutating func propagateByRasterScans() {
     let w = width, h = height
-    var row = SourcePullRow(width: w), below = SourcePullRow(width: w)
+    let below = SourceRowBuffer(width: w), columns = below.columns
     let improved = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
-            // Each row: the three neighbours in the row behind (one vectorised pull per
-            // offset, in the order up-left, up, up-right), then the sweep along the row that
-            // follows the pass's direction, then the sweep back. Per pixel this is the same
-            // sequence of offers as a pixel-by-pixel loop.
+            // Each row, in place: the three neighbours in the row behind (one vectorised
+            // offer per offset, in the order up-left, up, up-right), then the sweep along the
+            // row that follows the pass's direction, then the sweep back. Per pixel this is
+            // the same sequence of offers as a pixel-by-pixel loop.
             for y in 0..<h {  // forward
-              let base = y * w
-              row.load(from: base, d, sx, sy, sh)
+              let row = SourceRow(d, sx, sy, sh, at: y * w), fy = Float(y)
               if y > 0 {
-                for ox in -1...1 { row.pull(offset: ox, y: Float(y), neighbourRow: base - w, sx, sy, sh) }
+                let above = SourceRow(d, sx, sy, sh, at: (y - 1) * w)
+                for ox in -1...1 { row.offer(from: above, offset: ox, width: w, y: fy, columns: columns) }
               }
-              row.sweep(leftToRight: true, y: Float(y))
-              row.sweep(leftToRight: false, y: Float(y))
-              var unused: [Int32] = []
-              row.store(to: base, d, sx, sy, sh, changed: &unused, listing: false)
+              row.sweep(leftToRight: true, width: w, y: fy, columns: columns)
+              row.sweep(leftToRight: false, width: w, y: fy, columns: columns)
             }
             var improved: [Int32] = []
             for y in stride(from: h - 1, through: 0, by: -1) {  // backward
-              let base = y * w
-              row.load(from: base, d, sx, sy, sh)
+              let row = SourceRow(d, sx, sy, sh, at: y * w), fy = Float(y)
               if y < h - 1 {
-                for ox in [1, 0, -1] { row.pull(offset: ox, y: Float(y), neighbourRow: base + w, sx, sy, sh) }
+                let next = SourceRow(d, sx, sy, sh, at: (y + 1) * w)
+                for ox in [1, 0, -1] { row.offer(from: next, offset: ox, width: w, y: fy, columns: columns) }
               }
-              row.sweep(leftToRight: false, y: Float(y))
-              row.sweep(leftToRight: true, y: Float(y))
-              var unused: [Int32] = []
-              row.store(to: base, d, sx, sy, sh, changed: &unused, listing: false)
+              row.sweep(leftToRight: false, width: w, y: fy, columns: columns)
+              row.sweep(leftToRight: true, width: w, y: fy, columns: columns)
               // The offers this pass misses: row y's new sources to the row below, which it
-              // visited first. Made here as three vectorised pulls by that row, since about
-              // 40 % of the pixels improve in this pass (graf) and nearly no offer succeeds;
-              // the few pixels they do improve go on the work list.
+              // visited first. Made here by that row, three vectorised offers on a copy, since
+              // about 40 % of the pixels improve in this pass (graf) and nearly no such offer
+              // succeeds; the few pixels it does improve go on the work list.
               if y < h - 1 {
-                below.load(from: base + w, d, sx, sy, sh)
-                for ox in -1...1 { below.pull(offset: ox, y: Float(y + 1), neighbourRow: base, sx, sy, sh) }
-                below.store(to: base + w, d, sx, sy, sh, changed: &improved, listing: true)
+                let next = SourceRow(d, sx, sy, sh, at: (y + 1) * w)
+                below.load(next)
+                for ox in -1...1 { below.row.offer(from: row, offset: ox, width: w, y: fy + 1, columns: columns) }
+                below.store(to: next, base: (y + 1) * w, changed: &improved)
               }
             }
             return improved
@@ -95,28 +92,29 @@ struct PropagationState {
   /// ring at distance 2 comes first; pixels improved by it offer their new source to their
   /// own 5×5 neighbourhood, as a work list, until nothing changes.
   ///
-  /// The pull pass runs one ring offset at a time over a whole row (`pullRingIntoRow`): for a
-  /// fixed offset the neighbours of consecutive pixels are consecutive, so the loop
-  /// vectorises (four square roots at once). Each pixel sees the offsets in the same order
-  /// as a pixel-by-pixel loop would; the one difference is that the pixel two to the left
-  /// is read before its own pull in this pass, which the work list then makes up for.
+  /// The pull pass works on a copy of each row (`SourceRowBuffer`), one ring offset at a
+  /// time: for a fixed offset the neighbours of consecutive pixels are consecutive, so four
+  /// are done at once. Each pixel sees the offsets in the same order as a pixel-by-pixel
+  /// loop would; the one difference is that the pixel two to the left is read before its own
+  /// pull in this pass, which the work list then makes up for.
   mutating func polish() {
     let w = width, h = height
     let ring2: [(Int, Int)] = (-2...2).flatMap { dy in (-2...2).map { dx in (dx, dy) } }
       .filter { Swift.max(abs($0.0), abs($0.1)) == 2 }
-    var row = SourcePullRow(width: w)
+    let buffer = SourceRowBuffer(width: w)
     let changed = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
           sourceHeight.withUnsafeMutableBufferPointer { sh in
             var changed: [Int32] = []
             for y in 0..<h {
-              let base = y * w
-              row.load(from: base, d, sx, sy, sh)
+              let row = SourceRow(d, sx, sy, sh, at: y * w)
+              buffer.load(row)
               for (ox, oy) in ring2 where y + oy >= 0 && y + oy < h {
-                row.pull(offset: ox, y: Float(y), neighbourRow: base + oy * w, sx, sy, sh)
+                buffer.row.offer(from: SourceRow(d, sx, sy, sh, at: (y + oy) * w), offset: ox, width: w,
+                                 y: Float(y), columns: buffer.columns)
               }
-              row.store(to: base, d, sx, sy, sh, changed: &changed, listing: true)
+              buffer.store(to: row, base: y * w, changed: &changed)
             }
             return changed
           }
