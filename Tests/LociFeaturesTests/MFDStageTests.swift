@@ -241,3 +241,19 @@ extension MFDStageTests {
     }
   }
 }
+
+extension MFDStageTests {
+  /// A run's closed-form sums equal adding its pixels one by one, exactly.
+  func testMomentsOfARunEqualPixelByPixelSums() {
+    var rng = SplitMix64(seed: 3)
+    for _ in 0..<200 {
+      let (w, h) = (1 + Int(rng.unit() * 3000), 1 + Int(rng.unit() * 2000))
+      let y = Int(rng.unit() * Double(h)), x0 = Int(rng.unit() * Double(w))
+      let x1 = x0 + Int(rng.unit() * Double(w - x0))
+      var run = RegionMoments(), pixels = RegionMoments()
+      run.addRun(from: x0, through: x1, y: y, width: w, height: h)
+      for x in x0...x1 { pixels.add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1) }
+      XCTAssertEqual(run, pixels, "row \(y), x \(x0)...\(x1) of \(w)×\(h)")
+    }
+  }
+}
