@@ -15,7 +15,7 @@ let openCVLibraries: [LinkerSetting] = [
   "opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_features2d",
 ].map { .linkedLibrary($0) }
 
-/// The AVX2 + FMA build of the assignment kernel, on x86-64 hosts only (elsewhere the target
+/// The AVX2 + FMA builds of the hot kernels, on x86-64 hosts only (elsewhere the target
 /// compiles the portable kernel, and `CPUFeatures` never selects it).
 #if arch(x86_64)
 let avx2Settings: [SwiftSetting] = [.define("LOCI_FMA"), .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
@@ -46,16 +46,17 @@ let package = Package(
     ),
 
     // MARK: Library targets
-    // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances.
+    // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances, CPU features.
     .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
     .target(name: "LociImage", dependencies: ["CShims", "LociCore"]),
     // Regions, features, detectors, descriptors and feature files.
-    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims"]),
+    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims", "LociCore", "LociKernelsAVX2"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
     .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernelsAVX2"]),
-    // The assignment kernel again (a symbolic link to LociQuantization's PanelKernel.swift),
-    // compiled for AVX2 + FMA; used only when the CPU reports both (checked at run time).
+    // Hot kernels again, compiled for AVX2 + FMA (symbolic links to LociQuantization's
+    // PanelKernel.swift and LociFeatures' MFD/SourceRowKernel.swift); used only when the CPU
+    // reports both (`CPUFeatures`, checked at run time).
     .target(
       name: "LociKernelsAVX2",
       swiftSettings: avx2Settings),
@@ -80,7 +81,7 @@ let package = Package(
 
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
-    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry"]),
+    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry", "LociKernelsAVX2"]),
     .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization", "LociKernelsAVX2"]),
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures", "LociCore"]),
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),

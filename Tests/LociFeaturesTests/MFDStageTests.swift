@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import LociFeatures
+import LociKernelsAVX2
 @testable import LociImage
 import LociCore
 
@@ -254,6 +255,73 @@ extension MFDStageTests {
       run.addRun(from: x0, through: x1, y: y, width: w, height: h)
       for x in x0...x1 { pixels.add(x: x, y: y, onBorder: x == 0 || y == 0 || x == w - 1 || y == h - 1) }
       XCTAssertEqual(run, pixels, "row \(y), x \(x0)...\(x1) of \(w)×\(h)")
+    }
+  }
+}
+
+extension MFDStageTests {
+  /// The row offer, SSE build and (where the CPU has it) AVX2 build, against the scalar
+  /// definition on random rows of every width up to 37 and every offset up to ±2: the same
+  /// bits, including ties (strictly smaller wins) and leftover columns.
+  func testRowOfferKernelsEqualTheScalarDefinition() {
+    var rng = SplitMix64(seed: 11)
+    for width in 1...37 {
+      for offset in -2...2 {
+        let first = max(0, -offset), end = min(width, width - offset)
+        guard first < end else { continue }
+        let y: Float = 7
+        let columns = (0..<width).map(Float.init)
+        let neighbourX = (0..<width).map { _ in Float(Int(rng.unit() * 40)) }
+        let neighbourY = (0..<width).map { _ in Float(Int(rng.unit() * 20)) }
+        let neighbourH = (0..<width).map { _ in Float(Int(rng.unit() * 4)) }
+        let startD = (0..<width).map { _ in Float(Int(rng.unit() * 30)) }
+        var expected = (startD, [Float](repeating: -1, count: width), [Float](repeating: -1, count: width),
+                        [Float](repeating: -1, count: width))
+        for x in first..<end {
+          let q = x + offset
+          let ex = columns[x] - neighbourX[q], ey = y - neighbourY[q]
+          let candidate = (ex * ex + ey * ey).squareRoot() + neighbourH[q]
+          if candidate < expected.0[x] {
+            (expected.0[x], expected.1[x], expected.2[x], expected.3[x]) = (candidate, neighbourX[q], neighbourY[q], neighbourH[q])
+          }
+        }
+        typealias Kernel = (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+                            UnsafeMutablePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) -> Void
+        func run(_ kernel: Kernel) -> ([Float], [Float], [Float], [Float]) {
+          var (d, sx, sy, sh) = (startD, [Float](repeating: -1, count: width), [Float](repeating: -1, count: width),
+                                 [Float](repeating: -1, count: width))
+          d.withUnsafeMutableBufferPointer { d in
+            sx.withUnsafeMutableBufferPointer { sx in
+              sy.withUnsafeMutableBufferPointer { sy in
+                sh.withUnsafeMutableBufferPointer { sh in
+                  neighbourX.withUnsafeBufferPointer { nx in
+                    neighbourY.withUnsafeBufferPointer { ny in
+                      neighbourH.withUnsafeBufferPointer { nh in
+                        kernel(d.baseAddress!, sx.baseAddress!, sy.baseAddress!, sh.baseAddress!,
+                               nx.baseAddress! + offset, ny.baseAddress! + offset, nh.baseAddress! + offset)
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+          return (d, sx, sy, sh)
+        }
+        let portable = columns.withUnsafeBufferPointer { c in
+          run { LociFeatures.SourceRowKernel.offer(distance: $0, sourceX: $1, sourceY: $2, sourceHeight: $3, fromX: $4, fromY: $5,
+                                      fromHeight: $6, first: first, end: end, y: y, columns: c.baseAddress!) }
+        }
+        XCTAssert(portable == expected, "portable kernel, width \(width), offset \(offset)")
+        if CPUFeatures.hasAVX2AndFMA {
+          let avx2 = columns.withUnsafeBufferPointer { c in
+            run { LociKernelsAVX2.SourceRowKernel.offer(distance: $0, sourceX: $1, sourceY: $2, sourceHeight: $3, fromX: $4,
+                                                        fromY: $5, fromHeight: $6, first: first, end: end, y: y,
+                                                        columns: c.baseAddress!) }
+          }
+          XCTAssert(avx2 == expected, "AVX2 kernel, width \(width), offset \(offset)")
+        }
+      }
     }
   }
 }

@@ -1,9 +1,12 @@
+import LociCore
+import LociKernelsAVX2
+
 /// One row of the distance transform's state (`PropagationState`) seen through pointers:
 /// per pixel the distance and the source's x, y and height. The passes work a row at a time
 /// because offers from another row do not depend on each other, so `offer(from:…)` handles
 /// four pixels at once (SSE square roots, compares and selects), while offers along the row
 /// depend on the pixel just improved, so `sweep` is scalar. Internal to the distance
-/// transform.
+/// transform. The offers between rows run in `SourceRowKernel`, built twice (SSE and AVX2).
 struct SourceRow {
   let distance: UnsafeMutablePointer<Float>
   let sourceX: UnsafeMutablePointer<Float>
@@ -34,32 +37,14 @@ struct SourceRow {
   func offer(from neighbour: SourceRow, offset: Int, width: Int, y: Float, columns: UnsafePointer<Float>) {
     let first = Swift.max(0, -offset), end = Swift.min(width, width - offset)
     guard first < end else { return }  // a row narrower than the offset
-    let qx = neighbour.sourceX + offset, qy = neighbour.sourceY + offset, qh = neighbour.sourceHeight + offset
-    let b = distance, bx = sourceX, by = sourceY, bh = sourceHeight
-    var x = first
-    let yy = SIMD4<Float>(repeating: y)
-    while x + 4 <= end {
-      let nx = load4(qx + x), ny = load4(qy + x), nh = load4(qh + x)
-      let ex = load4(columns + x) - nx, ey = yy - ny
-      let candidate = (ex * ex + ey * ey).squareRoot() + nh
-      let current = load4(b + x)
-      let better = candidate .< current
-      store4(current.replacing(with: candidate, where: better), b + x)
-      store4(load4(bx + x).replacing(with: nx, where: better), bx + x)
-      store4(load4(by + x).replacing(with: ny, where: better), by + x)
-      store4(load4(bh + x).replacing(with: nh, where: better), bh + x)
-      x += 4
-    }
-    while x < end {
-      let ex = columns[x] - qx[x], ey = y - qy[x]
-      let candidate = (ex * ex + ey * ey).squareRoot() + qh[x]
-      if candidate < b[x] {
-        b[x] = candidate
-        bx[x] = qx[x]
-        by[x] = qy[x]
-        bh[x] = qh[x]
-      }
-      x += 1
+    let qx = UnsafePointer(neighbour.sourceX + offset), qy = UnsafePointer(neighbour.sourceY + offset)
+    let qh = UnsafePointer(neighbour.sourceHeight + offset)
+    if CPUFeatures.hasAVX2AndFMA {
+      LociKernelsAVX2.SourceRowKernel.offer(distance: distance, sourceX: sourceX, sourceY: sourceY, sourceHeight: sourceHeight,
+                                            fromX: qx, fromY: qy, fromHeight: qh, first: first, end: end, y: y, columns: columns)
+    } else {
+      SourceRowKernel.offer(distance: distance, sourceX: sourceX, sourceY: sourceY, sourceHeight: sourceHeight,
+                            fromX: qx, fromY: qy, fromHeight: qh, first: first, end: end, y: y, columns: columns)
     }
   }
 
@@ -128,16 +113,4 @@ final class SourceRowBuffer {
       changed.append(Int32(base + x))
     }
   }
-}
-
-@inline(__always) private func load4(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
-}
-
-@inline(__always) private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
-}
-
-@inline(__always) private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
 }

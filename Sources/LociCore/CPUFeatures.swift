@@ -4,8 +4,9 @@ import Foundation
 /// /proc/cpuinfo, which lists what the kernel lets user code use); everywhere else the
 /// portable kernels are used.
 public enum CPUFeatures {
-  /// AVX2 and FMA both present: the `LociKernelsAVX2` build of the assignment kernel runs.
-  /// `LOCI_DISABLE_AVX2=1` in the environment forces the portable kernel (for comparisons).
+  /// AVX2 and FMA both present: the `LociKernelsAVX2` builds of the kernels run (exact
+  /// assignment's dot products, MFD's distance-transform offers).
+  /// `LOCI_DISABLE_AVX2=1` in the environment forces the portable kernels (for comparisons).
   public static let hasAVX2AndFMA: Bool = {
     #if os(Linux) && arch(x86_64)
       if ProcessInfo.processInfo.environment["LOCI_DISABLE_AVX2"] == "1" { return false }

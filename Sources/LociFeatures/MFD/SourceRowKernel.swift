@@ -1,0 +1,84 @@
+// This file is compiled twice: into LociFeatures for any CPU (SSE on x86-64), and, through the
+// symbolic link Sources/LociKernelsAVX2/SourceRowKernel.swift, into LociKernelsAVX2 for CPUs
+// with AVX2 (`-target-cpu haswell`, `LOCI_FMA`), eight pixels at a time. `SourceRow.offer`
+// picks one at run time. Both give the same bits: every operation is an exactly rounded
+// IEEE one (no fused multiply-add is formed), so lane width changes nothing.
+
+/// The distance transform's hot loop: offers from one row to another (MFD S2).
+public enum SourceRowKernel {
+  /// For x in `first..<end`: the candidate ‖(x, y) − s‖ + h(s), with s the source held by
+  /// the neighbour (`fromX`, `fromY`, `fromHeight`, already shifted by the column offset), replaces
+  /// pixel x's distance and source (`distance`, `sourceX`, `sourceY`, `sourceHeight`) when
+  /// strictly smaller. `columns[x]` is x as a Float.
+  public static func offer(distance b: UnsafeMutablePointer<Float>, sourceX bx: UnsafeMutablePointer<Float>,
+                           sourceY by: UnsafeMutablePointer<Float>, sourceHeight bh: UnsafeMutablePointer<Float>,
+                           fromX qx: UnsafePointer<Float>, fromY qy: UnsafePointer<Float>, fromHeight qh: UnsafePointer<Float>,
+                           first: Int, end: Int, y: Float, columns: UnsafePointer<Float>) {
+    var x = first
+    #if LOCI_FMA
+      let y8 = SIMD8<Float>(repeating: y)
+      while x + 8 <= end {
+        let nx = load8(qx + x), ny = load8(qy + x), nh = load8(qh + x)
+        let ex = load8(columns + x) - nx, ey = y8 - ny
+        let candidate = (ex * ex + ey * ey).squareRoot() + nh
+        let current = load8(b + x)
+        let better = candidate .< current
+        store8(current.replacing(with: candidate, where: better), b + x)
+        store8(load8(bx + x).replacing(with: nx, where: better), bx + x)
+        store8(load8(by + x).replacing(with: ny, where: better), by + x)
+        store8(load8(bh + x).replacing(with: nh, where: better), bh + x)
+        x += 8
+      }
+    #endif
+    let y4 = SIMD4<Float>(repeating: y)
+    while x + 4 <= end {
+      let nx = load4(qx + x), ny = load4(qy + x), nh = load4(qh + x)
+      let ex = load4(columns + x) - nx, ey = y4 - ny
+      let candidate = (ex * ex + ey * ey).squareRoot() + nh
+      let current = load4(b + x)
+      let better = candidate .< current
+      store4(current.replacing(with: candidate, where: better), b + x)
+      store4(load4(bx + x).replacing(with: nx, where: better), bx + x)
+      store4(load4(by + x).replacing(with: ny, where: better), by + x)
+      store4(load4(bh + x).replacing(with: nh, where: better), bh + x)
+      x += 4
+    }
+    while x < end {
+      let ex = columns[x] - qx[x], ey = y - qy[x]
+      let candidate = (ex * ex + ey * ey).squareRoot() + qh[x]
+      if candidate < b[x] {
+        b[x] = candidate
+        bx[x] = qx[x]
+        by[x] = qy[x]
+        bh[x] = qh[x]
+      }
+      x += 1
+    }
+  }
+}
+
+@inline(__always) private func load4(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always) private func load4(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+  UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+}
+
+@inline(__always) private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
+}
+
+#if LOCI_FMA
+  @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+  }
+
+  @inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+  }
+
+  @inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+  }
+#endif

@@ -1,0 +1,1 @@
+../LociFeatures/MFD/SourceRowKernel.swift
