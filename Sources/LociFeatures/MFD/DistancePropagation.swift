@@ -143,13 +143,8 @@ struct PropagationState {
                 for qy in Swift.max(0, py - radius)...Swift.min(h - 1, py + radius) {
                   for qx in Swift.max(0, px - radius)...Swift.min(w - 1, px + radius) {
                     let q = qy * w + qx
-                    let ex = Float(qx) - fx, ey = Float(qy) - fy
-                    let candidate = (ex * ex + ey * ey).squareRoot() + fh
-                    if candidate < d[q] {
-                      d[q] = candidate
-                      sx[q] = fx
-                      sy[q] = fy
-                      sh[q] = fh
+                    if SourceRowKernel.offerOne(q, column: Float(qx), y: Float(qy), sourceX: fx, sourceY: fy, sourceHeight: fh,
+                                                d.baseAddress!, sx.baseAddress!, sy.baseAddress!, sh.baseAddress!) {
                       next.append(Int32(q))
                     }
                   }

@@ -54,14 +54,7 @@ struct SourceRow {
     guard width > 1 else { return }
     let b = distance, bx = sourceX, by = sourceY, bh = sourceHeight
     @inline(__always) func offer(_ x: Int, from q: Int) {
-      let ex = columns[x] - bx[q], ey = y - by[q]
-      let candidate = (ex * ex + ey * ey).squareRoot() + bh[q]
-      if candidate < b[x] {
-        b[x] = candidate
-        bx[x] = bx[q]
-        by[x] = by[q]
-        bh[x] = bh[q]
-      }
+      SourceRowKernel.offerOne(x, column: columns[x], y: y, sourceX: bx[q], sourceY: by[q], sourceHeight: bh[q], b, bx, by, bh)
     }
     if leftToRight {
       for x in 1..<width { offer(x, from: x - 1) }
