@@ -111,4 +111,18 @@ final class MFDDetectorTests: XCTestCase {
     XCTAssertEqual(a.selected.count, a.regions.count)
     XCTAssertFalse(a.medialAxis.points.isEmpty)
   }
+
+  /// `detect` skips the medial axis but must return exactly `analyse`'s regions.
+  func testDetectReturnsTheRegionsOfAnalyse() throws {
+    let image = Self.ellipseImage()
+    var options = MFDOptions()
+    for method in MFDOptions.PartitionMethod.allCases {
+      options.partitionMethod = method
+      let detector = MFDDetector(options: options)
+      let detected = try detector.detect(in: image), analysed = detector.analyse(image).regions
+      XCTAssertFalse(detected.isEmpty)
+      XCTAssertEqual(detected.map { [$0.x, $0.y, $0.shape.a, $0.shape.b, $0.shape.c, $0.response] },
+                     analysed.map { [$0.x, $0.y, $0.shape.a, $0.shape.b, $0.shape.c, $0.response] }, "\(method)")
+    }
+  }
 }

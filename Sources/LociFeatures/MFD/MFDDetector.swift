@@ -41,23 +41,36 @@ public struct MFDDetector: Detector {
     public var timings: (distance: Double, medial: Double, partition: Double, selection: Double)
   }
 
+  /// The regions only: the same stages as `analyse` except the medial axis, which is a
+  /// diagnostic output (partition and selection do not read it) and about 15 % of the time.
   public func detect(in image: GrayImage) throws -> [AffineRegion] {
     let factor = Swift.min(Swift.max(options.workingScale, 0.05), 1)
-    guard factor < 1 else { return analyse(image).regions }
+    guard factor < 1 else { return regions(of: image) }
     let working = image.resized(by: factor)
     // The factor actually applied per axis differs from `factor` by rounding; x decides.
     let applied = Double(working.width) / Double(image.width)
-    return analyse(working).regions.map { $0.scaled(by: 1 / applied) }
+    return regions(of: working).map { $0.scaled(by: 1 / applied) }
   }
 
   /// Grey-image mode: heights from the gradient, weighted distance by source propagation.
   public func analyse(_ image: GrayImage) -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
+    let (heights, map, plateauHeight) = distanceMap(of: image)
+    return finish(heights: heights, map: map, plateauHeight: plateauHeight, start: t0)
+  }
+
+  private func regions(of image: GrayImage) -> [AffineRegion] {
+    let (_, map, plateauHeight) = distanceMap(of: image)
+    return selectRegions(in: partition(of: map), map: map, plateauHeight: plateauHeight).regions
+  }
+
+  /// S1–S2: heights, the weighted distance map, and the plateau height of S7.
+  private func distanceMap(of image: GrayImage) -> (heights: [Float], map: DistanceMap, plateauHeight: Float) {
     let beta = options.resolvedHeightScale(width: image.width, height: image.height)
     let g = BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile)
     let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta, exponent: options.heightExponent)
     let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height)
-    return finish(heights: heights, map: map, plateauHeight: Float(options.plateauFraction) * beta, start: t0)
+    return (heights, map, Float(options.plateauFraction) * beta)
   }
 
   /// Binary-image mode: `boundary` marks boundary pixels (row-major); the exact Euclidean
@@ -73,20 +86,31 @@ public struct MFDDetector: Detector {
     let axis = MedialAxis(map: map, absoluteThreshold: options.residueAbsolute,
                           relativeThreshold: options.residueRelative)
     let t2 = DispatchTime.now().uptimeNanoseconds
-    let partition = options.partitionMethod == .flooding
-      ? MedialPartition(map: map, levelsPerPixel: options.levelsPerPixel) : MedialPartition(steepestAscentOf: map)
+    let basins = partition(of: map)
     let t3 = DispatchTime.now().uptimeNanoseconds
+    let (tree, selected, regions) = selectRegions(in: basins, map: map, plateauHeight: plateauHeight)
+    let t4 = DispatchTime.now().uptimeNanoseconds
+    func seconds(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e9 }
+    return Analysis(heights: heights, distance: map, medialAxis: axis, partition: basins, tree: tree,
+                    selected: selected, regions: regions,
+                    timings: (seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), seconds(t3, t4)))
+  }
+
+  /// S4–S5.
+  private func partition(of map: DistanceMap) -> MedialPartition {
+    options.partitionMethod == .flooding
+      ? MedialPartition(map: map, levelsPerPixel: options.levelsPerPixel) : MedialPartition(steepestAscentOf: map)
+  }
+
+  /// S6–S8: the merge tree, the selected nodes (best first) and their moment ellipses.
+  private func selectRegions(in partition: MedialPartition, map: DistanceMap, plateauHeight: Float)
+    -> (tree: MedialMergeTree, selected: [Int], regions: [AffineRegion]) {
     let tree = MedialMergeTree(partition: partition, order: options.mergeOrder)
-    let selected = tree.select(options: options, imageArea: Double(map.width * map.height),
-                               plateauHeight: plateauHeight)
+    let selected = tree.select(options: options, imageArea: Double(map.width * map.height), plateauHeight: plateauHeight)
     let regions = selected.compactMap { i in
       AffineRegion(momentsCentre: tree.nodes[i].moments.centre, covariance: tree.nodes[i].moments.covariance,
                    response: tree.nodes[i].score)
     }
-    let t4 = DispatchTime.now().uptimeNanoseconds
-    func seconds(_ a: UInt64, _ b: UInt64) -> Double { Double(b - a) / 1e9 }
-    return Analysis(heights: heights, distance: map, medialAxis: axis, partition: partition, tree: tree,
-                    selected: selected, regions: regions,
-                    timings: (seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), seconds(t3, t4)))
+    return (tree, selected, regions)
   }
 }
