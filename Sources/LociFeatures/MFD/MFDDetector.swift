@@ -10,6 +10,8 @@ import LociImage
 /// greedy bottom-up merging (S6) → selection by the shape fragmentation factor (S7) →
 /// moment ellipses S = 4Σ (S8). Every stage's result is reachable through `analyse(_:)`;
 /// `analyse(binaryBoundary:…)` is the binary-image mode (exact Euclidean distance).
+/// `detect(in:)` returns the same regions without computing the medial axis, which in this
+/// reconstruction is a diagnostic: the partition is built from D directly.
 public struct MFDDetector: Detector {
   public var options: MFDOptions
 
