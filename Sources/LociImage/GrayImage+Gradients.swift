@@ -20,14 +20,26 @@ extension GrayImage {
     let w = width, h = height
     var dx = [Float](repeating: 0, count: w * h)
     var dy = [Float](repeating: 0, count: w * h)
+    // Interior differences are halved by multiplying by ½, which rounds exactly like dividing
+    // by 2; the loops have no per-pixel branch or division, so they vectorise. Border pixels
+    // take the one-sided difference (divided by 1).
     pixels.withUnsafeBufferPointer { p in
-      for y in 0..<h {
-        let row = y * w
-        for x in 0..<w {
-          let xl = x > 0 ? x - 1 : 0, xr = x < w - 1 ? x + 1 : w - 1
-          let yu = y > 0 ? y - 1 : 0, yd = y < h - 1 ? y + 1 : h - 1
-          dx[row + x] = (p[row + xr] - p[row + xl]) / Float(Swift.max(xr - xl, 1))
-          dy[row + x] = (p[yd * w + x] - p[yu * w + x]) / Float(Swift.max(yd - yu, 1))
+      dx.withUnsafeMutableBufferPointer { gx in
+        dy.withUnsafeMutableBufferPointer { gy in
+          for y in 0..<h {
+            let row = y * w
+            if w > 1 {
+              gx[row] = p[row + 1] - p[row]
+              gx[row + w - 1] = p[row + w - 1] - p[row + w - 2]
+              let source = p.baseAddress! + row, target = gx.baseAddress! + row
+              for x in 1..<(w - 1) { target[x] = (source[x &+ 1] - source[x &- 1]) * 0.5 }
+            }
+            guard h > 1 else { continue }
+            let up = y > 0 ? row - w : row, down = y < h - 1 ? row + w : row
+            let scale: Float = (y > 0 && y < h - 1) ? 0.5 : 1
+            let below = p.baseAddress! + down, above = p.baseAddress! + up, target = gy.baseAddress! + row
+            for x in 0..<w { target[x] = (below[x] - above[x]) * scale }
+          }
         }
       }
     }

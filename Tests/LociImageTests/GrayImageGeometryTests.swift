@@ -13,6 +13,26 @@ final class GrayImageGeometryTests: XCTestCase {
     XCTAssertEqual(g.magnitude()[5 * 32 + 5], (0.0001 + 0.0004 as Float).squareRoot(), accuracy: 1e-6)
   }
 
+  /// Every pixel, border rows and columns and one-pixel-wide images included, equals the
+  /// definition (central difference divided by 2, one-sided divided by 1) bit for bit.
+  func testGradientEqualsItsDefinitionOnEveryPixel() {
+    var state: UInt32 = 12345
+    for (w, h) in [(1, 1), (1, 6), (6, 1), (2, 2), (7, 5), (33, 9)] {
+      let image = GrayImage(width: w, height: h) { _, _ in
+        state = state &* 1_664_525 &+ 1_013_904_223
+        return Float(state >> 8) / Float(1 << 24)
+      }
+      let g = image.gradient()
+      for y in 0..<h {
+        for x in 0..<w {
+          let xl = max(x - 1, 0), xr = min(x + 1, w - 1), yu = max(y - 1, 0), yd = min(y + 1, h - 1)
+          XCTAssertEqual(g.dx[y * w + x], (image[xr, y] - image[xl, y]) / Float(max(xr - xl, 1)), "\(w)×\(h) dx at \(x), \(y)")
+          XCTAssertEqual(g.dy[y * w + x], (image[x, yd] - image[x, yu]) / Float(max(yd - yu, 1)), "\(w)×\(h) dy at \(x), \(y)")
+        }
+      }
+    }
+  }
+
   func testBilinearSamplingIsExactOnLinearFunctionsAndClampsAtBorders() {
     XCTAssertEqual(ramp.sample(x: 3.25, y: 7.5), 0.01 * 3.25 + 0.02 * 7.5, accuracy: 1e-6)
     XCTAssertEqual(ramp.sample(x: -5, y: -5), ramp[0, 0])
