@@ -30,10 +30,8 @@ struct MFDSweep: ParsableCommand {
     print("  F ≥ 0.2: \(count { $0.score >= 0.2 }), area ≥ 40: \(count { $0.moments.area >= 40 }), "
       + "border: \(count { $0.moments.touchesBorder }), both F and area: \(count { $0.score >= 0.2 && $0.moments.area >= 40 })")
     print("  F quantiles: " + [0, 10, 100, 1000, 5000].filter { $0 < scores.count }.map { String(format: "#%d %.2f", $0, scores[$0]) }.joined(separator: ", "))
-    let beta = options.resolvedHeightScale(width: image.width, height: image.height)
-    let heights = BoundaryStrength.heights(
-      normalisedGradient: BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile),
-      heightScale: beta)
+    // The analysis's own heights: recomputing them here had dropped `heightExponent`.
+    let heights = a.heights
     for polish in [false, true] {
       // Best of 10: one run on this VM drifts by up to 2×.
       var best = Double.infinity, map = a.distance

@@ -31,7 +31,7 @@ struct PropagationState {
   /// source to a pixel is monotone in y, so one of the two passes carries the source along
   /// it. The only offers the two passes miss are those of pixels improved in the backward
   /// pass to their lower neighbours (visited before them): each row, once done, is offered
-  /// to the row below. Pixels that improves offer their source to their 8 neighbours, and
+  /// to the row below. Pixels that improve offer their source to their 8 neighbours, and
   /// every pixel so improved does the same, until nothing changes. Afterwards every pixel
   /// has been offered the final source of each of its 8 neighbours, which is what `polish`
   /// assumes.
@@ -62,8 +62,8 @@ struct PropagationState {
             var improved: [Int32] = []
             for y in stride(from: h - 1, through: 0, by: -1) {  // backward
               let row = SourceRow(d, sx, sy, sh, at: y * w), fy = Float(y)
-              if y < h - 1 {
-                let next = SourceRow(d, sx, sy, sh, at: (y + 1) * w)
+              let next = y < h - 1 ? SourceRow(d, sx, sy, sh, at: (y + 1) * w) : nil
+              if let next {
                 for ox in [1, 0, -1] { row.offer(from: next, offset: ox, width: w, y: fy, columns: columns) }
               }
               row.sweep(leftToRight: false, width: w, y: fy, columns: columns)
@@ -72,8 +72,7 @@ struct PropagationState {
               // visited first. Made here by that row, three vectorised offers on a copy, since
               // about 40 % of the pixels improve in this pass (graf) and nearly no such offer
               // succeeds; the few pixels it does improve go on the work list.
-              if y < h - 1 {
-                let next = SourceRow(d, sx, sy, sh, at: (y + 1) * w)
+              if let next {
                 below.load(next)
                 for ox in -1...1 { below.row.offer(from: row, offset: ox, width: w, y: fy + 1, columns: columns) }
                 below.store(to: next, base: (y + 1) * w, changed: &improved)
