@@ -70,7 +70,7 @@ struct PropagationState {
               row.sweep(leftToRight: true, width: w, y: fy, columns: columns)
               // The offers this pass misses: row y's new sources to the row below, which it
               // visited first. Made here by that row, three vectorised offers on a copy, since
-              // about 40 % of the pixels improve in this pass (graf) and nearly no such offer
+              // about 40 % of the pixels improve in this pass (bark img1) and nearly no such offer
               // succeeds; the few pixels it does improve go on the work list.
               if let next {
                 below.load(next)
