@@ -73,6 +73,8 @@ struct MFDSweep: ParsableCommand {
       case "minArea": o.minArea = try Sweep.value(v, for: k)
       case "maxAreaFraction": o.maxAreaFraction = try Sweep.value(v, for: k)
       case "maxFeatures": o.maxFeatures = try Sweep.value(v, for: k)
+      case "scaleLevels": o.scaleLevels = try Sweep.value(v, for: k)
+      case "scaleStep": o.scaleStep = try Sweep.value(v, for: k)
       case "workingScale": o.workingScale = try Sweep.value(v, for: k)
       case "eligibleNeighboursOnly": o.eligibleNeighboursOnly = try Sweep.value(v, for: k)
       case "scoreKind": o.scoreKind = try Sweep.choice(v, for: k)

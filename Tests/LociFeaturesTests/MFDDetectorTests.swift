@@ -112,10 +112,11 @@ final class MFDDetectorTests: XCTestCase {
     XCTAssertFalse(a.medialAxis.points.isEmpty)
   }
 
-  /// `detect` skips the medial axis but must return exactly `analyse`'s regions.
+  /// `detect` skips the medial axis but must return exactly `analyse`'s regions (one level).
   func testDetectReturnsTheRegionsOfAnalyse() throws {
     let image = Self.ellipseImage()
     var options = MFDOptions()
+    options.scaleLevels = 1
     for method in MFDOptions.PartitionMethod.allCases {
       options.partitionMethod = method
       let detector = MFDDetector(options: options)
@@ -123,6 +124,35 @@ final class MFDDetectorTests: XCTestCase {
       XCTAssertFalse(detected.isEmpty)
       XCTAssertEqual(detected.map { [$0.x, $0.y, $0.shape.a, $0.shape.b, $0.shape.c, $0.response] },
                      analysed.map { [$0.x, $0.y, $0.shape.a, $0.shape.b, $0.shape.c, $0.response] }, "\(method)")
+    }
+  }
+
+  /// With scale levels, `detect` is the union of one-level detections on the pyramid's
+  /// levels, mapped back by each level's factor and ranked by score, finer level first on ties.
+  func testScaleLevelsAreTheUnionOfOneLevelDetections() throws {
+    let image = Self.ellipseImage(scale: 2)
+    var options = MFDOptions()
+    options.scaleLevels = 3
+    let detected = try MFDDetector(options: options).detect(in: image)
+    var single = options
+    single.scaleLevels = 1
+    var expected: [(region: AffineRegion, order: Int)] = []
+    for level in image.pyramid(levels: 3, step: options.scaleStep) {
+      XCTAssertEqual(level.factor, Double(level.image.width) / Double(image.width))
+      for r in try MFDDetector(options: single).detect(in: level.image) {
+        expected.append((r.scaled(by: 1 / level.factor), expected.count))
+      }
+    }
+    expected.sort { ($0.region.response, -$0.order) > ($1.region.response, -$1.order) }
+    func key(_ r: AffineRegion) -> [Double] { [r.x, r.y, r.shape.a, r.shape.b, r.shape.c, r.response] }
+    XCTAssertGreaterThan(detected.count, Self.ellipses.count, "coarser levels add regions")
+    XCTAssertEqual(detected.map(key), expected.map { key($0.region) })
+    // Every ellipse is found at the finest level and again at half size (level 2), where its
+    // region maps back onto the same ellipse: centre within 1.5 px, area within 10 %.
+    for e in Self.ellipses {
+      let near = detected.filter { hypot($0.x - (2 * e.x + 0.5), $0.y - (2 * e.y + 0.5)) < 1.5 }
+      let areas = near.map { $0.shape.determinant.squareRoot() / (4 * e.a * e.b) }
+      XCTAssertGreaterThanOrEqual(areas.filter { abs($0 - 1) < 0.1 }.count, 2, "\(e): \(areas)")
     }
   }
 }

@@ -20,11 +20,12 @@ public struct MFDDetector: Detector {
   public var name: String { "mfd" }
   public var parameters: String {
     let o = options
-    return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale.map { "\($0)" } ?? "auto") "
+    return "gradientSigma=\(o.gradientSigma) quantile=\(o.gradientQuantile) beta=\(o.heightScale) "
       + "residue=\(o.residueAbsolute),\(o.residueRelative) merge=\(o.mergeOrder.rawValue) partition=\(o.partitionMethod.rawValue) levels=\(o.levelsPerPixel) "
       + "gamma=\(o.heightExponent) localMaxima=\(o.localMaximaOnly) excludeBorder=\(o.excludeBorder) "
       + "score=\(o.scoreKind.rawValue) minScore=\(o.minScore) plateau=\(o.plateauFraction) minArea=\(o.minArea) "
       + "maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
+      + " scaleLevels=\(o.scaleLevels) scaleStep=\(o.scaleStep)"
       + (o.workingScale < 1 ? " workingScale=\(o.workingScale)" : "")
   }
 
@@ -43,15 +44,24 @@ public struct MFDDetector: Detector {
     public var timings: (distance: Double, medial: Double, partition: Double, selection: Double)
   }
 
-  /// The regions only: the same stages as `analyse` except the medial axis, which is a
-  /// diagnostic output (partition and selection do not read it) and about 15 % of the time.
+  /// The regions of every scale level (`MFDOptions.scaleLevels`), in the input's
+  /// coordinates, strongest first. Each level runs the same stages as `analyse` except the
+  /// medial axis, which is a diagnostic output (partition and selection do not read it) and
+  /// about 15 % of the time; with one level at full resolution the result is exactly
+  /// `analyse(image).regions`.
   public func detect(in image: GrayImage) throws -> [AffineRegion] {
-    let factor = Swift.min(Swift.max(options.workingScale, 0.05), 1)
-    guard factor < 1 else { return regions(of: image) }
-    let working = image.resized(by: factor)
-    // The factor actually applied per axis differs from `factor` by rounding; x decides.
-    let applied = Double(working.width) / Double(image.width)
-    return regions(of: working).map { $0.scaled(by: 1 / applied) }
+    let first = Swift.min(Swift.max(options.workingScale, 0.05), 1)
+    let step = Swift.min(Swift.max(options.scaleStep, 0.05), 0.95)
+    let levels = image.pyramid(levels: Swift.max(options.scaleLevels, 1), first: first, step: step)
+    if levels.count == 1 && levels[0].factor == 1 { return regions(of: image) }
+    var all: [AffineRegion] = []
+    for level in levels {
+      // The factor actually applied per axis differs from the nominal one by rounding; x decides.
+      all += regions(of: level.image).map { $0.scaled(by: 1 / level.factor) }
+    }
+    // Stable: equal scores keep the finer level first.
+    let ranked = all.enumerated().sorted { ($0.element.response, -$0.offset) > ($1.element.response, -$1.offset) }
+    return ranked.prefix(options.maxFeatures).map(\.element)
   }
 
   /// Grey-image mode: heights from the gradient, weighted distance by source propagation.
@@ -68,7 +78,7 @@ public struct MFDDetector: Detector {
 
   /// S1–S2: heights, the weighted distance map, and the plateau height of S7.
   private func distanceMap(of image: GrayImage) -> (heights: [Float], map: DistanceMap, plateauHeight: Float) {
-    let beta = options.resolvedHeightScale(width: image.width, height: image.height)
+    let beta = options.heightScale
     let g = BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile)
     let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta, exponent: options.heightExponent)
     let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height)
