@@ -18,6 +18,9 @@ struct WaSHSweep: ParsableCommand {
     var o = WaSHOptions()
     for (k, v) in try Sweep.overrides(variant) {
       switch k {
+      case "scaleLevels": o.scaleLevels = try Sweep.value(v, for: k)
+      case "scaleStep": o.scaleStep = try Sweep.value(v, for: k)
+      case "workingScale": o.workingScale = try Sweep.value(v, for: k)
       case "sampling": o.sampling = try Sweep.choice(v, for: k)
       case "stability": o.stability = try Sweep.choice(v, for: k)
       case "gradientSigma": o.gradientSigma = try Sweep.value(v, for: k)

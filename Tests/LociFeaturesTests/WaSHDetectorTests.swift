@@ -134,4 +134,27 @@ final class WaSHDetectorTests: XCTestCase {
     XCTAssertTrue(largest.becameUnbounded)
     XCTAssertEqual(try XCTUnwrap(largest.endedAt), 1, accuracy: 0.1)
   }
+
+  /// With scale levels, `detect` holds every region of the full-resolution level unchanged
+  /// and adds the coarser levels' regions, mapped back onto the same shapes; one level is
+  /// exactly `analyse`.
+  func testScaleLevelsKeepTheFullResolutionRegionsAndFindTheShapesAgain() throws {
+    var options = Self.edgeOptions
+    options.minArea = 30
+    let image = Self.shapes(scale: 2)
+    let fullResolution = try WaSHDetector(options: options).analyse(image).regions
+    options.scaleLevels = 1
+    XCTAssertEqual(try WaSHDetector(options: options).detect(in: image), fullResolution)
+    options.scaleLevels = 3
+    let all = try WaSHDetector(options: options).detect(in: image)
+    XCTAssertGreaterThan(all.count, fullResolution.count)
+    for r in fullResolution { XCTAssertTrue(all.contains(r), "\(r) kept") }
+    for t in Self.truth {
+      let matches = all.filter { r in
+        hypot(r.x - (2 * t.x + 0.5), r.y - (2 * t.y + 0.5)) < 2
+          && abs(Double.pi * r.shape.determinant.squareRoot() / (4 * t.area) - 1) < 0.15
+      }
+      XCTAssertGreaterThanOrEqual(matches.count, 2, "shape at \(t) found at two levels")
+    }
+  }
 }

@@ -50,18 +50,8 @@ public struct MFDDetector: Detector {
   /// about 15 % of the time; with one level at full resolution the result is exactly
   /// `analyse(image).regions`.
   public func detect(in image: GrayImage) throws -> [AffineRegion] {
-    let first = Swift.min(Swift.max(options.workingScale, 0.05), 1)
-    let step = Swift.min(Swift.max(options.scaleStep, 0.05), 0.95)
-    let levels = image.pyramid(levels: Swift.max(options.scaleLevels, 1), first: first, step: step)
-    if levels.count == 1 && levels[0].factor == 1 { return regions(of: image) }
-    var all: [AffineRegion] = []
-    for level in levels {
-      // The factor actually applied per axis differs from the nominal one by rounding; x decides.
-      all += regions(of: level.image).map { $0.scaled(by: 1 / level.factor) }
-    }
-    // Stable: equal scores keep the finer level first.
-    let ranked = all.enumerated().sorted { ($0.element.response, -$0.offset) > ($1.element.response, -$1.offset) }
-    return ranked.prefix(options.maxFeatures).map(\.element)
+    ScaleLevelDetection.detect(in: image, levels: options.scaleLevels, first: options.workingScale,
+                               step: options.scaleStep, maxFeatures: options.maxFeatures, level: regions(of:))
   }
 
   /// Grey-image mode: heights from the gradient, weighted distance by source propagation.

@@ -19,7 +19,8 @@ public struct WaSHDetector: Detector {
     return "sampling=\(o.sampling.rawValue) gradientSigma=\(o.gradientSigma) step=\(o.edgeStep) "
       + "ditherDensity=\(o.ditherDensity) gamma=\(o.ditherGamma) weight=\(o.weightFactor) "
       + "stability=\(o.stability.rawValue) delta=\(o.stabilityDelta) maxInstability=\(o.maxInstability) "
-      + "minArea=\(o.minArea) maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures)"
+      + "minArea=\(o.minArea) maxAreaFraction=\(o.maxAreaFraction) maxFeatures=\(o.maxFeatures) "
+      + "scaleLevels=\(o.scaleLevels) scaleStep=\(o.scaleStep) workingScale=\(o.workingScale)"
   }
 
   /// The intermediate results of one detection.
@@ -32,7 +33,12 @@ public struct WaSHDetector: Detector {
     public var timings: (sampling: Double, triangulation: Double, selection: Double)
   }
 
-  public func detect(in image: GrayImage) throws -> [AffineRegion] { try analyse(image).regions }
+  /// The regions of every scale level (`WaSHOptions.scaleLevels`) in the input's coordinates;
+  /// with one level, exactly `analyse(image).regions`.
+  public func detect(in image: GrayImage) throws -> [AffineRegion] {
+    try ScaleLevelDetection.detect(in: image, levels: options.scaleLevels, first: options.workingScale, step: options.scaleStep,
+                                   maxFeatures: options.maxFeatures) { try analyse($0).regions }
+  }
 
   public func analyse(_ image: GrayImage) throws -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
