@@ -11,7 +11,8 @@ import LociImage
 /// moment ellipses S = 4Σ (S8). Every stage's result is reachable through `analyse(_:)`;
 /// `analyse(binaryBoundary:…)` is the binary-image mode (exact Euclidean distance).
 /// `detect(in:)` returns the same regions without computing the medial axis, which in this
-/// reconstruction is a diagnostic: the partition is built from D directly.
+/// reconstruction is a diagnostic: the partition is built from D directly, and it runs over
+/// `MFDOptions.scaleLevels` (a pyramid the paper does not use; chosen on the benchmark).
 public struct MFDDetector: Detector {
   public var options: MFDOptions
 
