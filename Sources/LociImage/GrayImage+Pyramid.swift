@@ -9,9 +9,10 @@ extension GrayImage {
 
   /// `levels` copies of the image, the first resized by `first` (1 = the image itself) and
   /// each next one by `step` from the previous, stopping early once a further level's smaller
-  /// side would drop below `minimumSide` pixels (the first level is always there). Each level is resized from the one before it, so
-  /// the anti-aliasing blur per level stays small (σ = ½·√(1/step² − 1)) instead of growing
-  /// with the total factor, as resizing the input every time would.
+  /// side would drop below `minimumSide` pixels (the first level is always there). Each level
+  /// is resized from the one before it, so the anti-aliasing blur per level stays small
+  /// (σ = ½·√(1/step² − 1)) instead of growing with the total factor, as resizing the input
+  /// every time would.
   public func pyramid(levels: Int, first: Double = 1, step: Double, minimumSide: Int = 16) -> [PyramidLevel] {
     precondition(step > 0 && step < 1, "a pyramid step must lie in (0, 1)")
     precondition(first > 0 && first <= 1, "the first level's factor must lie in (0, 1]")

@@ -104,12 +104,12 @@ public struct MFDOptions: Sendable, Equatable {
   /// (which do not), and σ_g is fixed in pixels, so a single-scale MFD is not scale-covariant.
   /// On boat img1 shrunk synthetically by 0.9…0.5 one level kept 46 % of its regions against
   /// MSER's 63 %. Over the 40 Oxford pairs, 6 levels of √½ took the detector from 44.1 % at
-  /// 438 regions per image to 58.3 % at 250 (with the thresholds below), about MSER's
-  /// repeatability at that count (docs/benchmarks.md, session 7). Levels cost about as much
+  /// 438 regions per image to 57.8 % at 250 (with the thresholds below), against MSER's
+  /// 58.1–61.7 % at 243–278 (docs/benchmarks.md, session 7). Levels cost about as much
   /// again as the first: the areas add up to 1 + ½ + ¼ + … < 2.
   public var scaleLevels: Int = 6
   /// Factor between consecutive levels, in (0, 1). √½ (half an octave) measured better than
-  /// 0.6 (52.2 % against 54.5 % at similar settings); ⁴√½ with 9 levels gained 0.6 points
+  /// 0.6 (54.5 % against 52.2 % at similar settings); ⁴√½ with 9 levels gained 0.6 points
   /// for 1.7× the time.
   public var scaleStep: Double = 0.5.squareRoot()
 
