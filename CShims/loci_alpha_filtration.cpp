@@ -36,7 +36,7 @@ using BarePoint = Kernel::Point_2;
 
 struct loci_filtration {
   std::vector<int32_t> triangleVertices, triangleNeighbors, edgeVertices, hidden;
-  std::vector<double> triangleAlpha, edgeAlpha;
+  std::vector<double> triangleAlpha, triangleEdgeAlpha, edgeAlpha;
   std::vector<uint8_t> edgeAttached;
 };
 
@@ -76,6 +76,7 @@ loci_status loci_filtration_build(const double *xyw, size_t count, loci_filtrati
         result->triangleAlpha.push_back(CGAL::to_double(
             squaredRadius(f->vertex(0)->point(), f->vertex(1)->point(), f->vertex(2)->point())));
       }
+      result->triangleEdgeAlpha.assign(result->triangleAlpha.size() * 3, 0);
       for (auto f = rt.finite_faces_begin(); f != rt.finite_faces_end(); ++f)
         for (int k = 0; k < 3; ++k) {
           auto n = f->neighbor(k);
@@ -99,8 +100,11 @@ loci_status loci_filtration_build(const double *xyw, size_t count, loci_filtrati
         }
         result->edgeVertices.push_back(face->vertex(Regular::cw(i))->info());
         result->edgeVertices.push_back(face->vertex(Regular::ccw(i))->info());
-        result->edgeAlpha.push_back(attached ? smallestFace : CGAL::to_double(squaredRadius(p, q)));
+        const double alpha = attached ? smallestFace : CGAL::to_double(squaredRadius(p, q));
+        result->edgeAlpha.push_back(alpha);
         result->edgeAttached.push_back(attached ? 1 : 0);
+        for (auto [f, k] : {std::make_pair(face, i), std::make_pair(mirror, j)})
+          if (!rt.is_infinite(f)) result->triangleEdgeAlpha[3 * static_cast<size_t>(f->info()) + k] = alpha;
       }
     }
     *out = result;
@@ -111,6 +115,7 @@ size_t loci_filtration_triangle_count(const loci_filtration *f) { return f ? f->
 const int32_t *loci_filtration_triangle_vertices(const loci_filtration *f) { return f ? f->triangleVertices.data() : nullptr; }
 const double *loci_filtration_triangle_alpha(const loci_filtration *f) { return f ? f->triangleAlpha.data() : nullptr; }
 const int32_t *loci_filtration_triangle_neighbors(const loci_filtration *f) { return f ? f->triangleNeighbors.data() : nullptr; }
+const double *loci_filtration_triangle_edge_alpha(const loci_filtration *f) { return f ? f->triangleEdgeAlpha.data() : nullptr; }
 size_t loci_filtration_edge_count(const loci_filtration *f) { return f ? f->edgeAlpha.size() : 0; }
 const int32_t *loci_filtration_edge_vertices(const loci_filtration *f) { return f ? f->edgeVertices.data() : nullptr; }
 const double *loci_filtration_edge_alpha(const loci_filtration *f) { return f ? f->edgeAlpha.data() : nullptr; }

@@ -117,6 +117,10 @@ const double *loci_filtration_triangle_alpha(const loci_filtration *f);
 /* For each triangle and each of its 3 edges (edge i is opposite vertex i), the index of
  * the neighbouring finite triangle, or -1 across the convex hull. */
 const int32_t *loci_filtration_triangle_neighbors(const loci_filtration *f);
+/* For each triangle and each of its 3 edges (edge i is opposite vertex i), the alpha at
+ * which that edge enters the complex: the same value as in the edge list, laid out beside
+ * the neighbours so that a sweep over triangles needs no edge lookup. */
+const double *loci_filtration_triangle_edge_alpha(const loci_filtration *f);
 /* Finite edges: two input indices, the alpha at which the edge enters the complex, and
  * whether it is attached (its smallest orthocircle is not empty, so it enters with the
  * smaller of its incident triangles). */

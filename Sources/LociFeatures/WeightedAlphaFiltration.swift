@@ -27,9 +27,12 @@ public struct WeightedAlphaFiltration: Sendable {
     /// Neighbouring triangle across the edge opposite each vertex, or -1 on the hull.
     public var neighbors: (Int32, Int32, Int32)
     public var alpha: Double
+    /// The α at which the edge opposite each vertex enters (its `Edge.alpha`), so that a
+    /// sweep over triangles needs no edge lookup.
+    public var edgeAlpha: (Double, Double, Double)
 
     public static func == (l: Triangle, r: Triangle) -> Bool {
-      l.vertices == r.vertices && l.neighbors == r.neighbors && l.alpha == r.alpha
+      l.vertices == r.vertices && l.neighbors == r.neighbors && l.alpha == r.alpha && l.edgeAlpha == r.edgeAlpha
     }
   }
 
@@ -53,7 +56,11 @@ public struct WeightedAlphaFiltration: Sendable {
   public init(points: [WeightedPoint]) throws {
     var xyw = [Double]()
     xyw.reserveCapacity(points.count * 3)
-    for p in points { xyw += [p.x, p.y, p.weight] }
+    for p in points {
+      xyw.append(p.x)
+      xyw.append(p.y)
+      xyw.append(p.weight)
+    }
     var handle: OpaquePointer?
     let status = loci_filtration_build(xyw, points.count, &handle)
     guard status == LOCI_OK, let handle else {
@@ -65,10 +72,11 @@ public struct WeightedAlphaFiltration: Sendable {
     triangles.reserveCapacity(nt)
     if nt > 0 {
       let v = loci_filtration_triangle_vertices(handle)!, n = loci_filtration_triangle_neighbors(handle)!
-      let a = loci_filtration_triangle_alpha(handle)!
+      let a = loci_filtration_triangle_alpha(handle)!, e = loci_filtration_triangle_edge_alpha(handle)!
       for i in 0..<nt {
         triangles.append(Triangle(vertices: (v[3 * i], v[3 * i + 1], v[3 * i + 2]),
-                                  neighbors: (n[3 * i], n[3 * i + 1], n[3 * i + 2]), alpha: a[i]))
+                                  neighbors: (n[3 * i], n[3 * i + 1], n[3 * i + 2]), alpha: a[i],
+                                  edgeAlpha: (e[3 * i], e[3 * i + 1], e[3 * i + 2])))
       }
     }
     let ne = loci_filtration_edge_count(handle)

@@ -89,12 +89,16 @@ struct DetectorBench: ParsableCommand {
   @Option(help: "Timing repeats per image (best is kept).") var repeats = 2
   @Option(name: .customLong("mfd-variant"), help: "Also time MFD with these option overrides (as mfd-sweep --variant).")
   var mfdVariants: [String] = []
+  @Option(help: "Time only these detectors (comma-separated names; default: all, with the stage shares).")
+  var only: String?
 
   func run() throws {
     openCVThreads = 1  // one core for every detector
     let images = try datasetImages(dataset).map { try GrayImage(contentsOf: $0) }
     let megapixels = images.map { Double($0.pixelCount) / 1e6 }.reduce(0, +)
-    let detectors: [(String, any Detector)] = DetectorName.allCases.map { ($0.rawValue, $0.makeDetector()) }
+    let chosen = only.map { Set($0.split(separator: ",").map(String.init)) }
+    let detectors: [(String, any Detector)] = DetectorName.allCases.filter { chosen?.contains($0.rawValue) ?? true }
+      .map { ($0.rawValue, $0.makeDetector()) }
       + (try mfdVariants.map { ("mfd [\($0)]", MFDDetector(options: try MFDSweep.parse($0))) })
     for (label, detector) in detectors {
       var seconds = 0.0, features = 0
@@ -104,6 +108,7 @@ struct DetectorBench: ParsableCommand {
       print(String(format: "%-5@ %.3f s/Mpx, %.0f features/image (%d images, %.1f Mpx)", label as NSString,
                    seconds / megapixels, Double(features) / Double(repeats * images.count), images.count, megapixels))
     }
+    guard chosen == nil else { return }
     // WaSH's stages: how much of its time is CGAL's triangulation and filtration.
     var sampling = 0.0, triangulation = 0.0, selection = 0.0, samples = 0
     for image in images {

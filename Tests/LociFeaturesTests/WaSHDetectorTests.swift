@@ -125,12 +125,14 @@ final class WaSHDetectorTests: XCTestCase {
     }
     let f = try WeightedAlphaFiltration(points: points)
     let tree = AlphaComponentTree(filtration: f, points: points)
-    let largest = try XCTUnwrap(tree.histories.max { ($0.states.last?.area ?? 0) < ($1.states.last?.area ?? 0) })
-    let last = try XCTUnwrap(largest.states.last)
+    let largest = try XCTUnwrap(tree.histories.max {
+      (tree.states(of: $0).last?.area ?? 0) < (tree.states(of: $1).last?.area ?? 0)
+    })
+    let last = try XCTUnwrap(tree.states(of: largest).last)
     XCTAssertEqual(last.area, 400, accuracy: 1)
     XCTAssertEqual(last.centre.x, 10, accuracy: 0.01)
     XCTAssertEqual(last.centre.y, 10, accuracy: 0.01)
-    XCTAssertEqual(largest.states[0].alpha, 100, accuracy: 1)
+    XCTAssertEqual(try XCTUnwrap(tree.states(of: largest).first).alpha, 100, accuracy: 1)
     XCTAssertTrue(largest.becameUnbounded)
     XCTAssertEqual(try XCTUnwrap(largest.endedAt), 1, accuracy: 0.1)
   }

@@ -1,3 +1,5 @@
+import LociCore
+
 /// The component tree of the *empty space* of a weighted α-filtration (WαSH, ALGORITHMS.md
 /// §2A.4 S5 [M idea, R procedure]).
 ///
@@ -28,32 +30,38 @@ public struct AlphaComponentTree: Sendable {
     }
   }
 
-  /// A component's life: states in decreasing α (growing area). `ended` is the α at which
-  /// it was absorbed (nil: it survived to the end or became unbounded).
+  /// A component's life: its states, in decreasing α (growing area), are
+  /// `tree.states[stateRange]`. `endedAt` is the α at which it was absorbed (nil: it
+  /// survived to the end or became unbounded).
   public struct History: Sendable {
-    public var states: [State]
+    public var stateRange: Range<Int>
     public var endedAt: Double?
     /// It touched the outside of the convex hull (its last state is before that).
     public var becameUnbounded: Bool
   }
 
+  /// Every history's states, one history after another (see `History.stateRange`). One
+  /// flat array rather than an array per history: a history starts at every triangle, and
+  /// an allocation each was a tenth of WaSH's time.
+  public let states: [State]
   public let histories: [History]
+
+  /// The states of one history, in decreasing α.
+  public func states(of history: History) -> ArraySlice<State> { states[history.stateRange] }
 
   /// Builds the tree from a filtration over `points` (their coordinates give the moments).
   public init(filtration f: WeightedAlphaFiltration, points: [WeightedPoint]) {
     let nt = f.triangles.count
-    // Edge alpha by its sorted vertex pair.
-    var edgeAlpha: [UInt64: Double] = [:]
-    edgeAlpha.reserveCapacity(f.edges.count)
-    for e in f.edges { edgeAlpha[Self.key(e.vertices.0, e.vertices.1)] = e.alpha }
-
-    // Events: triangles (kind 0) before edges (kind 1) at equal α; α decreasing.
-    struct Event { var alpha: Double; var kind: UInt8; var a: Int32; var b: Int32 }
-    var events: [Event] = []
-    events.reserveCapacity(nt * 3)
-    var triangleArea = [Double](repeating: 0, count: nt)
-    var triangleM1 = [(Double, Double)](repeating: (0, 0), count: nt)
-    var triangleM2 = [(Double, Double, Double)](repeating: (0, 0, 0), count: nt)
+    // Events: triangle t is event t; the edges follow, each interior edge once (from its
+    // lower-numbered triangle), hull edges always. A stable sort by decreasing α then puts
+    // triangles before edges at equal α, and keeps each kind in this order.
+    var eventAlpha = [Double]()
+    eventAlpha.reserveCapacity(nt * 3)
+    var edgeSides: [(Int32, Int32)] = []
+    edgeSides.reserveCapacity(nt * 2)
+    var triangleArea = [Double](repeating: 0, count: nt + 1)
+    var triangleM1 = [(Double, Double)](repeating: (0, 0), count: nt + 1)
+    var triangleM2 = [(Double, Double, Double)](repeating: (0, 0, 0), count: nt + 1)
     // No arrays inside this loop: it runs for every triangle (tens of thousands per image),
     // and small array literals here were heap allocations each.
     for (t, tri) in f.triangles.enumerated() {
@@ -66,76 +74,102 @@ public struct AlphaComponentTree: Sendable {
       triangleArea[t] = area
       triangleM1[t] = (area * mx, area * my)
       triangleM2[t] = (area * (sxx + 9 * mx * mx) / 12, area * (sxy + 9 * mx * my) / 12, area * (syy + 9 * my * my) / 12)
-      events.append(Event(alpha: tri.alpha, kind: 0, a: Int32(t), b: -1))
-      // Edge i is opposite vertex i: between vertices i+1 and i+2, shared with neighbour i.
-      func edge(_ neighbour: Int32, _ u: Int32, _ w: Int32) {
-        // Each interior edge once (from its lower-numbered triangle); hull edges always.
-        guard neighbour < 0 || neighbour > Int32(t) else { return }
-        let alpha = edgeAlpha[Self.key(u, w)] ?? tri.alpha
-        events.append(Event(alpha: alpha, kind: 1, a: Int32(t), b: neighbour))
-      }
-      edge(tri.neighbors.0, tri.vertices.1, tri.vertices.2)
-      edge(tri.neighbors.1, tri.vertices.2, tri.vertices.0)
-      edge(tri.neighbors.2, tri.vertices.0, tri.vertices.1)
+      eventAlpha.append(tri.alpha)
     }
-    events.sort { $0.alpha > $1.alpha || ($0.alpha == $1.alpha && $0.kind < $1.kind) }
+    for (t, tri) in f.triangles.enumerated() {
+      // Edge i is opposite vertex i and shared with neighbour i.
+      func edge(_ neighbour: Int32, _ alpha: Double) {
+        guard neighbour < 0 || neighbour > Int32(t) else { return }
+        eventAlpha.append(alpha)
+        edgeSides.append((Int32(t), neighbour))
+      }
+      edge(tri.neighbors.0, tri.edgeAlpha.0)
+      edge(tri.neighbors.1, tri.edgeAlpha.1)
+      edge(tri.neighbors.2, tri.edgeAlpha.2)
+    }
+    let order = RadixSort.descendingOrder(of: eventAlpha)
 
-    // Union-find over triangles; index nt is OUT.
-    var parent = Array(0...nt)
+    // Union-find over triangles; index nt is OUT. States go to one log, grouped by history
+    // at the end.
+    var parent = [Int32](unsafeUninitializedCapacity: nt + 1) { buffer, count in
+      for i in 0...nt { buffer[i] = Int32(i) }
+      count = nt + 1
+    }
     var alive = [Bool](repeating: false, count: nt + 1)
     alive[nt] = true
-    var area = triangleArea + [0], m1 = triangleM1 + [(0, 0)], m2 = triangleM2 + [(0, 0, 0)]
-    var historyOf = [Int](repeating: -1, count: nt + 1)
+    var area = triangleArea, m1 = triangleM1, m2 = triangleM2
+    var historyOf = [Int32](repeating: -1, count: nt + 1)
     var unbounded = [Bool](repeating: false, count: nt + 1)
     unbounded[nt] = true
-    var histories: [History] = []
+    var endedAt = [Double?](), becameUnbounded = [Bool]()
+    endedAt.reserveCapacity(nt)
+    becameUnbounded.reserveCapacity(nt)
+    var log: [State] = [], logHistory: [Int32] = []
+    log.reserveCapacity(2 * nt)
+    logHistory.reserveCapacity(2 * nt)
     func find(_ x: Int) -> Int {
       var r = x
-      while parent[r] != r { r = parent[r] }
+      while parent[r] != Int32(r) { r = Int(parent[r]) }
       var y = x
-      while parent[y] != r { (y, parent[y]) = (parent[y], r) }
+      while parent[y] != Int32(r) { (y, parent[y]) = (Int(parent[y]), Int32(r)) }
       return r
     }
-    func state(_ root: Int, _ alpha: Double) -> State {
-      State(alpha: alpha, area: area[root], m1: m1[root], m2: m2[root])
+    func record(_ root: Int, _ alpha: Double) {
+      log.append(State(alpha: alpha, area: area[root], m1: m1[root], m2: m2[root]))
+      logHistory.append(historyOf[root])
     }
-    for event in events {
-      if event.kind == 0 {
-        let t = Int(event.a)
-        alive[t] = true
-        historyOf[t] = histories.count
-        histories.append(History(states: [state(t, event.alpha)], endedAt: nil, becameUnbounded: false))
+    for eventIndex in order {
+      let event = Int(eventIndex), alpha = eventAlpha[event]
+      if event < nt {
+        alive[event] = true
+        historyOf[event] = Int32(endedAt.count)
+        endedAt.append(nil)
+        becameUnbounded.append(false)
+        record(event, alpha)
         continue
       }
-      let a = Int(event.a), b = event.b < 0 ? nt : Int(event.b)
+      let (sideA, sideB) = edgeSides[event - nt]
+      let a = Int(sideA), b = sideB < 0 ? nt : Int(sideB)
       // Both sides exist: ρ(e) ≤ ρ(t) for incident triangles, and triangles come first on ties.
       guard alive[a], alive[b] else { continue }
       let ra = find(a), rb = find(b)
       if ra == rb { continue }
       if unbounded[ra] || unbounded[rb] {
         // Joining the outside: the bounded side's history ends here, unbounded.
-        for r in [ra, rb] where !unbounded[r] && historyOf[r] >= 0 {
-          histories[historyOf[r]].becameUnbounded = true
-          histories[historyOf[r]].endedAt = event.alpha
-        }
         let (keep, drop) = unbounded[ra] ? (ra, rb) : (rb, ra)
-        parent[drop] = keep
+        if !unbounded[drop] && historyOf[drop] >= 0 {
+          becameUnbounded[Int(historyOf[drop])] = true
+          endedAt[Int(historyOf[drop])] = alpha
+        }
+        parent[drop] = Int32(keep)
         continue
       }
       // Elder rule by area: the larger continues.
       let (keep, drop) = area[ra] >= area[rb] ? (ra, rb) : (rb, ra)
-      histories[historyOf[drop]].endedAt = event.alpha
-      parent[drop] = keep
+      endedAt[Int(historyOf[drop])] = alpha
+      parent[drop] = Int32(keep)
       area[keep] += area[drop]
       m1[keep] = (m1[keep].0 + m1[drop].0, m1[keep].1 + m1[drop].1)
       m2[keep] = (m2[keep].0 + m2[drop].0, m2[keep].1 + m2[drop].1, m2[keep].2 + m2[drop].2)
-      histories[historyOf[keep]].states.append(state(keep, event.alpha))
+      record(keep, alpha)
     }
+    // Group the log by history (a stable counting sort keeps each history's α order).
+    let historyCount = endedAt.count
+    var start = [Int](repeating: 0, count: historyCount + 1)
+    for h in logHistory { start[Int(h) + 1] += 1 }
+    for h in 0..<historyCount { start[h + 1] += start[h] }
+    var histories: [History] = []
+    histories.reserveCapacity(historyCount)
+    for h in 0..<historyCount {
+      histories.append(History(stateRange: start[h]..<start[h + 1], endedAt: endedAt[h], becameUnbounded: becameUnbounded[h]))
+    }
+    var next = start
+    var grouped = [State](repeating: State(alpha: 0, area: 0, m1: (0, 0), m2: (0, 0, 0)), count: log.count)
+    for (state, h) in zip(log, logHistory) {
+      grouped[next[Int(h)]] = state
+      next[Int(h)] += 1
+    }
+    self.states = grouped
     self.histories = histories
-  }
-
-  static func key(_ a: Int32, _ b: Int32) -> UInt64 {
-    let (lo, hi) = a < b ? (a, b) : (b, a)
-    return UInt64(UInt32(bitPattern: lo)) << 32 | UInt64(UInt32(bitPattern: hi))
   }
 }

@@ -1,14 +1,6 @@
 import Foundation
 import LociImage
 
-/// Boundary samples of an image: positions, the normalised gradient there, and the local
-/// spacing that scales their weights.
-struct BoundarySamples {
-  var points: [(x: Double, y: Double)] = []
-  var strength: [Double] = []
-  var spacing: [Double] = []
-}
-
 extension WaSHDetector {
   /// Gradient magnitude at σ_g, normalised by its 99.5th percentile and clipped to 1 (a
   /// robust maximum) (§2A.4 S0) [R]; also returns the gradient for Canny.
@@ -143,17 +135,23 @@ extension WaSHDetector {
   }
 }
 
-/// A uniform grid for "is any point within r?" queries (cells of side r).
+/// A uniform grid for "is any point within r?" queries (cells of side r). Each cell is a
+/// linked list through flat arrays (`head`, `next`): an array per cell was one allocation
+/// per 25 pixels at the default dithering density.
 struct SpacingGrid {
   let cell: Double
   let columns: Int, rows: Int
-  var buckets: [[(Double, Double)]]
+  /// The last point inserted in each cell, and for each point the one inserted before it in
+  /// its cell (-1 ends a list).
+  private var head: [Int32]
+  private var next: [Int32] = []
+  private var xs: [Double] = [], ys: [Double] = []
 
   init(width: Int, height: Int, radius: Double) {
     cell = Swift.max(radius, 1e-9)
     columns = Swift.max(1, Int(Double(width) / cell) + 1)
     rows = Swift.max(1, Int(Double(height) / cell) + 1)
-    buckets = [[(Double, Double)]](repeating: [], count: columns * rows)
+    head = [Int32](repeating: -1, count: columns * rows)
   }
 
   private func cellOf(_ x: Double, _ y: Double) -> (Int, Int) {
@@ -166,10 +164,11 @@ struct SpacingGrid {
     var best = Double.infinity
     for gy in Swift.max(0, cy - 2)...Swift.min(rows - 1, cy + 2) {
       for gx in Swift.max(0, cx - 2)...Swift.min(columns - 1, cx + 2) {
-        for (px, py) in buckets[gy * columns + gx] {
-          let d = ((px - x) * (px - x) + (py - y) * (py - y)).squareRoot()
-          if excludingSelf && d == 0 { continue }
-          best = Swift.min(best, d)
+        var p = Int(head[gy * columns + gx])
+        while p >= 0 {
+          let d = ((xs[p] - x) * (xs[p] - x) + (ys[p] - y) * (ys[p] - y)).squareRoot()
+          if !(excludingSelf && d == 0) { best = Swift.min(best, d) }
+          p = Int(next[p])
         }
       }
     }
@@ -178,7 +177,10 @@ struct SpacingGrid {
 
   mutating func insert(_ x: Double, _ y: Double) {
     let (cx, cy) = cellOf(x, y)
-    buckets[cy * columns + cx].append((x, y))
+    next.append(head[cy * columns + cx])
+    head[cy * columns + cx] = Int32(xs.count)
+    xs.append(x)
+    ys.append(y)
   }
 
   /// Inserts when no stored point is closer than the radius.

@@ -13,15 +13,20 @@ extension WaSHDetector {
   func select(_ tree: AlphaComponentTree, imageArea: Double) -> [AffineRegion] {
     let maxArea = options.maxAreaFraction * imageArea
     var candidates: [Candidate] = []
+    var q: [Double] = []  // one buffer for every history's instabilities
     for history in tree.histories {
-      let q = history.states.indices.map { instability(history, at: $0) }
-      for i in history.states.indices {
-        let s = history.states[i]
-        guard q[i] <= options.maxInstability, s.area >= options.minArea, s.area <= maxArea else { continue }
+      let states = tree.states(of: history)
+      // Areas grow along a history: most histories (one triangle each) never reach minArea.
+      guard let last = states.last, last.area >= options.minArea else { continue }
+      q.removeAll(keepingCapacity: true)
+      for i in states.indices { q.append(instability(history, states, at: i)) }
+      for (k, i) in states.indices.enumerated() {
+        let s = states[i]
+        guard q[k] <= options.maxInstability, s.area >= options.minArea, s.area <= maxArea else { continue }
         // A local minimum along the history (ties count once, at the first).
-        if i > 0 && q[i - 1] <= q[i] { continue }
-        if i + 1 < q.count && q[i + 1] < q[i] { continue }
-        candidates.append(Candidate(state: s, instability: q[i]))
+        if k > 0 && q[k - 1] <= q[k] { continue }
+        if k + 1 < q.count && q[k + 1] < q[k] { continue }
+        candidates.append(Candidate(state: s, instability: q[k]))
       }
     }
     candidates.sort { $0.instability < $1.instability || ($0.instability == $1.instability && $0.state.area > $1.state.area) }
@@ -55,9 +60,8 @@ extension WaSHDetector {
     }
   }
 
-  /// The instability of state i of a history (lower is more stable).
-  func instability(_ history: AlphaComponentTree.History, at i: Int) -> Double {
-    let states = history.states
+  /// The instability of state `i` of a history whose states are `states` (lower is more stable).
+  func instability(_ history: AlphaComponentTree.History, _ states: ArraySlice<AlphaComponentTree.State>, at i: Int) -> Double {
     let s = states[i]
     switch options.stability {
     case .areaVariation:
@@ -70,18 +74,21 @@ extension WaSHDetector {
       return (area(states, at: low) - area(states, at: high)) / s.area
     case .persistence:
       // (α_birth − α_death) / A is dimensionless; invert so that lower is more stable.
-      let birth = states[0].alpha, death = history.endedAt ?? 0
+      let birth = states[states.startIndex].alpha, death = history.endedAt ?? 0
       let persistence = (birth - death) / Swift.max(s.area, 1e-9)
       return persistence > 0 ? 1 / persistence : .infinity
     }
   }
 
   /// The area of the history at `alpha`: the last state whose α is ≥ `alpha` (0 before birth).
-  func area(_ states: [AlphaComponentTree.State], at alpha: Double) -> Double {
-    var result = 0.0
-    for s in states {
-      if s.alpha >= alpha { result = s.area } else { break }
+  /// States come in decreasing α, so a binary search finds it (a linear scan per state made
+  /// long histories quadratic).
+  func area(_ states: ArraySlice<AlphaComponentTree.State>, at alpha: Double) -> Double {
+    var low = states.startIndex, high = states.endIndex  // first index with α < alpha is in low...high
+    while low < high {
+      let mid = (low + high) / 2
+      if states[mid].alpha >= alpha { low = mid + 1 } else { high = mid }
     }
-    return result
+    return low > states.startIndex ? states[low - 1].area : 0
   }
 }
