@@ -111,6 +111,29 @@ final class WaSHDetectorTests: XCTestCase {
     }
   }
 
+  /// The tree's layout that the selection relies on: the histories' state ranges tile
+  /// `states` in order, and along each history α never rises and the area never falls (so
+  /// A(α) can be found by binary search, and histories below minArea skipped whole).
+  func testComponentTreeHistoriesAreContiguousAndMonotone() throws {
+    let analysis = try WaSHDetector().analyse(Self.shapes())
+    let tree = analysis.tree
+    XCTAssertEqual(tree.histories.count, analysis.filtration.triangles.count, "one history per triangle")
+    var next = 0
+    for history in tree.histories {
+      XCTAssertEqual(history.stateRange.lowerBound, next)
+      XCTAssertFalse(history.stateRange.isEmpty)
+      next = history.stateRange.upperBound
+      let states = tree.states(of: history)
+      for (a, b) in zip(states, states.dropFirst()) {
+        XCTAssertGreaterThanOrEqual(a.alpha, b.alpha)
+        XCTAssertLessThanOrEqual(a.area, b.area)
+      }
+      if let end = history.endedAt { XCTAssertLessThanOrEqual(end, try XCTUnwrap(states.last).alpha) }
+    }
+    XCTAssertEqual(next, tree.states.count)
+    XCTAssertGreaterThan(tree.states.count, tree.histories.count, "merges add states")
+  }
+
   func testComponentTreeOfASquareOfPoints() throws {
     // Points on the boundary of a 20×20 square (every 2 px): the empty interior is one
     // component of area 400. It is born at α = 10² = 100, the squared radius of the largest
