@@ -41,7 +41,9 @@ let package = Package(
       name: "CShims",
       path: "CShims",
       exclude: ["README.md"],
-      cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"])],
+      // CGAL_NDEBUG in release: CGAL's own preconditions and postconditions are checked in
+      // debug builds (the tests) but left out of the timed builds.
+      cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"]), .define("CGAL_NDEBUG", .when(configuration: .release))],
       linkerSettings: openCVLibraries + [.linkedLibrary("gmp"), .linkedLibrary("mpfr"), .linkedLibrary("m")]
     ),
 

@@ -164,12 +164,14 @@ public struct AlphaComponentTree: Sendable {
       histories.append(History(stateRange: start[h]..<start[h + 1], endedAt: endedAt[h], becameUnbounded: becameUnbounded[h]))
     }
     var next = start
-    var grouped = [State](repeating: State(alpha: 0, area: 0, m1: (0, 0), m2: (0, 0, 0)), count: log.count)
-    for (state, h) in zip(log, logHistory) {
-      grouped[next[Int(h)]] = state
-      next[Int(h)] += 1
+    self.states = [State](unsafeUninitializedCapacity: log.count) { grouped, count in
+      // Every slot is written once: the ranges tile 0..<log.count.
+      for (state, h) in zip(log, logHistory) {
+        (grouped.baseAddress! + next[Int(h)]).initialize(to: state)
+        next[Int(h)] += 1
+      }
+      count = log.count
     }
-    self.states = grouped
     self.histories = histories
   }
 }
