@@ -19,11 +19,18 @@ final class RadixSortTests: XCTestCase {
       }
       func before(_ i: Int, _ j: Int) -> Bool { keys[i] > keys[j] || (keys[i] == keys[j] && i < j) }
       let expected: [Int32] = keys.indices.sorted(by: before).map { Int32($0) }
-      XCTAssertEqual(RadixSort.descendingOrder(of: keys), expected, "n = \(n)")
+      var sorted = keys, payloads = keys.indices.map { UInt64($0) }
+      RadixSort.sortDescending(&sorted, carrying: &payloads)
+      XCTAssertEqual(payloads.map { Int32($0) }, expected, "n = \(n)")
+      XCTAssertEqual(sorted, expected.map { keys[Int($0)] }, "n = \(n)")
     }
   }
 
   func testEqualKeysKeepTheirInputOrder() {
-    XCTAssertEqual(RadixSort.descendingOrder(of: [2, 5, 2, -0.0, 5, 0, 2]), [1, 4, 0, 2, 6, 3, 5])
+    var keys: [Double] = [2, 5, 2, -0.0, 5, 0, 2], payloads: [UInt64] = [10, 11, 12, 13, 14, 15, 16]
+    RadixSort.sortDescending(&keys, carrying: &payloads)
+    XCTAssertEqual(payloads, [11, 14, 10, 12, 16, 13, 15])
+    XCTAssertEqual(keys, [5, 5, 2, 2, 2, 0, 0])
+    XCTAssertEqual(keys.map { $0.sign }, [.plus, .plus, .plus, .plus, .plus, .plus, .plus], "−0 comes out as +0")
   }
 }

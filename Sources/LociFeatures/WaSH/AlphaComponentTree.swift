@@ -52,42 +52,46 @@ public struct AlphaComponentTree: Sendable {
   /// Builds the tree from a filtration over `points` (their coordinates give the moments).
   public init(filtration f: WeightedAlphaFiltration, points: [WeightedPoint]) {
     let nt = f.triangles.count
-    // Events: triangle t is event t; the edges follow, each interior edge once (from its
+    // Events: the triangles in order, then the edges, each interior edge once (from its
     // lower-numbered triangle), hull edges always. A stable sort by decreasing α then puts
-    // triangles before edges at equal α, and keeps each kind in this order.
+    // triangles before edges at equal α, and keeps each kind in this order. The payload
+    // packs the event's two triangles: (t, triangleEvent) or (t, neighbour or -1).
     var eventAlpha = [Double]()
     eventAlpha.reserveCapacity(nt * 3)
-    var edgeSides: [(Int32, Int32)] = []
-    edgeSides.reserveCapacity(nt * 2)
-    var triangleArea = [Double](repeating: 0, count: nt + 1)
-    var triangleM1 = [(Double, Double)](repeating: (0, 0), count: nt + 1)
-    var triangleM2 = [(Double, Double, Double)](repeating: (0, 0, 0), count: nt + 1)
+    var eventSides = [UInt64]()
+    eventSides.reserveCapacity(nt * 3)
+    func pack(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
+    // Area and moments of each triangle, then of each component at its root (index nt is OUT).
+    var area = [Double](repeating: 0, count: nt + 1)
+    var m1 = [(Double, Double)](repeating: (0, 0), count: nt + 1)
+    var m2 = [(Double, Double, Double)](repeating: (0, 0, 0), count: nt + 1)
     // No arrays inside this loop: it runs for every triangle (tens of thousands per image),
     // and small array literals here were heap allocations each.
     for (t, tri) in f.triangles.enumerated() {
       let (p0, p1, p2) = (points[Int(tri.vertices.0)], points[Int(tri.vertices.1)], points[Int(tri.vertices.2)])
-      let area = abs((p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)) / 2
+      let a = abs((p1.x - p0.x) * (p2.y - p0.y) - (p2.x - p0.x) * (p1.y - p0.y)) / 2
       let mx = (p0.x + p1.x + p2.x) / 3, my = (p0.y + p1.y + p2.y) / 3
       // ∫ p pᵀ over a triangle = A·(Σ vᵢvᵢᵀ + 9 m mᵀ) / 12.
       let sxx = p0.x * p0.x + p1.x * p1.x + p2.x * p2.x, sxy = p0.x * p0.y + p1.x * p1.y + p2.x * p2.y
       let syy = p0.y * p0.y + p1.y * p1.y + p2.y * p2.y
-      triangleArea[t] = area
-      triangleM1[t] = (area * mx, area * my)
-      triangleM2[t] = (area * (sxx + 9 * mx * mx) / 12, area * (sxy + 9 * mx * my) / 12, area * (syy + 9 * my * my) / 12)
+      area[t] = a
+      m1[t] = (a * mx, a * my)
+      m2[t] = (a * (sxx + 9 * mx * mx) / 12, a * (sxy + 9 * mx * my) / 12, a * (syy + 9 * my * my) / 12)
       eventAlpha.append(tri.alpha)
+      eventSides.append(pack(Int32(t), Self.triangleEvent))
     }
     for (t, tri) in f.triangles.enumerated() {
       // Edge i is opposite vertex i and shared with neighbour i.
       func edge(_ neighbour: Int32, _ alpha: Double) {
         guard neighbour < 0 || neighbour > Int32(t) else { return }
         eventAlpha.append(alpha)
-        edgeSides.append((Int32(t), neighbour))
+        eventSides.append(pack(Int32(t), neighbour))
       }
       edge(tri.neighbors.0, tri.edgeAlpha.0)
       edge(tri.neighbors.1, tri.edgeAlpha.1)
       edge(tri.neighbors.2, tri.edgeAlpha.2)
     }
-    let order = RadixSort.descendingOrder(of: eventAlpha)
+    RadixSort.sortDescending(&eventAlpha, carrying: &eventSides)
 
     // Union-find over triangles; index nt is OUT. States go to one log, grouped by history
     // at the end.
@@ -97,7 +101,6 @@ public struct AlphaComponentTree: Sendable {
     }
     var alive = [Bool](repeating: false, count: nt + 1)
     alive[nt] = true
-    var area = triangleArea, m1 = triangleM1, m2 = triangleM2
     var historyOf = [Int32](repeating: -1, count: nt + 1)
     var unbounded = [Bool](repeating: false, count: nt + 1)
     unbounded[nt] = true
@@ -118,18 +121,17 @@ public struct AlphaComponentTree: Sendable {
       log.append(State(alpha: alpha, area: area[root], m1: m1[root], m2: m2[root]))
       logHistory.append(historyOf[root])
     }
-    for eventIndex in order {
-      let event = Int(eventIndex), alpha = eventAlpha[event]
-      if event < nt {
-        alive[event] = true
-        historyOf[event] = Int32(endedAt.count)
+    for (alpha, sides) in zip(eventAlpha, eventSides) {
+      let a = Int(sides >> 32), sideB = Int32(bitPattern: UInt32(truncatingIfNeeded: sides))
+      if sideB == Self.triangleEvent {
+        alive[a] = true
+        historyOf[a] = Int32(endedAt.count)
         endedAt.append(nil)
         becameUnbounded.append(false)
-        record(event, alpha)
+        record(a, alpha)
         continue
       }
-      let (sideA, sideB) = edgeSides[event - nt]
-      let a = Int(sideA), b = sideB < 0 ? nt : Int(sideB)
+      let b = sideB < 0 ? nt : Int(sideB)
       // Both sides exist: ρ(e) ≤ ρ(t) for incident triangles, and triangles come first on ties.
       guard alive[a], alive[b] else { continue }
       let ra = find(a), rb = find(b)
@@ -174,4 +176,7 @@ public struct AlphaComponentTree: Sendable {
     }
     self.histories = histories
   }
+
+  /// The second side of a triangle's own event (edges use a neighbour index or -1).
+  private static let triangleEvent: Int32 = -2
 }
