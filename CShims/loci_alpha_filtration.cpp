@@ -24,12 +24,84 @@
 
 namespace {
 using Kernel = CGAL::Exact_predicates_inexact_constructions_kernel;
+using KernelWeightedPoint = Kernel::Weighted_point_2;
+
+// Semi-static filters for the two power tests that dominate the filtration (a third of
+// WaSH's time went to their interval-arithmetic stage). Each evaluates CGAL's own formula
+// (predicates/kernel_ftC2.h) in double and returns its sign when that sign is certain: the
+// rounding error of the whole evaluation, inputs' differences included, is below about
+// 13·2⁻⁵³ times the sum of the magnitudes of its terms, and the bound used (1e-13 of that
+// sum) is fifty times larger. Otherwise, or for non-finite or extreme magnitudes, the exact
+// CGAL predicate decides, so results are those of CGAL alone. This is the same technique
+// as CGAL's static filters for orientation and in-circle, which Epick lacks for these two.
+constexpr double kRelativeBound = 1e-13;
+
+inline bool certain(double value, double magnitude) {
+  return std::isfinite(magnitude) && magnitude > 1e-200 && magnitude < 1e200 &&
+         std::fabs(value) > kRelativeBound * magnitude;
+}
+
+// Sign of the 3×3 power determinant of p, q, r against t (CGAL's
+// power_side_of_oriented_power_circleC2, the same cofactor expansion as its
+// sign_of_determinant); 0 when uncertain.
+inline int filteredPowerSide(const KernelWeightedPoint &p, const KernelWeightedPoint &q,
+                             const KernelWeightedPoint &r, const KernelWeightedPoint &t, bool &known) {
+  const double tx = t.x(), ty = t.y(), tw = t.weight();
+  const double dpx = p.x() - tx, dpy = p.y() - ty, dqx = q.x() - tx, dqy = q.y() - ty;
+  const double drx = r.x() - tx, dry = r.y() - ty;
+  const double lp = dpx * dpx + dpy * dpy, lq = dqx * dqx + dqy * dqy, lr = drx * drx + dry * dry;
+  const double dpz = lp - p.weight() + tw, dqz = lq - q.weight() + tw, drz = lr - r.weight() + tw;
+  const double m01 = dpx * dqy - dqx * dpy, m02 = dpx * dry - drx * dpy, m12 = dqx * dry - drx * dqy;
+  const double det = m01 * drz - m02 * dqz + m12 * dpz;
+  const double aw = std::fabs(tw);
+  const double magnitude =
+      (std::fabs(dpx * dqy) + std::fabs(dqx * dpy)) * (lr + std::fabs(r.weight()) + aw) +
+      (std::fabs(dpx * dry) + std::fabs(drx * dpy)) * (lq + std::fabs(q.weight()) + aw) +
+      (std::fabs(dqx * dry) + std::fabs(drx * dqy)) * (lp + std::fabs(p.weight()) + aw);
+  known = certain(det, magnitude);
+  return det > 0 ? 1 : det < 0 ? -1 : 0;
+}
+
+// The kernel with the 4-point power test filtered; everything else is Epick's.
+struct FilteredPowerKernel : public Kernel {
+  struct Power_side_of_oriented_power_circle_2 {
+    typedef CGAL::Oriented_side result_type;
+    Kernel::Power_side_of_oriented_power_circle_2 exact = Kernel().power_side_of_oriented_power_circle_2_object();
+    result_type operator()(const KernelWeightedPoint &p, const KernelWeightedPoint &q,
+                           const KernelWeightedPoint &r, const KernelWeightedPoint &t) const {
+      bool known = false;
+      const int sign = filteredPowerSide(p, q, r, t, known);
+      if (known) return sign > 0 ? CGAL::ON_POSITIVE_SIDE : CGAL::ON_NEGATIVE_SIDE;
+      return exact(p, q, r, t);
+    }
+    result_type operator()(const KernelWeightedPoint &p, const KernelWeightedPoint &q,
+                           const KernelWeightedPoint &t) const { return exact(p, q, t); }
+    result_type operator()(const KernelWeightedPoint &p, const KernelWeightedPoint &t) const { return exact(p, t); }
+  };
+  Power_side_of_oriented_power_circle_2 power_side_of_oriented_power_circle_2_object() const { return {}; }
+};
+
+// CGAL's power_side_of_bounded_power_circleC2 (is t inside the smallest circle orthogonal
+// to p and q?), filtered the same way.
+CGAL::Bounded_side filteredBoundedSide(const KernelWeightedPoint &p, const KernelWeightedPoint &q,
+                                       const KernelWeightedPoint &t) {
+  const double qx = q.x(), qy = q.y(), qw = q.weight();
+  const double dpx = p.x() - qx, dpy = p.y() - qy, dtx = t.x() - qx, dty = t.y() - qy;
+  const double dpz = dpx * dpx + dpy * dpy, lt = dtx * dtx + dty * dty;
+  const double dot = dpx * dtx + dpy * dty;
+  const double value = -(lt - t.weight() + qw) * dpz + (dpz - p.weight() + qw) * dot;
+  const double magnitude = (lt + std::fabs(t.weight()) + std::fabs(qw)) * dpz +
+                           (dpz + std::fabs(p.weight()) + std::fabs(qw)) * (std::fabs(dpx * dtx) + std::fabs(dpy * dty));
+  if (certain(value, magnitude)) return value > 0 ? CGAL::ON_BOUNDED_SIDE : CGAL::ON_UNBOUNDED_SIDE;
+  return Kernel().power_side_of_bounded_power_circle_2_object()(p, q, t);
+}
+
 using InfoBase = CGAL::Triangulation_vertex_base_with_info_2<int32_t, Kernel>;
 using RegularVertex = CGAL::Regular_triangulation_vertex_base_2<Kernel, InfoBase>;
 using RegularFace = CGAL::Regular_triangulation_face_base_2<Kernel>;
 using IndexedFace = CGAL::Triangulation_face_base_with_info_2<int32_t, Kernel, RegularFace>;
 using DataStructure = CGAL::Triangulation_data_structure_2<RegularVertex, IndexedFace>;
-using Regular = CGAL::Regular_triangulation_2<Kernel, DataStructure>;
+using Regular = CGAL::Regular_triangulation_2<FilteredPowerKernel, DataStructure>;
 using WeightedPoint = Regular::Weighted_point;
 using BarePoint = Kernel::Point_2;
 } // namespace
@@ -67,7 +139,6 @@ loci_status loci_filtration_build(const double *xyw, size_t count, loci_filtrati
     if (rt.dimension() == 2) {
       const Kernel kernel;
       auto squaredRadius = kernel.compute_squared_radius_smallest_orthogonal_circle_2_object();
-      auto powerSide = kernel.power_side_of_bounded_power_circle_2_object();
       int32_t next = 0;
       for (auto f = rt.finite_faces_begin(); f != rt.finite_faces_end(); ++f) {
         f->info() = next++;
@@ -96,7 +167,7 @@ loci_status loci_filtration_build(const double *xyw, size_t count, loci_filtrati
         for (auto [f, k] : {std::make_pair(face, i), std::make_pair(mirror, j)}) {
           if (rt.is_infinite(f)) continue;
           smallestFace = std::min(smallestFace, result->triangleAlpha[static_cast<size_t>(f->info())]);
-          if (powerSide(p, q, f->vertex(k)->point()) == CGAL::ON_BOUNDED_SIDE) attached = true;
+          if (filteredBoundedSide(p, q, f->vertex(k)->point()) == CGAL::ON_BOUNDED_SIDE) attached = true;
         }
         result->edgeVertices.push_back(face->vertex(Regular::cw(i))->info());
         result->edgeVertices.push_back(face->vertex(Regular::ccw(i))->info());

@@ -64,4 +64,58 @@ final class WeightedAlphaFiltrationTests: XCTestCase {
     XCTAssertEqual(duplicates.hiddenPoints.count, 2)
     XCTAssertThrowsError(try WeightedAlphaFiltration(points: [WeightedPoint(x: .nan, y: 0, weight: 0)]))
   }
+
+  /// The defining property of a regular triangulation, checked by brute force: no visible
+  /// point is closer (in power distance) to a triangle's orthocentre than the triangle's own
+  /// vertices, and each triangle's α is that orthocircle's squared radius. Run on random
+  /// weighted points and on an integer grid with integer weights, where four co-circular
+  /// points are everywhere and the shim's double-precision filters must hand the tie to
+  /// CGAL's exact predicates. A wrong sign in either filter breaks this.
+  func testTrianglesAreRegularOnRandomAndDegenerateInputs() throws {
+    var random = SplitMix64(seed: 11)
+    var scattered: [WeightedPoint] = []
+    for _ in 0..<400 {
+      let x: Double = 100 * random.unit(), y: Double = 100 * random.unit(), w: Double = 4 * random.unit()
+      scattered.append(WeightedPoint(x: x, y: y, weight: w))
+    }
+    var grid: [WeightedPoint] = []
+    for i in 0..<144 {
+      let w: Double = i % 5 == 0 ? 0.25 : 0
+      grid.append(WeightedPoint(x: Double(i % 12), y: Double(i / 12), weight: w))
+    }
+    for (name, points) in [("scattered", scattered), ("grid", grid)] {
+      let f = try WeightedAlphaFiltration(points: points)
+      let hidden = Set(f.hiddenPoints)
+      XCTAssertGreaterThan(f.triangles.count, points.count / 2, name)
+      var violations = 0
+      for t in f.triangles {
+        let a = points[Int(t.vertices.0)], b = points[Int(t.vertices.1)], c = points[Int(t.vertices.2)]
+        let (cx, cy) = Self.orthocentre(a, b, c)
+        let alpha = Self.power(a, cx, cy)
+        let tolerance: Double = 1e-6 * Swift.max(1, abs(alpha))
+        XCTAssertEqual(t.alpha, alpha, accuracy: tolerance, name)
+        for (i, p) in points.enumerated() where !hidden.contains(i) && Self.power(p, cx, cy) < alpha - tolerance {
+          violations += 1
+        }
+      }
+      XCTAssertEqual(violations, 0, "\(name): a point lies inside some triangle's orthocircle")
+    }
+  }
+
+  /// The power distance |c − p|² − w of the point c from the weighted point p.
+  static func power(_ p: WeightedPoint, _ cx: Double, _ cy: Double) -> Double {
+    let dx: Double = cx - p.x, dy: Double = cy - p.y
+    return dx * dx + dy * dy - p.weight
+  }
+
+  /// The point whose power distance is the same from a, b and c (two linear equations).
+  static func orthocentre(_ a: WeightedPoint, _ b: WeightedPoint, _ c: WeightedPoint) -> (Double, Double) {
+    func row(_ q: WeightedPoint) -> (Double, Double, Double) {
+      let lq: Double = q.x * q.x + q.y * q.y - q.weight, la: Double = a.x * a.x + a.y * a.y - a.weight
+      return (2 * (q.x - a.x), 2 * (q.y - a.y), lq - la)
+    }
+    let (a1, b1, c1) = row(b), (a2, b2, c2) = row(c)
+    let det: Double = a1 * b2 - a2 * b1
+    return ((c1 * b2 - c2 * b1) / det, (a1 * c2 - a2 * c1) / det)
+  }
 }
