@@ -75,7 +75,7 @@ let package = Package(
     // What both executables share: exit codes of the contract, progress bar, JSON output.
     .target(
       name: "LociCommandLine",
-      dependencies: ["Loci", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Loci", "CShims", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
     .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
     // Benchmarks against OpenCV in the same process (docs/benchmarks.md); not installed.

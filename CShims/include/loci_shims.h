@@ -133,6 +133,13 @@ size_t loci_filtration_hidden_count(const loci_filtration *f);
 const int32_t *loci_filtration_hidden(const loci_filtration *f);
 void loci_filtration_free(loci_filtration *f);
 
+/* ---- Allocator ------------------------------------------------------------------ */
+
+/* Serve allocations below mmap_threshold bytes from the heap and keep up to
+ * trim_threshold bytes of freed heap for reuse (glibc's mallopt; a no-op elsewhere).
+ * Process-wide: for executables, not for a library to call on its own. */
+void loci_keep_freed_memory(size_t mmap_threshold, size_t trim_threshold);
+
 #ifdef __cplusplus
 }
 #endif

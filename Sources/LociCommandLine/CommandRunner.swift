@@ -1,9 +1,19 @@
 import ArgumentParser
+import CShims
 import Foundation
 
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// Detection allocates a dozen image-sized buffers per scale level and frees them at once.
+/// glibc's defaults hand blocks above 128 KiB back to the kernel (mmap, heap trimming), so
+/// every level paid again for zeroed pages: about a tenth of WaSH's time (docs/benchmarks.md,
+/// session 8). The executables keep freed memory up to these bounds for the next image;
+/// peak resident memory is what the largest image needs either way.
+func keepFreedMemoryForReuse() {
+  loci_keep_freed_memory(64 << 20, 256 << 20)
+}
 
 /// Exit codes of the command-line contract.
 public enum ExitStatus: Int32 {
@@ -17,6 +27,7 @@ public enum ExitStatus: Int32 {
 /// Parses and runs a command with the contract's exit codes (ArgumentParser's own
 /// validation code, 64, becomes 2), printing errors to stderr only.
 public func runMain<Command: ParsableCommand>(_ type: Command.Type) -> Never {
+  keepFreedMemoryForReuse()
   do {
     var command = try type.parseAsRoot()
     try command.run()
