@@ -103,6 +103,8 @@ extension WaSHDetector {
     var out: [(Int, Int)] = []
     out.reserveCapacity(Int(count * 1.1))
     // Unchecked pointers: every index below is inside the image by the tests beside it.
+    // The error passed to the next pixel of the row stays in a register (`carry`) instead of
+    // going through memory: value = f[i] + carry is the same sum the stored version formed.
     f.withUnsafeMutableBufferPointer { buffer in
       let f = buffer.baseAddress!
       for y in 0..<height {
@@ -110,18 +112,18 @@ extension WaSHDetector {
         let d = leftToRight ? 1 : -1
         let below = y + 1 < height
         var x = leftToRight ? 0 : width - 1
-        for _ in 0..<width {
+        var carry: Float = 0
+        for step in 0..<width {
           let i = y * width + x
-          let value = f[i]
+          let value = step == 0 ? f[i] : f[i] + carry
           let on: Float = value >= 0.5 ? 1 : 0
           if on == 1 { out.append((x, y)) }
           let error = value - on
-          let ahead = x + d >= 0 && x + d < width, behind = x - d >= 0 && x - d < width
-          if ahead { f[i + d] += error * 7 / 16 }
+          carry = error * 7 / 16
           if below {
-            if behind { f[i + width - d] += error * 3 / 16 }
+            if step > 0 { f[i + width - d] += error * 3 / 16 }
             f[i + width] += error * 5 / 16
-            if ahead { f[i + width + d] += error * 1 / 16 }
+            if step + 1 < width { f[i + width + d] += error * 1 / 16 }
           }
           x += d
         }
