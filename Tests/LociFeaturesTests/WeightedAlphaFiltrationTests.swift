@@ -99,6 +99,16 @@ final class WeightedAlphaFiltrationTests: XCTestCase {
         }
       }
       XCTAssertEqual(violations, 0, "\(name): a point lies inside some triangle's orthocircle")
+      // Each triangle's edge α (opposite vertex k) is that edge's α in the edge list.
+      var edgeAlpha: [[Int32]: Double] = [:]
+      for e in f.edges { edgeAlpha[[e.vertices.0, e.vertices.1]] = e.alpha }
+      for t in f.triangles {
+        let v = [t.vertices.0, t.vertices.1, t.vertices.2], opposite = [t.edgeAlpha.0, t.edgeAlpha.1, t.edgeAlpha.2]
+        for k in 0..<3 {
+          let pair = [v[(k + 1) % 3], v[(k + 2) % 3]].sorted()
+          XCTAssertEqual(opposite[k], try XCTUnwrap(edgeAlpha[pair]), name)
+        }
+      }
     }
   }
 
