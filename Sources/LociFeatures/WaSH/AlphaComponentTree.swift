@@ -102,8 +102,6 @@ public struct AlphaComponentTree: Sendable {
     var alive = [Bool](repeating: false, count: nt + 1)
     alive[nt] = true
     var historyOf = [Int32](repeating: -1, count: nt + 1)
-    var unbounded = [Bool](repeating: false, count: nt + 1)
-    unbounded[nt] = true
     var endedAt = [Double?](), becameUnbounded = [Bool]()
     endedAt.reserveCapacity(nt)
     becameUnbounded.reserveCapacity(nt)
@@ -136,14 +134,13 @@ public struct AlphaComponentTree: Sendable {
       guard alive[a], alive[b] else { continue }
       let ra = find(a), rb = find(b)
       if ra == rb { continue }
-      if unbounded[ra] || unbounded[rb] {
-        // Joining the outside: the bounded side's history ends here, unbounded.
-        let (keep, drop) = unbounded[ra] ? (ra, rb) : (rb, ra)
-        if !unbounded[drop] && historyOf[drop] >= 0 {
-          becameUnbounded[Int(historyOf[drop])] = true
-          endedAt[Int(historyOf[drop])] = alpha
-        }
-        parent[drop] = Int32(keep)
+      if ra == nt || rb == nt {
+        // Joining the outside (OUT stays its set's root, the only unbounded one): the
+        // bounded side's history ends here, unbounded.
+        let drop = ra == nt ? rb : ra
+        becameUnbounded[Int(historyOf[drop])] = true
+        endedAt[Int(historyOf[drop])] = alpha
+        parent[drop] = Int32(nt)
         continue
       }
       // Elder rule by area: the larger continues.
