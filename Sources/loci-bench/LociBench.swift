@@ -97,6 +97,9 @@ struct DetectorBench: ParsableCommand {
     let images = try datasetImages(dataset).map { try GrayImage(contentsOf: $0) }
     let megapixels = images.map { Double($0.pixelCount) / 1e6 }.reduce(0, +)
     let chosen = only.map { Set($0.split(separator: ",").map(String.init)) }
+    if let unknown = chosen?.subtracting(DetectorName.allCases.map(\.rawValue)), !unknown.isEmpty {
+      throw ValidationError("--only: unknown detector(s) \(unknown.sorted().joined(separator: ", "))")
+    }
     let detectors: [(String, any Detector)] = DetectorName.allCases.filter { chosen?.contains($0.rawValue) ?? true }
       .map { ($0.rawValue, $0.makeDetector()) }
       + (try mfdVariants.map { ("mfd [\($0)]", MFDDetector(options: try MFDSweep.parse($0))) })
