@@ -325,3 +325,68 @@ extension MFDStageTests {
     }
   }
 }
+
+extension MFDStageTests {
+  /// The steepest-ascent saddles against their definition: for every pair of touching
+  /// basins, the highest min(D(p), D(q)) over 8-adjacent p, q across them, listed in the
+  /// raster order of first contact. Random quantised maps give thousands of basins, so the
+  /// pair table grows several times.
+  func testSteepestAscentSaddlesAreTheHighestPassesInFirstContactOrder() {
+    var rng = SplitMix64(seed: 29)
+    for (w, h) in [(2, 2), (31, 17), (160, 120)] {
+      let distance = (0..<(w * h)).map { _ in Float(Int(rng.unit() * 6)) }
+      let map = DistanceMap(width: w, height: h, distance: distance, source: [Int32](repeating: -1, count: w * h),
+                            sourceHeight: [Float](repeating: 0, count: w * h))
+      let partition = MedialPartition(steepestAscentOf: map)
+      var expected: [(a: Int32, b: Int32, height: Float)] = []
+      var index: [UInt64: Int] = [:]
+      for p in 0..<(w * h) {
+        let (x, y) = (p % w, p / w)
+        for (dx, dy) in [(1, 0), (-1, 1), (0, 1), (1, 1)] where x + dx >= 0 && x + dx < w && y + dy < h {
+          let q = (y + dy) * w + x + dx
+          let (a, b) = (partition.labels[p], partition.labels[q])
+          guard a != b else { continue }
+          let key = UInt64(UInt32(min(a, b))) << 32 | UInt64(UInt32(max(a, b)))
+          let pass = min(distance[p], distance[q])
+          if let i = index[key] {
+            expected[i].height = max(expected[i].height, pass)
+          } else {
+            index[key] = expected.count
+            expected.append((min(a, b), max(a, b), pass))
+          }
+        }
+      }
+      XCTAssertEqual(partition.saddles.count, expected.count, "\(w)×\(h)")
+      if w == 160 { XCTAssertGreaterThan(expected.count, 4096, "the table must have grown") }
+      for (s, e) in zip(partition.saddles, expected) {
+        XCTAssertEqual([s.a, s.b], [e.a, e.b], "\(w)×\(h)")
+        XCTAssertEqual(s.height, e.height, "\(w)×\(h) saddle \(s.a)–\(s.b)")
+        XCTAssertEqual(min(distance[Int(s.pixel)], s.height), s.height)
+      }
+    }
+  }
+
+  /// The pair table against a dictionary: every key found again with its first value.
+  func testBasinPairTableFindsEveryPairAgain() {
+    var table = BasinPairTable(expectedCount: 4)
+    var reference: [UInt64: Int32] = [:]
+    var rng = SplitMix64(seed: 5)
+    for _ in 0..<20_000 {
+      let a = Int32(rng.unit() * 300), b = Int32(rng.unit() * 300)
+      guard a != b else { continue }
+      let key = BasinPairTable.key(a, b)
+      XCTAssertEqual(key, BasinPairTable.key(b, a))
+      let fresh = Int32(reference.count)
+      let (value, inserted) = table.findOrInsert(key, fresh)
+      if let known = reference[key] {
+        XCTAssertFalse(inserted)
+        XCTAssertEqual(value, known)
+      } else {
+        XCTAssertTrue(inserted)
+        XCTAssertEqual(value, fresh)
+        reference[key] = fresh
+      }
+    }
+    XCTAssertEqual(table.count, reference.count)
+  }
+}

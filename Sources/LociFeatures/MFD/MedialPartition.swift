@@ -108,33 +108,10 @@ public struct MedialPartition: Sendable {
       }
     }
     var moments = [RegionMoments](repeating: RegionMoments(), count: peaks.count)
-    var saddleIndex: [UInt64: Int] = [:]
-    var saddles: [Saddle] = []
-    map.distance.withUnsafeBufferPointer { d in
+    let saddles = map.distance.withUnsafeBufferPointer { d in
       labels.withUnsafeBufferPointer { labels in
         moments.withUnsafeMutableBufferPointer { moments in
-          // Neighbouring boundary pixels mostly separate the same two basins: remember the
-          // last pair's saddle before asking the dictionary.
-          var lastKey = UInt64.max, lastIndex = 0
-          /// Adjacent pixels p, q in basins a ≠ b: the pass between them is min(D(p), D(q)).
-          @inline(__always) func touch(_ p: Int, _ q: Int, _ a: Int32, _ b: Int32) {
-            let pass = Swift.min(d[p], d[q]), pixel = Int32(d[p] <= d[q] ? p : q)
-            let key = UInt64(UInt32(Swift.min(a, b))) << 32 | UInt64(UInt32(Swift.max(a, b)))
-            if key != lastKey {
-              if let k = saddleIndex[key] {
-                lastIndex = k
-              } else {
-                lastIndex = saddles.count
-                saddleIndex[key] = lastIndex
-                saddles.append(Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass, pixel: pixel))
-              }
-              lastKey = key
-            }
-            if pass > saddles[lastIndex].height {
-              saddles[lastIndex].height = pass
-              saddles[lastIndex].pixel = pixel
-            }
-          }
+          var collector = SaddleCollector()
           for y in 0..<h {
             var runStart = 0  // moments are added per run of one basin along the row
             for x in 0..<w {
@@ -144,14 +121,15 @@ public struct MedialPartition: Sendable {
                 runStart = x + 1
               }
               // Right, down-left, down and down-right: every adjacent pair once.
-              if x + 1 < w, labels[p + 1] != a { touch(p, p + 1, a, labels[p + 1]) }
+              if x + 1 < w, labels[p + 1] != a { collector.touch(p, p + 1, a, labels[p + 1], d) }
               guard y + 1 < h else { continue }
               let below = p + w
-              if x > 0, labels[below - 1] != a { touch(p, below - 1, a, labels[below - 1]) }
-              if labels[below] != a { touch(p, below, a, labels[below]) }
-              if x + 1 < w, labels[below + 1] != a { touch(p, below + 1, a, labels[below + 1]) }
+              if x > 0, labels[below - 1] != a { collector.touch(p, below - 1, a, labels[below - 1], d) }
+              if labels[below] != a { collector.touch(p, below, a, labels[below], d) }
+              if x + 1 < w, labels[below + 1] != a { collector.touch(p, below + 1, a, labels[below + 1], d) }
             }
           }
+          return collector.saddles
         }
       }
     }
@@ -175,7 +153,7 @@ public struct MedialPartition: Sendable {
     // Basins as struct-of-arrays while flooding.
     var peaks: [Int] = [], rhos: [Float] = [], moments: [RegionMoments] = []
     var saddles: [Saddle] = []
-    var saddleIndex: [UInt64: Int] = [:]
+    var saddleIndex = BasinPairTable()
     var touching = [Int32](repeating: 0, count: 9)
     map.distance.withUnsafeBufferPointer { d in
         labels.withUnsafeMutableBufferPointer { label in
@@ -247,9 +225,7 @@ public struct MedialPartition: Sendable {
                   // The first contact of two basins is the highest pass between them.
                   for t in 0..<touchingCount where touching[t] != best {
                     let a = Swift.min(best, touching[t]), b = Swift.max(best, touching[t])
-                    let key = UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
-                    if saddleIndex[key] == nil {
-                      saddleIndex[key] = saddles.count
+                    if saddleIndex.findOrInsert(BasinPairTable.key(a, b), Int32(saddles.count)).inserted {
                       saddles.append(Saddle(a: a, b: b, height: d[p], pixel: Int32(p)))
                     }
                   }
