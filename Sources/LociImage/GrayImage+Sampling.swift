@@ -14,12 +14,25 @@ extension GrayImage {
     let shrink = Swift.max(sx, sy)
     // Anti-aliasing: σ = ½·√(s² − 1) brings the bandwidth to the new sampling rate.
     let source = shrink > 1 ? gaussianBlurred(sigma: 0.5 * (shrink * shrink - 1).squareRoot()) : self
+    // `bilinear` at every output pixel, with its per-column and per-row parts (clamped
+    // position, the two taps, the fraction) computed once: the same operations in the same
+    // order, so the same bits, at a fraction of the cost (the pyramid resizes every level).
+    let columns = (0..<newWidth).map { x in BilinearTaps(position: (Float(x) + 0.5) * sx - 0.5, size: width) }
     var out = [Float](repeating: 0, count: newWidth * newHeight)
     source.pixels.withUnsafeBufferPointer { p in
-      for y in 0..<newHeight {
-        let ys = (Float(y) + 0.5) * sy - 0.5
-        for x in 0..<newWidth {
-          out[y * newWidth + x] = bilinear(p, width, height, (Float(x) + 0.5) * sx - 0.5, ys)
+      columns.withUnsafeBufferPointer { columns in
+        out.withUnsafeMutableBufferPointer { out in
+          for y in 0..<newHeight {
+            let row = BilinearTaps(position: (Float(y) + 0.5) * sy - 0.5, size: height)
+            let top = p.baseAddress! + row.low * width, bottom = p.baseAddress! + row.high * width
+            let o = out.baseAddress! + y * newWidth
+            for x in 0..<newWidth {
+              let c = columns[x]
+              let upper = top[c.low] + c.fraction * (top[c.high] - top[c.low])
+              let lower = bottom[c.low] + c.fraction * (bottom[c.high] - bottom[c.low])
+              o[x] = upper + row.fraction * (lower - upper)
+            }
+          }
         }
       }
     }
@@ -56,6 +69,21 @@ extension GrayImage {
       }
     }
     return try! GrayImage(width: outputWidth, height: outputHeight, pixels: out)
+  }
+}
+
+/// One axis of `bilinear`: the two neighbouring sample indices and the fraction between
+/// them, for a position clamped to [0, size − 1].
+struct BilinearTaps {
+  var low: Int
+  var high: Int
+  var fraction: Float
+
+  @inline(__always) init(position: Float, size: Int) {
+    let clamped = Swift.min(Swift.max(position, 0), Float(size - 1))
+    low = Int(clamped)
+    high = Swift.min(low + 1, size - 1)
+    fraction = clamped - Float(low)
   }
 }
 

@@ -50,6 +50,30 @@ final class GrayImageGeometryTests: XCTestCase {
     XCTAssertEqual(ramp.limited(toMaxDimension: 100).factor, 1)
   }
 
+  /// Every output pixel of `resized` is `bilinear` of the anti-aliased input at the pixel
+  /// centre's position, bit for bit (the per-row and per-column taps are precomputed).
+  func testResizeEqualsBilinearAtEveryPixel() throws {
+    var state: UInt64 = 11
+    func next() -> Float {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Float(state >> 40) / Float(1 << 24)
+    }
+    for (w, h, nw, nh) in [(1, 1, 3, 2), (7, 5, 3, 2), (33, 21, 23, 15), (20, 9, 41, 30), (64, 48, 64, 24)] {
+      let image = try GrayImage(width: w, height: h, pixels: (0..<(w * h)).map { _ in next() })
+      let out = image.resized(width: nw, height: nh)
+      let sx = Float(w) / Float(nw), sy = Float(h) / Float(nh), shrink = max(sx, sy)
+      let source = shrink > 1 ? image.gaussianBlurred(sigma: 0.5 * (shrink * shrink - 1).squareRoot()) : image
+      source.pixels.withUnsafeBufferPointer { p in
+        for y in 0..<nh {
+          for x in 0..<nw {
+            let expected = bilinear(p, w, h, (Float(x) + 0.5) * sx - 0.5, (Float(y) + 0.5) * sy - 0.5)
+            XCTAssertEqual(out[x, y].bitPattern, expected.bitPattern, "\(w)×\(h) → \(nw)×\(nh) at \(x), \(y)")
+          }
+        }
+      }
+    }
+  }
+
   func testAffineWarpByTranslationShiftsTheImage() {
     let warped = ramp.warpedAffine(outputWidth: 10, outputHeight: 10, a: (1, 0, 0, 1), t: (2, 3))
     XCTAssertEqual(warped[4, 5], ramp[6, 8], accuracy: 1e-6)
