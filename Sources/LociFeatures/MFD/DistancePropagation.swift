@@ -15,13 +15,19 @@ struct PropagationState {
     self.height = height
     distance = heights
     sourceHeight = heights
-    sourceX = [Float](repeating: 0, count: width * height)
-    sourceY = [Float](repeating: 0, count: width * height)
-    for y in 0..<height {
-      for x in 0..<width {
-        sourceX[y * width + x] = Float(x)
-        sourceY[y * width + x] = Float(y)
+    // Every pixel starts as its own source.
+    sourceX = [Float](unsafeUninitializedCapacity: width * height) { out, count in
+      for y in 0..<height {
+        for x in 0..<width { out[y * width + x] = Float(x) }
       }
+      count = width * height
+    }
+    sourceY = [Float](unsafeUninitializedCapacity: width * height) { out, count in
+      for y in 0..<height {
+        let fy = Float(y)
+        for x in 0..<width { out[y * width + x] = fy }
+      }
+      count = width * height
     }
   }
 

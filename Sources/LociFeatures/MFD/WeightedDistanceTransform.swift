@@ -22,9 +22,17 @@ public enum WeightedDistanceTransform {
     var state = PropagationState(heights: heights, width: width, height: height)
     state.propagateByRasterScans()
     if polish { state.polish() }
-    var source = [Int32](repeating: -1, count: width * height)
-    for i in source.indices where state.sourceHeight[i].isFinite {
-      source[i] = Int32(state.sourceY[i]) * Int32(width) + Int32(state.sourceX[i])
+    let source = [Int32](unsafeUninitializedCapacity: width * height) { out, count in
+      state.sourceX.withUnsafeBufferPointer { sx in
+        state.sourceY.withUnsafeBufferPointer { sy in
+          state.sourceHeight.withUnsafeBufferPointer { sh in
+            for i in 0..<(width * height) {
+              out[i] = sh[i].isFinite ? Int32(sy[i]) * Int32(width) + Int32(sx[i]) : -1
+            }
+          }
+        }
+      }
+      count = width * height
     }
     return DistanceMap(width: width, height: height, distance: state.distance, source: source, sourceHeight: heights)
   }
