@@ -115,23 +115,32 @@ public struct MedialPartition: Sendable {
           let base = labels.baseAddress!
           for y in 0..<h {
             var runStart = 0  // moments are added per run of one basin along the row
-            var x = 0
-            while x < w {
-              // Most pixels lie inside a basin: eight at a time whose right and three lower
-              // neighbours all carry their own label end no run and touch no other basin.
-              if x > 0 && x + 8 < w && y + 1 < h {
-                let p = base + y * w + x, below = p + w
+            // Most pixels lie inside a basin: a pixel whose right and three lower neighbours
+            // all carry its own label ends no run and touches no other basin. Eight pixels at
+            // a time are compared as vectors; only those that differ are visited, in order.
+            var next = 0, pending: UInt32 = 0, pendingBase = 0
+            while true {
+              let x: Int
+              if pending != 0 {
+                x = pendingBase + pending.trailingZeroBitCount
+                pending &= pending - 1
+              } else if next >= w {
+                break
+              } else if next > 0 && next + 8 < w && y + 1 < h {
+                let p = base + y * w + next, below = p + w
                 @inline(__always) func load(_ q: UnsafePointer<Int32>) -> SIMD8<Int32> {
                   UnsafeRawPointer(q).loadUnaligned(as: SIMD8<Int32>.self)
                 }
                 let a = load(p)
                 let same = (a .== load(p + 1)) .& (a .== load(below - 1)) .& (a .== load(below)) .& (a .== load(below + 1))
-                if all(same) {
-                  x += 8
-                  continue
-                }
+                pending = UInt32(SIMD8<Int32>(repeating: 0).replacing(with: SIMD8(1, 2, 4, 8, 16, 32, 64, 128), where: .!same).wrappedSum())
+                pendingBase = next
+                next += 8
+                continue
+              } else {
+                x = next
+                next += 1
               }
-              defer { x += 1 }
               let p = y * w + x, a = labels[p]
               if x + 1 == w || labels[p + 1] != a {
                 moments[Int(a)].addRun(from: runStart, through: x, y: y, width: w, height: h)
