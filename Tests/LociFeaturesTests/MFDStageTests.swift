@@ -390,3 +390,22 @@ extension MFDStageTests {
     XCTAssertEqual(table.count, reference.count)
   }
 }
+
+extension MFDStageTests {
+  /// The fused heights equal the two-step definition bit for bit: random, flat and
+  /// saturating images, with the linear and a curved height profile.
+  func testFusedHeightsEqualHeightsOfTheNormalisedGradient() throws {
+    var rng = SplitMix64(seed: 41)
+    let random = try GrayImage(width: 37, height: 23, pixels: (0..<(37 * 23)).map { _ in Float(rng.unit()) })
+    let flat = try GrayImage(width: 9, height: 7, pixels: [Float](repeating: 0.5, count: 63))
+    let step = GrayImage(width: 30, height: 20) { x, _ in x < 15 ? 0 : 1 }
+    for image in [random, flat, step] {
+      for (quantile, exponent) in [(Float(0.9), Float(1)), (0.5, 2)] {
+        let fused = BoundaryStrength.heights(of: image, sigma: 1.5, quantile: quantile, heightScale: 32, exponent: exponent)
+        let g = BoundaryStrength.normalisedGradient(image, sigma: 1.5, quantile: quantile)
+        let twoStep = BoundaryStrength.heights(normalisedGradient: g, heightScale: 32, exponent: exponent)
+        XCTAssertEqual(fused.map(\.bitPattern), twoStep.map(\.bitPattern), "\(image.width)×\(image.height) q=\(quantile)")
+      }
+    }
+  }
+}

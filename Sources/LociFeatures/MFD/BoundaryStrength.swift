@@ -11,10 +11,43 @@ import LociImage
 public enum BoundaryStrength {
   /// g / g_q per pixel (not clipped: values above 1 order the saturated band, see `heights`).
   public static func normalisedGradient(_ image: GrayImage, sigma: Float, quantile: Float) -> [Float] {
-    var g = image.gaussianBlurred(sigma: sigma).gradient().magnitude()
+    var g = gradientMagnitude(image, sigma: sigma)
+    guard let inverse = inverseReference(of: g, quantile: quantile) else { return g }
+    for i in g.indices { g[i] *= inverse }
+    return g
+  }
+
+  /// The heights of `image` in one pass over the gradient: `heights(normalisedGradient:)` of
+  /// `normalisedGradient(image, …)`, bit for bit, without storing the normalised gradient.
+  /// (Scaling by a positive factor keeps the maximum where it was, and each height is
+  /// computed from the same product g·(1/g_q).)
+  static func heights(of image: GrayImage, sigma: Float, quantile: Float, heightScale beta: Float,
+                      exponent: Float = 1, bandRelief: Float = 1) -> [Float] {
+    let g = gradientMagnitude(image, sigma: sigma)
+    guard let inverse = inverseReference(of: g, quantile: quantile) else {
+      return heights(normalisedGradient: g, heightScale: beta, exponent: exponent, bandRelief: bandRelief)
+    }
+    var maximumRaw: Float = 0
+    for v in g { maximumRaw = Swift.max(maximumRaw, v) }
+    let maximum = Swift.max(1, maximumRaw * inverse)
+    let bandSlope = maximum > 1 ? bandRelief / (maximum - 1) : 0
+    return [Float](unsafeUninitializedCapacity: g.count) { out, count in
+      g.withUnsafeBufferPointer { g in
+        for i in 0..<g.count { out[i] = height(g[i] * inverse, maximum, bandSlope, beta, exponent, bandRelief) }
+      }
+      count = g.count
+    }
+  }
+
+  private static func gradientMagnitude(_ image: GrayImage, sigma: Float) -> [Float] {
+    image.gaussianBlurred(sigma: sigma).gradient().magnitude()
+  }
+
+  /// 1/g_q, with g_q the `quantile` of g from a 4096-bin histogram; nil for a flat image.
+  private static func inverseReference(of g: [Float], quantile: Float) -> Float? {
     var maximum: Float = 0
     for v in g { maximum = Swift.max(maximum, v) }
-    guard maximum > 0 else { return g }
+    guard maximum > 0 else { return nil }
     let bins = 4096
     var histogram = [Int](repeating: 0, count: bins)
     let toBin = Float(bins - 1) / maximum
@@ -26,9 +59,13 @@ public enum BoundaryStrength {
       bin += 1
     }
     let reference = Swift.max(Float(bin + 1) / toBin, 1e-6)
-    let inverse = 1 / reference
-    for i in g.indices { g[i] *= inverse }
-    return g
+    return 1 / reference
+  }
+
+  @inline(__always) private static func height(_ v: Float, _ maximum: Float, _ bandSlope: Float, _ beta: Float,
+                                               _ exponent: Float, _ bandRelief: Float) -> Float {
+    if v >= 1 { return (maximum - v) * bandSlope }
+    return bandRelief + (exponent == 1 ? beta * (1 - v) : beta * powf(1 - v, exponent))
   }
 
   /// h = `bandRelief` + β·(1 − ĝ)^γ with ĝ = min(1, g/g_q). Pixels above the quantile (the
@@ -42,9 +79,6 @@ public enum BoundaryStrength {
     var maximum: Float = 1
     for v in g { maximum = Swift.max(maximum, v) }
     let bandSlope = maximum > 1 ? bandRelief / (maximum - 1) : 0
-    return g.map { v in
-      if v >= 1 { return (maximum - v) * bandSlope }
-      return bandRelief + (exponent == 1 ? beta * (1 - v) : beta * powf(1 - v, exponent))
-    }
+    return g.map { height($0, maximum, bandSlope, beta, exponent, bandRelief) }
   }
 }

@@ -70,8 +70,8 @@ public struct MFDDetector: Detector {
   /// S1–S2: heights, the weighted distance map, and the plateau height of S7.
   private func distanceMap(of image: GrayImage) -> (heights: [Float], map: DistanceMap, plateauHeight: Float) {
     let beta = options.heightScale
-    let g = BoundaryStrength.normalisedGradient(image, sigma: options.gradientSigma, quantile: options.gradientQuantile)
-    let heights = BoundaryStrength.heights(normalisedGradient: g, heightScale: beta, exponent: options.heightExponent)
+    let heights = BoundaryStrength.heights(of: image, sigma: options.gradientSigma, quantile: options.gradientQuantile,
+                                           heightScale: beta, exponent: options.heightExponent)
     let map = WeightedDistanceTransform.compute(heights: heights, width: image.width, height: image.height)
     return (heights, map, Float(options.plateauFraction) * beta)
   }
