@@ -73,13 +73,14 @@ extension GrayImage {
 }
 
 /// One axis of `bilinear`: the two neighbouring sample indices and the fraction between
-/// them, for a position clamped to [0, size − 1].
-struct BilinearTaps {
-  var low: Int
-  var high: Int
-  var fraction: Float
+/// them, for a position clamped to [0, size − 1]. `resized` computes them once per row and
+/// per column.
+@usableFromInline struct BilinearTaps {
+  @usableFromInline var low: Int
+  @usableFromInline var high: Int
+  @usableFromInline var fraction: Float
 
-  @inline(__always) init(position: Float, size: Int) {
+  @inlinable @inline(__always) init(position: Float, size: Int) {
     let clamped = Swift.min(Swift.max(position, 0), Float(size - 1))
     low = Int(clamped)
     high = Swift.min(low + 1, size - 1)
@@ -92,12 +93,9 @@ struct BilinearTaps {
 public func bilinear(_ p: UnsafeBufferPointer<Float>, _ width: Int, _ height: Int, _ x: Float, _ y: Float)
   -> Float
 {
-  let cx = Swift.min(Swift.max(x, 0), Float(width - 1))
-  let cy = Swift.min(Swift.max(y, 0), Float(height - 1))
-  let x0 = Int(cx), y0 = Int(cy)
-  let x1 = Swift.min(x0 + 1, width - 1), y1 = Swift.min(y0 + 1, height - 1)
-  let fx = cx - Float(x0), fy = cy - Float(y0)
-  let top = p[y0 * width + x0] + fx * (p[y0 * width + x1] - p[y0 * width + x0])
-  let bottom = p[y1 * width + x0] + fx * (p[y1 * width + x1] - p[y1 * width + x0])
-  return top + fy * (bottom - top)
+  let column = BilinearTaps(position: x, size: width), row = BilinearTaps(position: y, size: height)
+  let top = p[row.low * width + column.low] + column.fraction * (p[row.low * width + column.high] - p[row.low * width + column.low])
+  let bottom = p[row.high * width + column.low]
+    + column.fraction * (p[row.high * width + column.high] - p[row.high * width + column.low])
+  return top + row.fraction * (bottom - top)
 }

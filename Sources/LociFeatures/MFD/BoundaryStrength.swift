@@ -12,7 +12,7 @@ public enum BoundaryStrength {
   /// g / g_q per pixel (not clipped: values above 1 order the saturated band, see `heights`).
   public static func normalisedGradient(_ image: GrayImage, sigma: Float, quantile: Float) -> [Float] {
     var g = gradientMagnitude(image, sigma: sigma)
-    guard let inverse = inverseReference(of: g, quantile: quantile) else { return g }
+    guard let (inverse, _) = inverseReference(of: g, quantile: quantile) else { return g }
     for i in g.indices { g[i] *= inverse }
     return g
   }
@@ -24,11 +24,9 @@ public enum BoundaryStrength {
   static func heights(of image: GrayImage, sigma: Float, quantile: Float, heightScale beta: Float,
                       exponent: Float = 1, bandRelief: Float = 1) -> [Float] {
     let g = gradientMagnitude(image, sigma: sigma)
-    guard let inverse = inverseReference(of: g, quantile: quantile) else {
+    guard let (inverse, maximumRaw) = inverseReference(of: g, quantile: quantile) else {
       return heights(normalisedGradient: g, heightScale: beta, exponent: exponent, bandRelief: bandRelief)
     }
-    var maximumRaw: Float = 0
-    for v in g { maximumRaw = Swift.max(maximumRaw, v) }
     let maximum = Swift.max(1, maximumRaw * inverse)
     let bandSlope = maximum > 1 ? bandRelief / (maximum - 1) : 0
     return [Float](unsafeUninitializedCapacity: g.count) { out, count in
@@ -43,8 +41,9 @@ public enum BoundaryStrength {
     image.gaussianBlurred(sigma: sigma).gradient().magnitude()
   }
 
-  /// 1/g_q, with g_q the `quantile` of g from a 4096-bin histogram; nil for a flat image.
-  private static func inverseReference(of g: [Float], quantile: Float) -> Float? {
+  /// 1/g_q, with g_q the `quantile` of g from a 4096-bin histogram, and the maximum of g
+  /// (which the histogram needs anyway); nil for a flat image.
+  private static func inverseReference(of g: [Float], quantile: Float) -> (inverse: Float, maximum: Float)? {
     var maximum: Float = 0
     for v in g { maximum = Swift.max(maximum, v) }
     guard maximum > 0 else { return nil }
@@ -59,7 +58,7 @@ public enum BoundaryStrength {
       bin += 1
     }
     let reference = Swift.max(Float(bin + 1) / toBin, 1e-6)
-    return 1 / reference
+    return (1 / reference, maximum)
   }
 
   @inline(__always) private static func height(_ v: Float, _ maximum: Float, _ bandSlope: Float, _ beta: Float,
