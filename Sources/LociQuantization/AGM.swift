@@ -4,6 +4,18 @@ import LociCore
 /// Options of AGM/EGM (Avrithis & Kalantidis, ECCV 2012); ALGORITHMS.md §4 marks the
 /// iteration structure [V-doc] and the exact rules [M/R].
 public struct AGMOptions: Sendable, Equatable {
+  /// How the P-step decides that a component is redundant.
+  public enum PurgeRule: String, Sendable, Equatable, CaseIterable {
+    /// Merge a component into a neighbour when that loses less log-likelihood than one
+    /// component's share of the BIC penalty, (d + 2)/2 · log N [R: this project's rule; see
+    /// `AGM.mergeRedundant`]. It finds a number of words on real descriptors.
+    case merge
+    /// The project page's overlap rule: purge when ρ_{i,K} < `purgeThreshold` [V-doc rule,
+    /// R threshold]. It finds the modes of low-dimensional mixtures, but on 128-D
+    /// descriptors it keeps every start or collapses to one word (docs/benchmarks.md).
+    case overlap
+  }
+
   /// Components to start from: a seeded sample of this many points (0: every point).
   public var initialComponents: Int = 0
   /// Initial σ of every component; nil: ¼ of the RMS distance of a point to its nearest
@@ -11,8 +23,11 @@ public struct AGMOptions: Sendable, Equatable {
   public var initialSigma: Double? = nil
   /// Nearest components kept per point (the approximate E-step) and per component (P-step).
   public var neighbours: Int = 5
-  /// Purge a component whose responsibility for itself relative to the kept ones, ρ_{i,K},
-  /// falls below this (the rule is verified; the value is [R]).
+  public var purgeRule: PurgeRule = .merge
+  /// `.merge`: multiplies the BIC penalty per component; larger gives fewer words.
+  public var penaltyScale: Double = 1
+  /// `.overlap`: purge a component whose responsibility for itself relative to the kept
+  /// ones, ρ_{i,K}, falls below this (the rule is verified; the value is [R]).
   public var purgeThreshold: Double = 0.8
   /// Estimate σ² around the previous mean (over-estimation: the "expanding" EGM) [M].
   public var expand: Bool = true
@@ -26,7 +41,7 @@ public struct AGMOptions: Sendable, Equatable {
 
 /// An isotropic Gaussian mixture whose number of components is found, not given: start
 /// from many components, run an approximate EM restricted to each point's m nearest
-/// components, and purge components that overlap their neighbours too much.
+/// components, and purge components that are redundant next to their neighbours.
 public enum AGM {
   public struct Result: Sendable {
     /// Component means as a vocabulary.
@@ -64,45 +79,33 @@ public enum AGM {
       let nearest: Assignment = k > 2000
         ? KDForestVocabulary(base: vocabulary, maxChecks: 256, seed: options.seed).assign(data, k: mm)
         : vocabulary.assign(data, k: mm)
-      // P-step (verified on the authors' project page): with K the components kept so far,
-      // component i's responsibility for itself relative to K is
-      //   ρ_{i,K} = ‖p_i‖² / (‖p_i‖² + Σ_{j∈K} ⟨p_i, p_j⟩),
-      // and i is redundant, so purged, when ρ_{i,K} < τ. Components are visited strongest
-      // (largest π) first, so K grows from the heaviest; the sum runs over i's m nearest
-      // components that are in K [R: order and neighbourhood].
-      let neighbourhoods = vocabulary.assign(means, k: Swift.min(m + 1, k))
-      var alive = [Bool](repeating: true, count: k), decided = [Bool](repeating: false, count: k)
-      for c in (0..<k).sorted(by: { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }) {
-        let own = logOverlap(c, c, means, sigmas, weights, d)
-        var logs = [own]
-        for j in 0..<neighbourhoods.k {
-          let other = Int(neighbourhoods.words[c * neighbourhoods.k + j])
-          guard other != c, decided[other], alive[other] else { continue }
-          logs.append(logOverlap(c, other, means, sigmas, weights, d))
-        }
-        decided[c] = true
-        if exp(own - logSumExp(logs)) < options.purgeThreshold { alive[c] = false }
-      }
-      // E-step over the alive components among each point's m nearest, then M-step.
+      // E-step over each point's m nearest components, then the M-step's sums.
       var mass = [Double](repeating: 0, count: k)
       var sum = [Double](repeating: 0, count: k * d)
       var spread = [Double](repeating: 0, count: k)
       data.withUnsafeBufferPointer { x in
+        var shares = [Double](repeating: 0, count: mm)
         for i in 0..<n {
-          var logs: [(Int, Double)] = []
-          for j in 0..<nearest.k {
-            let c = Int(nearest.words[i * nearest.k + j])
-            guard alive[c] else { continue }
+          // log π_c 𝒩(x_i | μ_c, σ_c² I), then responsibilities normalised over the m.
+          var top = -Double.infinity
+          for j in 0..<mm {
+            let c = Int(nearest.words[i * mm + j])
             let s2 = sigmas[c] * sigmas[c]
-            logs.append((c, log(weights[c]) - Double(d) / 2 * log(2 * Double.pi * s2)
-              - Double(nearest.distances[i * nearest.k + j]) / (2 * s2)))
+            shares[j] = log(weights[c]) - Double(d) / 2 * log(2 * Double.pi * s2)
+              - Double(nearest.distances[i * mm + j]) / (2 * s2)
+            top = Swift.max(top, shares[j])
           }
-          if logs.isEmpty { continue }  // its components were all purged: no vote this round
-          let norm = logSumExp(logs.map(\.1))
-          for (c, l) in logs {
-            let r = exp(l - norm)
+          var total = 0.0
+          for j in 0..<mm {
+            shares[j] = exp(shares[j] - top)
+            total += shares[j]
+          }
+          let row = x.baseAddress! + i * d
+          for j in 0..<mm {
+            let c = Int(nearest.words[i * mm + j])
+            let r = shares[j] / total
+            guard r > 0 else { continue }
             mass[c] += r
-            let row = x.baseAddress! + i * d
             var dist2 = 0.0
             for t in 0..<d {
               let v = Double(row[t])
@@ -114,10 +117,10 @@ public enum AGM {
           }
         }
       }
-      var newMeans: [Float] = [], newSigmas: [Double] = [], newWeights: [Double] = []
-      // A component must explain more than one point's worth of mass [R]: a singleton sits
-      // on one point with σ → 0 and no overlap left to purge it.
-      for c in 0..<k where alive[c] && mass[c] > options.minimumMass {
+      // M-step. A component must explain more than one point's worth of mass [R]: a
+      // singleton sits on one point with σ → 0 and an unbounded likelihood.
+      var newMeans: [Float] = [], variances: [Double] = [], masses: [Double] = []
+      for c in 0..<k where mass[c] > options.minimumMass {
         let mean = (0..<d).map { sum[c * d + $0] / mass[c] }
         var variance = spread[c] / (Double(d) * mass[c])
         if !options.expand {
@@ -126,38 +129,42 @@ public enum AGM {
           variance = Swift.max(variance - shift / Double(d), 1e-12)
         }
         newMeans += mean.map(Float.init)
-        // σ never falls below σ₀ [R]: a component shrinking onto a few points inside a broad
-        // one would otherwise keep a self-overlap that no neighbour can outweigh.
-        newSigmas.append(Swift.max(variance.squareRoot(), sigma0))
-        newWeights.append(mass[c] / Double(n))
+        variances.append(Swift.max(variance, 1e-18))
+        masses.append(mass[c])
+      }
+      // P-step on the new parameters; the survivors go on to the next N-step.
+      let alive: [Bool]
+      switch options.purgeRule {
+      case .merge:
+        let penalty = options.penaltyScale * Double(d + 2) / 2 * log(Double(n))
+        alive = mergeRedundant(means: &newMeans, variances: &variances, masses: &masses, dimension: d,
+                               neighbours: m, penalty: penalty)
+      case .overlap:
+        // σ never falls below σ₀ under this rule [R]: a component shrinking onto a few
+        // points inside a broad one would keep a self-overlap no neighbour outweighs.
+        let floored = variances.map { Swift.max($0.squareRoot(), sigma0) }
+        let total = masses.reduce(0, +)
+        alive = purgeByOverlap(means: newMeans, sigmas: floored, weights: masses.map { $0 / total }, dimension: d,
+                               neighbours: m, threshold: options.purgeThreshold)
+        variances = floored.map { $0 * $0 }
+      }
+      var survivors: [Float] = []
+      var newSigmas: [Double] = [], newWeights: [Double] = []
+      for c in alive.indices where alive[c] {
+        survivors += newMeans[c * d..<(c + 1) * d]
+        newSigmas.append(variances[c].squareRoot())
+        newWeights.append(masses[c])
       }
       let total = newWeights.reduce(0, +)
-      means = newMeans
+      means = survivors
       sigmas = newSigmas
       weights = newWeights.map { $0 / total }
-      let before = k
       k = sigmas.count
       history.append(k)
       progress?(iteration + 1, k)
-      if k == before && iteration > 0 && history.count >= 3 && history.suffix(3).allSatisfy({ $0 == k }) { break }
+      if history.count >= 3 && history.suffix(3).allSatisfy({ $0 == k }) { break }
     }
     return Result(vocabulary: FlatVocabulary(dimension: d, centroids: means), sigmas: sigmas, weights: weights,
                   history: history)
-  }
-
-  /// log ⟨p_i, p_j⟩ = log π_i + log π_j − d/2 log(2π(σ_i² + σ_j²)) − ‖μ_i − μ_j‖² / 2(σ_i² + σ_j²).
-  static func logOverlap(_ i: Int, _ j: Int, _ means: [Float], _ sigmas: [Double], _ weights: [Double], _ d: Int) -> Double {
-    let s = sigmas[i] * sigmas[i] + sigmas[j] * sigmas[j]
-    var dist2 = 0.0
-    for t in 0..<d {
-      let diff = Double(means[i * d + t] - means[j * d + t])
-      dist2 += diff * diff
-    }
-    return log(weights[i]) + log(weights[j]) - Double(d) / 2 * log(2 * Double.pi * s) - dist2 / (2 * s)
-  }
-
-  static func logSumExp(_ values: [Double]) -> Double {
-    guard let top = values.max(), top > -Double.infinity else { return -Double.infinity }
-    return top + log(values.reduce(0) { $0 + exp($1 - top) })
   }
 }
