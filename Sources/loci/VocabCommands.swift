@@ -32,6 +32,9 @@ struct Vocab: ParsableCommand {
     @Option(help: "Train on a seeded uniform sample of at most this many descriptors (0: all).") var sample: Int = 0
     @Option(help: "Lloyd iterations (kmeans), at most this many EM iterations (agm) or iterations per tree node (drvq, which also stops by its θ rule).")
     var iterations: Int = 10
+    @Option(help: "agm: P-step rule, merge (BIC merge cost, finds a count on descriptors) or overlap (the paper's ρ rule).")
+    var agmPurge: String = AGMOptions.PurgeRule.merge.rawValue
+    @Option(help: "agm, merge rule: scale of the BIC penalty per component (larger: fewer words).") var agmPenalty: Double = 1
     @Option(help: "Seeding: random or plusPlus.") var initialisation: String = "random"
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output .lvoc file.") var out: String
@@ -40,6 +43,8 @@ struct Vocab: ParsableCommand {
     struct Report: Encodable {
       var method: String, words: Int, dimension: Int, descriptors: Int, seconds: Double, mse: Double
       var repaired_clusters: Int
+      /// agm only: components alive after each iteration.
+      var history: [Int]? = nil
     }
 
     func validate() throws {
@@ -48,6 +53,8 @@ struct Vocab: ParsableCommand {
       guard KMeansOptions.Initialisation(rawValue: initialisation) != nil else {
         throw ValidationError("--initialisation must be random or plusPlus")
       }
+      guard AGMOptions.PurgeRule(rawValue: agmPurge) != nil else { throw ValidationError("--agm-purge must be merge or overlap") }
+      guard agmPenalty > 0 else { throw ValidationError("--agm-penalty must be positive") }
     }
 
     func run() throws {
@@ -65,6 +72,7 @@ struct Vocab: ParsableCommand {
       var vocabulary: FlatVocabulary
       var sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil
       var repaired = 0
+      var history: [Int]? = nil
       var parameters = "iterations=\(iterations) seed=\(seed) descriptors=\(data.count)"
       do {
         switch method {
@@ -80,13 +88,17 @@ struct Vocab: ParsableCommand {
           agm.initialComponents = size
           agm.maxIterations = iterations
           agm.seed = seed
+          agm.purgeRule = AGMOptions.PurgeRule(rawValue: agmPurge)!
+          agm.penaltyScale = agmPenalty
           let result = try AGM.train(data.descriptors, dimension: data.dimension, options: agm) { i, _ in
             bar.update(done: i, total: iterations)
           }
           vocabulary = result.vocabulary
           sigmas = result.sigmas.map(Float.init)
           weights = result.weights.map(Float.init)
-          parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purge=\(agm.purgeThreshold)"
+          history = result.history
+          parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purgeRule=\(agmPurge)"
+            + (agm.purgeRule == .merge ? " penalty=\(agmPenalty)" : " purge=\(agm.purgeThreshold)")
         case .drvq:
           // One tree up to 4,096 words. Above that a single root would need a K × J distance
           // table per iteration (65,536 × 1,024 floats, twice) and K·cells seeding, so the
@@ -122,7 +134,7 @@ struct Vocab: ParsableCommand {
       let mse = assignment.distances.reduce(0.0) { $0 + Double($1) } / Double(Swift.max(data.count, 1))
       let report = Report(method: method.rawValue, words: vocabulary.count, dimension: data.dimension,
                           descriptors: data.count, seconds: Date().timeIntervalSince(start), mse: mse,
-                          repaired_clusters: repaired)
+                          repaired_clusters: repaired, history: history)
       if json { try printJSON(report) } else {
         print(String(format: "%@: %d words from %d descriptors, MSE %.6f, %.1f s", method.rawValue as NSString,
                      report.words, report.descriptors, report.mse, report.seconds))
