@@ -3,7 +3,7 @@
 # docs/benchmarks.md, "Vocabularies":
 #   1. k-means k=4096, 10 iterations, 200k RootSIFT: Loci vs faiss.Kmeans, same data and init;
 #   2. assignment throughput (exact, kd-forest, DRVQ encoders) at k = 4096 and 65536;
-#   3. DRVQ and AGM training time vs data size (50k, 200k, 1M).
+#   3. DRVQ training time vs data size (50k, 200k, 1M); AGM's are in bench/agm.sh.
 # Usage: bench/vocabularies.sh FEATURES_DIR   (a folder of RootSIFT .lfeat files, ≥ 1M
 # descriptors; docs/benchmarks.md says how the one measured was made)
 set -euo pipefail
@@ -34,5 +34,5 @@ done
 echo "== training time vs data size"
 for n in 50000 200000 1000000; do
   $LOCI vocab train "$FEATURES" --method drvq --size 4096 --sample $n --iterations 50 --out "$OUT/drvq-$n.lvoc" --json
-  $LOCI vocab train "$FEATURES" --method agm --size 8192 --sample $n --iterations 10 --out "$OUT/agm-$n.lvoc" --json
 done
+bench/agm.sh "$FEATURES"

@@ -29,7 +29,7 @@ extension AGM {
   /// - Returns: `alive[c]`; the survivors' `means`, `variances` and `masses` include what
   ///   they absorbed.
   static func mergeRedundant(means: inout [Float], variances: inout [Double], masses: inout [Double],
-                             dimension d: Int, neighbours m: Int, penalty: Double) -> [Bool] {
+                             dimension d: Int, neighbours m: Int, penalty: Double, seed: UInt64 = 1) -> [Bool] {
     let k = masses.count
     guard k > 1 else { return [Bool](repeating: true, count: k) }
     let total = masses.reduce(0, +)
@@ -42,7 +42,7 @@ extension AGM {
       return (masses[c] * variances[c] + masses[j] * variances[j]) / n
         + masses[c] * masses[j] * distance2 / (n * n * Double(d))
     }
-    let neighbourhoods = FlatVocabulary(dimension: d, centroids: means).assign(means, k: Swift.min(m + 1, k))
+    let neighbourhoods = nearestComponents(of: means, among: means, dimension: d, k: Swift.min(m + 1, k), seed: seed)
     var cost = [Double](repeating: .infinity, count: k), partner = [Int](repeating: -1, count: k)
     for c in 0..<k {
       let own = logLikelihood(masses[c], variances[c])
