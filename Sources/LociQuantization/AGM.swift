@@ -82,6 +82,10 @@ public enum AGM {
       var mass = [Double](repeating: 0, count: k)
       var sum = [Double](repeating: 0, count: k * d)
       var spread = [Double](repeating: 0, count: k)
+      // Per component, once per iteration rather than per point: log π_c − d/2 log(2πσ_c²)
+      // and 2σ_c².
+      let logNormalisers = (0..<k).map { log(weights[$0]) - Double(d) / 2 * log(2 * Double.pi * (sigmas[$0] * sigmas[$0])) }
+      let twiceVariances = sigmas.map { 2 * ($0 * $0) }
       data.withUnsafeBufferPointer { x in
         var shares = [Double](repeating: 0, count: mm)
         for i in 0..<n {
@@ -89,9 +93,7 @@ public enum AGM {
           var top = -Double.infinity
           for j in 0..<mm {
             let c = Int(nearest.words[i * mm + j])
-            let s2 = sigmas[c] * sigmas[c]
-            shares[j] = log(weights[c]) - Double(d) / 2 * log(2 * Double.pi * s2)
-              - Double(nearest.distances[i * mm + j]) / (2 * s2)
+            shares[j] = logNormalisers[c] - Double(nearest.distances[i * mm + j]) / twiceVariances[c]
             top = Swift.max(top, shares[j])
           }
           var total = 0.0

@@ -106,7 +106,7 @@ public struct KDForestVocabulary: Vocabulary {
   struct Searcher {
     var visited: [UInt32]
     var stamp: UInt32 = 0
-    var queue = BranchQueue()
+    var queue = MinHeap<(bound: Float, node: Int32)>(by: { $0.bound < $1.bound })
 
     init(count: Int) { visited = [UInt32](repeating: 0, count: count) }
 
@@ -129,7 +129,7 @@ public struct KDForestVocabulary: Vocabulary {
           while node >= 0 {
             let diff = x[Int(tree.splitDimension[Int(node)])] - tree.splitValue[Int(node)]
             let (near, far) = diff < 0 ? (tree.left[Int(node)], tree.right[Int(node)]) : (tree.right[Int(node)], tree.left[Int(node)])
-            queue.push(bound: Swift.max(bound, diff * diff), node: far)
+            queue.push((Swift.max(bound, diff * diff), far))
             node = near
           }
           let leaf = Int(-node - 1)
@@ -141,53 +141,6 @@ public struct KDForestVocabulary: Vocabulary {
           descend(next.node, next.bound)
         }
       }
-    }
-  }
-
-  /// The best-bin-first queue: branches not taken, smallest lower bound first. A binary
-  /// heap written out for this one element type (LociCore's `MinHeap` calls its ordering
-  /// through a closure on every comparison); the sift order is the same, so the search
-  /// visits words in the same order.
-  struct BranchQueue {
-    var bounds: [Float] = []
-    var nodes: [Int32] = []
-
-    mutating func removeAll() {
-      bounds.removeAll(keepingCapacity: true)
-      nodes.removeAll(keepingCapacity: true)
-    }
-
-    mutating func push(bound: Float, node: Int32) {
-      bounds.append(bound)
-      nodes.append(node)
-      var i = bounds.count - 1
-      while i > 0 {
-        let parent = (i - 1) / 2
-        guard bounds[i] < bounds[parent] else { break }
-        bounds.swapAt(i, parent)
-        nodes.swapAt(i, parent)
-        i = parent
-      }
-    }
-
-    mutating func pop() -> (bound: Float, node: Int32)? {
-      guard !bounds.isEmpty else { return nil }
-      let last = bounds.count - 1
-      bounds.swapAt(0, last)
-      nodes.swapAt(0, last)
-      let top = (bound: bounds.removeLast(), node: nodes.removeLast())
-      var i = 0
-      while true {
-        let l = 2 * i + 1, r = l + 1
-        var m = i
-        if l < bounds.count && bounds[l] < bounds[m] { m = l }
-        if r < bounds.count && bounds[r] < bounds[m] { m = r }
-        if m == i { break }
-        bounds.swapAt(i, m)
-        nodes.swapAt(i, m)
-        i = m
-      }
-      return top
     }
   }
 }

@@ -13,6 +13,8 @@ enum VocabularyMethod: String, CaseIterable, ExpressibleByArgument {
   case drvq
 }
 
+extension AGMOptions.PurgeRule: ExpressibleByArgument {}
+
 struct Vocab: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train and inspect visual vocabularies.", subcommands: [Train.self, Info.self])
@@ -33,7 +35,7 @@ struct Vocab: ParsableCommand {
     @Option(help: "Lloyd iterations (kmeans), at most this many EM iterations (agm) or iterations per tree node (drvq, which also stops by its θ rule).")
     var iterations: Int = 10
     @Option(help: "agm: P-step rule, merge (BIC merge cost, finds a count on descriptors) or overlap (the paper's ρ rule).")
-    var agmPurge: String = AGMOptions.PurgeRule.merge.rawValue
+    var agmPurge: AGMOptions.PurgeRule = .merge
     @Option(help: "agm, merge rule: scale of the BIC penalty per component (larger: fewer words).") var agmPenalty: Double = 1
     @Option(help: "Seeding: random or plusPlus.") var initialisation: String = "random"
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -53,7 +55,6 @@ struct Vocab: ParsableCommand {
       guard KMeansOptions.Initialisation(rawValue: initialisation) != nil else {
         throw ValidationError("--initialisation must be random or plusPlus")
       }
-      guard AGMOptions.PurgeRule(rawValue: agmPurge) != nil else { throw ValidationError("--agm-purge must be merge or overlap") }
       guard agmPenalty > 0 else { throw ValidationError("--agm-penalty must be positive") }
     }
 
@@ -88,7 +89,7 @@ struct Vocab: ParsableCommand {
           agm.initialComponents = size
           agm.maxIterations = iterations
           agm.seed = seed
-          agm.purgeRule = AGMOptions.PurgeRule(rawValue: agmPurge)!
+          agm.purgeRule = agmPurge
           agm.penaltyScale = agmPenalty
           let result = try AGM.train(data.descriptors, dimension: data.dimension, options: agm) { i, _ in
             bar.update(done: i, total: iterations)
@@ -97,7 +98,7 @@ struct Vocab: ParsableCommand {
           sigmas = result.sigmas.map(Float.init)
           weights = result.weights.map(Float.init)
           history = result.history
-          parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purgeRule=\(agmPurge)"
+          parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purgeRule=\(agmPurge.rawValue)"
             + (agm.purgeRule == .merge ? " penalty=\(agmPenalty)" : " purge=\(agm.purgeThreshold)")
         case .drvq:
           // One tree up to 4,096 words. Above that a single root would need a K × J distance
