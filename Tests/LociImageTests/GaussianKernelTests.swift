@@ -38,4 +38,35 @@ final class GaussianKernelTests: XCTestCase {
     let flat = GrayImage(width: 9, height: 7, value: 0.3).gaussianBlurred(sigma: 3)
     XCTAssertTrue(flat.pixels.allSatisfy { abs($0 - 0.3) < 1e-6 })
   }
+
+  /// Every pixel, borders included and widths that are not a multiple of the eight pixels
+  /// summed at once, equals the separable definition with replicated borders, taps summed
+  /// in kernel order from 0: bit for bit.
+  func testBlurEqualsItsDefinitionOnEveryPixel() {
+    var state: UInt32 = 777
+    let sigma: Float = 1.5
+    let k = GaussianKernel(sigma: sigma), r = k.radius
+    for (w, h) in [(1, 1), (3, 17), (8, 2), (13, 9), (29, 4)] {
+      let image = GrayImage(width: w, height: h) { _, _ in
+        state = state &* 1_664_525 &+ 1_013_904_223
+        return Float(state >> 8) / Float(1 << 24)
+      }
+      let blurred = image.gaussianBlurred(sigma: sigma)
+      var horizontal = [Float](repeating: 0, count: w * h)
+      for y in 0..<h {
+        for x in 0..<w {
+          var sum: Float = 0
+          for j in 0...(2 * r) { sum += k.weights[j] * image[min(max(x + j - r, 0), w - 1), y] }
+          horizontal[y * w + x] = sum
+        }
+      }
+      for y in 0..<h {
+        for x in 0..<w {
+          var sum: Float = 0
+          for j in 0...(2 * r) { sum += k.weights[j] * horizontal[min(max(y + j - r, 0), h - 1) * w + x] }
+          XCTAssertEqual(blurred[x, y], sum, "\(w)×\(h) at \(x), \(y)")
+        }
+      }
+    }
+  }
 }

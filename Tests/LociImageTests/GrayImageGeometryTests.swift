@@ -23,6 +23,7 @@ final class GrayImageGeometryTests: XCTestCase {
         return Float(state >> 8) / Float(1 << 24)
       }
       let g = image.gradient()
+      XCTAssertEqual(image.gradientMagnitude(), g.magnitude(), "\(w)×\(h): the one-pass magnitude, bit for bit")
       for y in 0..<h {
         for x in 0..<w {
           let xl = max(x - 1, 0), xr = min(x + 1, w - 1), yu = max(y - 1, 0), yd = min(y + 1, h - 1)

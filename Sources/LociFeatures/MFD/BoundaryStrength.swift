@@ -38,7 +38,7 @@ public enum BoundaryStrength {
   }
 
   private static func gradientMagnitude(_ image: GrayImage, sigma: Float) -> [Float] {
-    image.gaussianBlurred(sigma: sigma).gradient().magnitude()
+    image.gaussianBlurred(sigma: sigma).gradientMagnitude()
   }
 
   /// 1/g_q, with g_q the `quantile` of g from a 4096-bin histogram, and the maximum of g
