@@ -44,21 +44,41 @@ public enum BoundaryStrength {
   /// 1/g_q, with g_q the `quantile` of g from a 4096-bin histogram, and the maximum of g
   /// (which the histogram needs anyway); nil for a flat image.
   private static func inverseReference(of g: [Float], quantile: Float) -> (inverse: Float, maximum: Float)? {
-    var maximum: Float = 0
-    for v in g { maximum = Swift.max(maximum, v) }
-    guard maximum > 0 else { return nil }
-    let bins = 4096
-    var histogram = [Int](repeating: 0, count: bins)
-    let toBin = Float(bins - 1) / maximum
-    for v in g { histogram[Int(v * toBin)] += 1 }
-    let target = Int(Float(g.count) * quantile)
-    var seen = 0, bin = 0
-    while bin < bins - 1 && seen + histogram[bin] <= target {
-      seen += histogram[bin]
-      bin += 1
+    g.withUnsafeBufferPointer { g in
+      let maximum = largest(of: g)
+      guard maximum > 0 else { return nil }
+      let bins = 4096
+      var histogram = [Int](repeating: 0, count: bins)
+      let toBin = Float(bins - 1) / maximum
+      histogram.withUnsafeMutableBufferPointer { histogram in
+        for v in g { histogram[Int(v * toBin)] += 1 }
+      }
+      let target = Int(Float(g.count) * quantile)
+      var seen = 0, bin = 0
+      while bin < bins - 1 && seen + histogram[bin] <= target {
+        seen += histogram[bin]
+        bin += 1
+      }
+      let reference = Swift.max(Float(bin + 1) / toBin, 1e-6)
+      return (1 / reference, maximum)
     }
-    let reference = Swift.max(Float(bin + 1) / toBin, 1e-6)
-    return (1 / reference, maximum)
+  }
+
+  /// The largest of `g` (≥ 0, no NaN), or 0: eight lanes at a time, as `Swift.max` over
+  /// floats that are never NaN does not vectorise on its own.
+  private static func largest(of g: UnsafeBufferPointer<Float>) -> Float {
+    var lanes = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= g.count {
+      lanes = pointwiseMax(lanes, UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self))
+      i += 8
+    }
+    var maximum = lanes.max()
+    while i < g.count {
+      maximum = Swift.max(maximum, g[i])
+      i += 1
+    }
+    return maximum
   }
 
   @inline(__always) private static func height(_ v: Float, _ maximum: Float, _ bandSlope: Float, _ beta: Float,

@@ -49,60 +49,29 @@ public struct MedialPartition: Sendable {
     width = map.width
     height = map.height
     let w = map.width, h = map.height, n = w * h
-    var up = [Int32](repeating: 0, count: n)
+    let up = [Int32](unsafeUninitializedCapacity: n) { next, count in
+      map.distance.withUnsafeBufferPointer { d in UphillNeighbours.compute(d, width: w, height: h, into: next) }
+      count = n
+    }
     var labels = [Int32](repeating: -1, count: n)
     var peaks: [Int] = []
-    map.distance.withUnsafeBufferPointer { d in
-      up.withUnsafeMutableBufferPointer { next in
-        // The highest D in each pixel's 3×3 neighbourhood, ties to the larger index, as the
-        // maximum of (D bits, index) keys: D ≥ 0 (plus 0 turns −0 into +0), so its bit
-        // pattern orders like its value, and an integer maximum needs no data-dependent
-        // branch (neighbours' D order is random, so `if` branches here mispredicted often).
-        // The 3×3 maximum is separable: the maximum over three columns of each row, kept for
-        // three rows in turn, then over those three rows; 4 comparisons a pixel, not 8.
-        var rowMaxima = [[UInt64]](repeating: [UInt64](repeating: 0, count: w), count: 3)
-        func horizontalMaxima(of y: Int) {
-          rowMaxima[y % 3].withUnsafeMutableBufferPointer { out in
-            let row = y * w
-            @inline(__always) func key(_ x: Int) -> UInt64 { UInt64((d[row + x] + 0).bitPattern) << 32 | UInt64(row + x) }
-            var left: UInt64 = 0, centre = key(0)
-            for x in 0..<w {
-              let right = x + 1 < w ? key(x + 1) : 0
-              out[x] = Swift.max(Swift.max(left, centre), right)
-              left = centre
-              centre = right
-            }
+    up.withUnsafeBufferPointer { next in
+      labels.withUnsafeMutableBufferPointer { label in
+        // Climb from each unlabelled pixel until a labelled pixel or a peak, then climb
+        // the same path again writing the label: two walks over cached pixels are cheaper
+        // than keeping the path in an array.
+        for start in 0..<n where label[start] < 0 {
+          var p = start
+          while label[p] < 0 && Int(next[p]) != p { p = Int(next[p]) }
+          if label[p] < 0 {
+            label[p] = Int32(peaks.count)
+            peaks.append(p)
           }
-        }
-        horizontalMaxima(of: 0)
-        for y in 0..<h {
-          if y + 1 < h { horizontalMaxima(of: y + 1) }
-          let above = rowMaxima[(y + 2) % 3], middle = rowMaxima[y % 3], below = rowMaxima[(y + 1) % 3]
-          let hasAbove = y > 0, hasBelow = y + 1 < h
-          for x in 0..<w {
-            var best = middle[x]
-            if hasAbove { best = Swift.max(best, above[x]) }
-            if hasBelow { best = Swift.max(best, below[x]) }
-            next[y * w + x] = Int32(truncatingIfNeeded: best & 0xFFFF_FFFF)
-          }
-        }
-        labels.withUnsafeMutableBufferPointer { label in
-          // Climb from each unlabelled pixel until a labelled pixel or a peak, then climb
-          // the same path again writing the label: two walks over cached pixels are cheaper
-          // than keeping the path in an array.
-          for start in 0..<n where label[start] < 0 {
-            var p = start
-            while label[p] < 0 && Int(next[p]) != p { p = Int(next[p]) }
-            if label[p] < 0 {
-              label[p] = Int32(peaks.count)
-              peaks.append(p)
-            }
-            let basin = label[p]
-            var q = start
-            while label[q] < 0 {
-              label[q] = basin
-              q = Int(next[q])
-            }
+          let basin = label[p]
+          var q = start
+          while label[q] < 0 {
+            label[q] = basin
+            q = Int(next[q])
           }
         }
       }
