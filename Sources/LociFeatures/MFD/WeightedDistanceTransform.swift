@@ -1,3 +1,5 @@
+import LociCore
+
 /// The additively weighted Euclidean distance transform D(x) = min_y ‖x − y‖ + h(y) with
 /// its sources, by source propagation (MFD S2; ALGORITHMS.md §3.3).
 ///
@@ -26,15 +28,37 @@ public enum WeightedDistanceTransform {
       state.sourceX.withUnsafeBufferPointer { sx in
         state.sourceY.withUnsafeBufferPointer { sy in
           state.sourceHeight.withUnsafeBufferPointer { sh in
-            for i in 0..<(width * height) {
-              out[i] = sh[i].isFinite ? Int32(sy[i]) * Int32(width) + Int32(sx[i]) : -1
-            }
+            sourceIndices(sx, sy, sh, width: width, into: out)
           }
         }
       }
       count = width * height
     }
     return DistanceMap(width: width, height: height, distance: state.distance, source: source, sourceHeight: heights)
+  }
+
+  /// Source coordinates back to pixel indices, y·width + x, or −1 where no source reached
+  /// (height +∞). Eight at a time: the coordinates are whole numbers below 2²³ and the index
+  /// fits an Int32 (the map has fewer pixels), so the conversions need no checks, and the
+  /// checked scalar ones were 4 % of MFD's time.
+  private static func sourceIndices(_ sx: UnsafeBufferPointer<Float>, _ sy: UnsafeBufferPointer<Float>,
+                                    _ sh: UnsafeBufferPointer<Float>, width: Int, into out: UnsafeMutableBufferPointer<Int32>) {
+    precondition(sx.count < Int(Int32.max))
+    @inline(__always) func load(_ p: UnsafeBufferPointer<Float>, _ i: Int) -> SIMD8<Float> {
+      UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    let w8 = SIMD8<Int32>(repeating: Int32(width)), none = SIMD8<Int32>(repeating: -1)
+    var i = 0
+    while i + 8 <= sx.count {
+      let x = truncatedToInt32(load(sx, i)), y = truncatedToInt32(load(sy, i))
+      let index = (y &* w8 &+ x).replacing(with: none, where: load(sh, i) .== .infinity)
+      UnsafeMutableRawPointer(out.baseAddress! + i).storeBytes(of: index, as: SIMD8<Int32>.self)
+      i += 8
+    }
+    while i < sx.count {
+      out[i] = sh[i].isFinite ? Int32(sy[i]) * Int32(width) + Int32(sx[i]) : -1
+      i += 1
+    }
   }
 
   /// The exact answer by brute force, O(N²): the oracle of the tests.
