@@ -73,28 +73,30 @@ struct SaddleCollector {
   private(set) var saddles: [MedialPartition.Saddle] = []
   private var table = BasinPairTable()
   // Neighbouring boundary pixels mostly separate the same two basins: the last pair's
-  // saddle is checked before the table.
+  // saddle, and its height so far, are checked before the table and the array.
   private var lastKey = UInt64.max
   private var lastIndex = 0
+  private var lastHeight: Float = 0
 
   /// Adjacent pixels p, q in basins a ≠ b.
   @inline(__always) mutating func touch(_ p: Int, _ q: Int, _ a: Int32, _ b: Int32, _ d: UnsafeBufferPointer<Float>) {
     let dp = d[p], dq = d[q]
-    let pass = Swift.min(dp, dq), pixel = Int32(dp <= dq ? p : q)
+    let pass = Swift.min(dp, dq)
     let key = BasinPairTable.key(a, b)
     if key != lastKey {
       let (index, inserted) = table.findOrInsert(key, Int32(saddles.count))
       if inserted {
-        saddles.append(MedialPartition.Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass, pixel: pixel))
+        saddles.append(MedialPartition.Saddle(a: Swift.min(a, b), b: Swift.max(a, b), height: pass,
+                                              pixel: Int32(dp <= dq ? p : q)))
       }
       lastIndex = Int(index)
       lastKey = key
+      lastHeight = saddles[lastIndex].height
     }
-    saddles.withUnsafeMutableBufferPointer { s in
-      if pass > s[lastIndex].height {
-        s[lastIndex].height = pass
-        s[lastIndex].pixel = pixel
-      }
+    if pass > lastHeight {
+      lastHeight = pass
+      saddles[lastIndex].height = pass
+      saddles[lastIndex].pixel = Int32(dp <= dq ? p : q)
     }
   }
 }
