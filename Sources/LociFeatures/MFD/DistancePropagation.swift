@@ -48,6 +48,12 @@ struct PropagationState {
   mutating func propagateByRasterScans() {
     let w = width, h = height
     let below = SourceRowBuffer(width: w), columns = below.columns
+    let distanceBefore = UnsafeMutablePointer<Float>.allocate(capacity: w)
+    let changed = UnsafeMutablePointer<UInt8>.allocate(capacity: w)
+    defer {
+      distanceBefore.deallocate()
+      changed.deallocate()
+    }
     let improved = distance.withUnsafeMutableBufferPointer { d in
       sourceX.withUnsafeMutableBufferPointer { sx in
         sourceY.withUnsafeMutableBufferPointer { sy in
@@ -70,10 +76,23 @@ struct PropagationState {
               let row = SourceRow(d, sx, sy, sh, at: y * w), fy = Float(y)
               let next = y < h - 1 ? SourceRow(d, sx, sy, sh, at: (y + 1) * w) : nil
               if let next {
+                // The row was swept both ways in the forward pass and nothing has touched it
+                // since, so only the pixels the row below improves can start a change along
+                // it: the sweeps follow those alone (same result as full sweeps; when the row
+                // below improves nothing, as on most rows, both are skipped).
+                distanceBefore.update(from: row.distance, count: w)
                 for ox in [1, 0, -1] { row.offer(from: next, offset: ox, width: w, y: fy, columns: columns) }
+                var any: UInt8 = 0
+                for x in 0..<w {
+                  let c: UInt8 = row.distance[x] < distanceBefore[x] ? 1 : 0
+                  changed[x] = c
+                  any |= c
+                }
+                if any != 0 {
+                  row.sweepChanged(leftToRight: false, width: w, y: fy, columns: columns, changed: changed)
+                  row.sweepChanged(leftToRight: true, width: w, y: fy, columns: columns, changed: changed)
+                }
               }
-              row.sweep(leftToRight: false, width: w, y: fy, columns: columns)
-              row.sweep(leftToRight: true, width: w, y: fy, columns: columns)
               // The offers this pass misses: row y's new sources to the row below, which it
               // visited first. Made here by that row, three vectorised offers on a copy, since
               // about 40 % of the pixels improve in this pass (bark img1) and nearly no such offer

@@ -64,6 +64,32 @@ struct SourceRow {
   }
 }
 
+extension SourceRow {
+  /// `sweep`, skipping the offers that cannot change anything: only a pixel flagged in
+  /// `changed` (1: its source changed since the row was last swept both ways) offers its
+  /// source, and every pixel that takes one is flagged in turn. The result is `sweep`'s bit
+  /// for bit, provided the row was swept both ways before the flagged changes: an unflagged
+  /// neighbour's source was offered then, and a distance only falls, so a strict `<` rejects
+  /// it again.
+  func sweepChanged(leftToRight: Bool, width: Int, y: Float, columns: UnsafePointer<Float>,
+                    changed: UnsafeMutablePointer<UInt8>) {
+    guard width > 1 else { return }
+    let b = distance, bx = sourceX, by = sourceY, bh = sourceHeight
+    @inline(__always) func offer(_ x: Int, from q: Int) {
+      guard changed[q] != 0 else { return }
+      if SourceRowKernel.offerOne(x, column: columns[x], y: y, sourceX: bx[q], sourceY: by[q], sourceHeight: bh[q],
+                                  b, bx, by, bh) {
+        changed[x] = 1
+      }
+    }
+    if leftToRight {
+      for x in 1..<width { offer(x, from: x - 1) }
+    } else {
+      for x in stride(from: width - 2, through: 0, by: -1) { offer(x, from: x + 1) }
+    }
+  }
+}
+
 /// A row-sized scratch copy of the state, for passes that must list the pixels they improve
 /// (the polish, and the backward pass's offers to the row below): copy a row in, improve the
 /// copy, then `store` writes back and lists what fell.
