@@ -51,13 +51,14 @@ let package = Package(
     // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances, CPU features.
     .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
-    .target(name: "LociImage", dependencies: ["CShims", "LociCore"]),
+    .target(name: "LociImage", dependencies: ["CShims", "LociCore", "LociKernelsAVX2"]),
     // Regions, features, detectors, descriptors and feature files.
     .target(name: "LociFeatures", dependencies: ["LociImage", "CShims", "LociCore", "LociKernelsAVX2"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
     .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernelsAVX2"]),
     // Hot kernels again, compiled for AVX2 + FMA (symbolic links to LociQuantization's
-    // PanelKernel.swift and LociFeatures' MFD/SourceRowKernel.swift); used only when the CPU
+    // PanelKernel.swift, LociFeatures' MFD/SourceRowKernel.swift and LociImage's
+    // BlurKernel.swift); used only when the CPU
     // reports both (`CPUFeatures`, checked at run time).
     .target(
       name: "LociKernelsAVX2",

@@ -5,7 +5,7 @@ import Foundation
 /// portable kernels are used.
 public enum CPUFeatures {
   /// AVX2 and FMA both present: the `LociKernelsAVX2` builds of the kernels run (exact
-  /// assignment's dot products, MFD's distance-transform offers).
+  /// assignment's dot products, MFD's distance-transform offers, the Gaussian blur).
   /// `LOCI_DISABLE_AVX2=1` in the environment forces the portable kernels (for comparisons).
   public static let hasAVX2AndFMA: Bool = {
     #if os(Linux) && arch(x86_64)

@@ -1,0 +1,1 @@
+../LociImage/BlurKernel.swift
