@@ -39,8 +39,9 @@ struct PropagationState {
   /// pass to their lower neighbours (visited before them): each row, once done, is offered
   /// to the row below. Pixels that improve offer their source to their 8 neighbours, and
   /// every pixel so improved does the same, until nothing changes. Afterwards every pixel
-  /// has been offered the final source of each of its 8 neighbours, which is what `polish`
-  /// assumes.
+  /// has been offered the final source of each of its 8 neighbours (the backward sweeps skip
+  /// only offers already rejected, see `SourceRow.sweepChanged`), which is what `polish`
+  /// assumes and `DistancePropagationTests` checks.
   ///
   /// Why not the bucket queue of group marching: releasing pixels in distance order reads
   /// memory at random; the scans read it in order. Same distances (the tests compare with
@@ -78,8 +79,8 @@ struct PropagationState {
               if let next {
                 // The row was swept both ways in the forward pass and nothing has touched it
                 // since, so only the pixels the row below improves can start a change along
-                // it: the sweeps follow those alone (same result as full sweeps; when the row
-                // below improves nothing, as on most rows, both are skipped).
+                // it: the sweeps follow those alone (same result as full sweeps, see
+                // `sweepChanged`; when the row below improves nothing, both are skipped).
                 distanceBefore.update(from: row.distance, count: w)
                 for ox in [1, 0, -1] { row.offer(from: next, offset: ox, width: w, y: fy, columns: columns) }
                 var any: UInt8 = 0
