@@ -24,7 +24,7 @@ enum UphillNeighbours {
     func rowBest(_ y: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Int32>) {
       (values + (y % 3) * w, indices + (y % 3) * w)
     }
-    horizontal(d.baseAddress! + 0, y: 0, width: w, into: rowBest(0))
+    horizontal(d.baseAddress!, y: 0, width: w, into: rowBest(0))
     for y in 0..<h {
       if y + 1 < h { horizontal(d.baseAddress!, y: y + 1, width: w, into: rowBest(y + 1)) }
       let middle = rowBest(y)
