@@ -56,7 +56,7 @@ public enum BoundaryStrength {
         var i = 0
         let scale = SIMD8<Float>(repeating: toBin)
         while i + 8 <= g.count {
-          let bin = truncatedToInt32(UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self) * scale)
+          let bin = truncatedToInt32(g.baseAddress!.loadSIMD8(at: i) * scale)
           for lane in 0..<8 { histogram[Int(bin[lane])] += 1 }
           i += 8
         }
@@ -82,7 +82,7 @@ public enum BoundaryStrength {
     var lanes = SIMD8<Float>(repeating: 0)
     var i = 0
     while i + 8 <= g.count {
-      lanes = pointwiseMax(lanes, UnsafeRawPointer(g.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self))
+      lanes = pointwiseMax(lanes, g.baseAddress!.loadSIMD8(at: i))
       i += 8
     }
     var maximum = lanes.max()

@@ -1,3 +1,5 @@
+import LociCore
+
 /// The image partition dual to the medial axis: basins of −D seeded at the peaks of D,
 /// with the saddle height between every pair of touching basins (MFD S4–S5).
 ///
@@ -97,11 +99,9 @@ public struct MedialPartition: Sendable {
                 break
               } else if next > 0 && next + 8 < w && y + 1 < h {
                 let p = base + y * w + next, below = p + w
-                @inline(__always) func load(_ q: UnsafePointer<Int32>) -> SIMD8<Int32> {
-                  UnsafeRawPointer(q).loadUnaligned(as: SIMD8<Int32>.self)
-                }
-                let a = load(p)
-                let same = (a .== load(p + 1)) .& (a .== load(below - 1)) .& (a .== load(below)) .& (a .== load(below + 1))
+                let a = p.loadSIMD8()
+                let same = (a .== p.loadSIMD8(at: 1)) .& (a .== below.loadSIMD8(at: -1)) .& (a .== below.loadSIMD8())
+                  .& (a .== below.loadSIMD8(at: 1))
                 pending = UInt32(SIMD8<Int32>(repeating: 0).replacing(with: SIMD8(1, 2, 4, 8, 16, 32, 64, 128), where: .!same).wrappedSum())
                 pendingBase = next
                 next += 8

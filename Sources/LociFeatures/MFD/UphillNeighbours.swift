@@ -1,3 +1,5 @@
+import LociCore
+
 /// The step of MFD's steepest-ascent partition (S5): for every pixel, the pixel of its 3×3
 /// neighbourhood (itself included) with the highest D, ties to the larger index, so the order
 /// is strict and every climb ends. Internal to `MedialPartition(steepestAscentOf:)`.
@@ -32,10 +34,10 @@ enum UphillNeighbours {
       let out = next.baseAddress! + y * w
       var x = 0
       while x + 8 <= w {
-        var value = load(above.0 + x), index = load(above.1 + x)
-        select(load(middle.0 + x), load(middle.1 + x), into: &value, &index)
-        select(load(below.0 + x), load(below.1 + x), into: &value, &index)
-        store(index, out + x)
+        var value = above.0.loadSIMD8(at: x), index = above.1.loadSIMD8(at: x)
+        select(middle.0.loadSIMD8(at: x), middle.1.loadSIMD8(at: x), into: &value, &index)
+        select(below.0.loadSIMD8(at: x), below.1.loadSIMD8(at: x), into: &value, &index)
+        out.storeSIMD8(index, at: x)
         x += 8
       }
       while x < w {
@@ -63,11 +65,11 @@ enum UphillNeighbours {
     let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
     while x + 9 <= w {  // x + 8 ≤ w − 1: every lane has a right neighbour
       let centre = SIMD8<Int32>(repeating: Int32(row + x)) &+ lanes
-      var value = load(p + x - 1), index = centre &- 1
-      select(load(p + x), centre, into: &value, &index)
-      select(load(p + x + 1), centre &+ 1, into: &value, &index)
-      store(value, best.0 + x)
-      store(index, best.1 + x)
+      var value = p.loadSIMD8(at: x - 1), index = centre &- 1
+      select(p.loadSIMD8(at: x), centre, into: &value, &index)
+      select(p.loadSIMD8(at: x + 1), centre &+ 1, into: &value, &index)
+      best.0.storeSIMD8(value, at: x)
+      best.1.storeSIMD8(index, at: x)
       x += 8
     }
     while x < w {
@@ -84,16 +86,4 @@ enum UphillNeighbours {
     value.replace(with: candidate, where: take)
     index.replace(with: candidateIndex, where: take)
   }
-}
-
-@inline(__always) private func load<T: SIMDScalar>(_ p: UnsafePointer<T>) -> SIMD8<T> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-}
-
-@inline(__always) private func load<T: SIMDScalar>(_ p: UnsafeMutablePointer<T>) -> SIMD8<T> {
-  UnsafeRawPointer(p).loadUnaligned(as: SIMD8<T>.self)
-}
-
-@inline(__always) private func store<T: SIMDScalar>(_ v: SIMD8<T>, _ p: UnsafeMutablePointer<T>) {
-  UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<T>.self)
 }

@@ -44,18 +44,15 @@ public enum WeightedDistanceTransform {
   private static func sourceIndices(_ sx: UnsafeBufferPointer<Float>, _ sy: UnsafeBufferPointer<Float>,
                                     _ sh: UnsafeBufferPointer<Float>, width: Int, into out: UnsafeMutableBufferPointer<Int32>) {
     precondition(sx.count < Int(Int32.max))
-    @inline(__always) func load(_ p: UnsafeBufferPointer<Float>, _ i: Int) -> SIMD8<Float> {
-      UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: SIMD8<Float>.self)
-    }
+    let n = sx.count, x0 = sx.baseAddress!, y0 = sy.baseAddress!, h0 = sh.baseAddress!
     let w8 = SIMD8<Int32>(repeating: Int32(width)), none = SIMD8<Int32>(repeating: -1)
     var i = 0
-    while i + 8 <= sx.count {
-      let x = truncatedToInt32(load(sx, i)), y = truncatedToInt32(load(sy, i))
-      let index = (y &* w8 &+ x).replacing(with: none, where: load(sh, i) .== .infinity)
-      UnsafeMutableRawPointer(out.baseAddress! + i).storeBytes(of: index, as: SIMD8<Int32>.self)
+    while i + 8 <= n {
+      let x = truncatedToInt32(x0.loadSIMD8(at: i)), y = truncatedToInt32(y0.loadSIMD8(at: i))
+      out.baseAddress!.storeSIMD8((y &* w8 &+ x).replacing(with: none, where: h0.loadSIMD8(at: i) .== .infinity), at: i)
       i += 8
     }
-    while i < sx.count {
+    while i < n {
       out[i] = sh[i].isFinite ? Int32(sy[i]) * Int32(width) + Int32(sx[i]) : -1
       i += 1
     }
