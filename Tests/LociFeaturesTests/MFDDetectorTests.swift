@@ -147,7 +147,7 @@ final class MFDDetectorTests: XCTestCase {
     func key(_ r: AffineRegion) -> [Double] { [r.x, r.y, r.shape.a, r.shape.b, r.shape.c, r.response] }
     XCTAssertGreaterThan(detected.count, Self.ellipses.count, "coarser levels add regions")
     XCTAssertEqual(detected.map(key), expected.map { key($0.region) })
-    // Every ellipse is found at the finest level and again at half size (level 2), where its
+    // Every ellipse is found at the finest level and again at a coarser one, where its
     // region maps back onto the same ellipse: centre within 1.5 px, area within 10 %.
     for e in Self.ellipses {
       let near = detected.filter { hypot($0.x - (2 * e.x + 0.5), $0.y - (2 * e.y + 0.5)) < 1.5 }
