@@ -69,10 +69,13 @@ public struct MFDOptions: Sendable, Equatable {
 
   public var scoreKind: ScoreKind = .persistenceRatio
   /// Minimum selection score, of `scoreKind` (S7) [R]. With the third-octave levels below,
-  /// 0.3 keeps ~238 regions per Oxford image at 60.7 % (0.275: 276 regions, 58.8 %; 0.325:
-  /// 202, 60.2 %; docs/benchmarks.md, session 12). With the earlier half-octave levels 0.25
-  /// kept ~250 (57.8 %); single-scale, 0.15 kept ~440 (notes: 0.2 for F).
-  public var minScore: Double = 0.3
+  /// 0.275 keeps ~277 regions per Oxford image at 59.4 % mean repeatability, above MSER at
+  /// every nearby count (57.2 / 58.1 / 59.0 % at 301 / 278 / 259). 0.3 measured more on
+  /// Oxford (60.7 % at 238) but cost the development retrieval set 1.6 BoW, 1.0 ASMK and 1.1 HE
+  /// mAP points against the half-octave default (means over 3 vocabularies); 0.275 costs
+  /// 0.65, 0.5 and 0.0 (docs/benchmarks.md, session 12). With half-octave levels 0.25 kept
+  /// ~250 (57.8 %); single-scale, 0.15 kept ~440 (notes: 0.2 for F).
+  public var minScore: Double = 0.275
   /// Peaks at or above this fraction of β are plateaus of flat image areas, not enclosed
   /// blobs; their basins are not selected on their own (§3.5 fix 1) [R].
   public var plateauFraction: Double = 0.95
@@ -106,20 +109,21 @@ public struct MFDOptions: Sendable, Equatable {
   /// On boat img1 shrunk synthetically by 0.9…0.5 one level kept 46 % of its regions against
   /// MSER's 63 %. Over the 40 Oxford pairs, 6 levels of √½ took the detector from 44.1 % at
   /// 438 regions per image to 57.8 % at 250 (docs/benchmarks.md, session 7); 9 levels of ∛½
-  /// (below) reach 60.7 % at 238, against MSER's 56.7–61.7 % at 228–278 (session 12). The
+  /// (below) reach 59.4 % at 277 and 60.7 % at 238 (minScore 0.3), against MSER's 56.7–61.7 %
+  /// at 228–301 (session 12). The
   /// levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first level's.
   ///
   /// 9 levels of ∛½ end at 0.157, just below where 6 of √½ ended (0.177), so the scale range
-  /// covered is unchanged; 8 levels (ending at 0.198) measured 59.9 % at 237 and 7 levels
-  /// 58.8 % at 234 (the coarsest levels carry bark's 1-5 and 1-6 pairs, zoomed ×3–4).
+  /// covered is unchanged; at minScore 0.3, 8 levels (ending at 0.198) measured 59.9 % at 237
+  /// and 7 levels 58.8 % at 234 (the coarsest levels carry bark's 1-5 and 1-6 pairs, zoomed ×3–4).
   public var scaleLevels: Int = 9
   /// Factor between consecutive levels, in (0, 1). Third-octave steps (∛½) measured best
   /// (session 12, each at the minScore that keeps ~240 regions per image): 60.7 % against
   /// 57.8 % for half-octave steps (√½) and 58.8 % for quarter-octave steps (⁴√½, 250
-  /// regions, 3.4× the first level's work); 0.6 measured 52.2 % (session 7). A finer step
-  /// finds a blob at two neighbouring levels more often, and those twins repeat together
-  /// (removing cross-level repeats cost 2.8 points, session 11). Cost: 1.38× the √½
-  /// pyramid's time (0.142 against 0.103 s/Mpx on the session-12 machine).
+  /// regions, 3.4× the first level's work); 0.6 measured 52.2 % (session 7). Much of the gain
+  /// is twins: a finer step finds a blob at two neighbouring levels more often, and twins
+  /// repeat together (removing cross-level repeats cost 2.8 points, session 11), which is
+  /// why retrieval gains nothing from it (see `minScore`). Cost: 1.38× the √½ pyramid's time.
   public var scaleStep: Double = 0.7937005259840998  // ∛½ = 2^(−1/3)
 
   public init() {}
