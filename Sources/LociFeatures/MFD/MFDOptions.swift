@@ -110,8 +110,8 @@ public struct MFDOptions: Sendable, Equatable {
   /// MSER's 63 %. Over the 40 Oxford pairs, 6 levels of √½ took the detector from 44.1 % at
   /// 438 regions per image to 57.8 % at 250 (docs/benchmarks.md, session 7); 9 levels of ∛½
   /// (below) reach 59.4 % at 277 and 60.7 % at 238 (minScore 0.3), against MSER's 56.7–61.7 %
-  /// at 228–301 (session 12). The
-  /// levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first level's.
+  /// at 228–301 (session 12). The levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first
+  /// level's (2 for √½).
   ///
   /// 9 levels of ∛½ end at 0.157, just below where 6 of √½ ended (0.177), so the scale range
   /// covered is unchanged; at minScore 0.3, 8 levels (ending at 0.198) measured 59.9 % at 237
@@ -122,8 +122,9 @@ public struct MFDOptions: Sendable, Equatable {
   /// 57.8 % for half-octave steps (√½) and 58.8 % for quarter-octave steps (⁴√½, 250
   /// regions, 3.4× the first level's work); 0.6 measured 52.2 % (session 7). Much of the gain
   /// is twins: a finer step finds a blob at two neighbouring levels more often, and twins
-  /// repeat together (removing cross-level repeats cost 2.8 points, session 11), which is
-  /// why retrieval gains nothing from it (see `minScore`). Cost: 1.38× the √½ pyramid's time.
+  /// repeat together (removing cross-level repeats cost 2.8 points, session 11), while
+  /// retrieval gains nothing from them (see `minScore`). Cost: 1.43–1.53× the √½ pyramid's
+  /// detection time (1.35× the pixels; the extra levels are small images with fixed costs).
   public var scaleStep: Double = 0.7937005259840998  // ∛½ = 2^(−1/3)
 
   public init() {}
