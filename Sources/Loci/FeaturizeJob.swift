@@ -72,7 +72,7 @@ public struct FeaturizeJob: Sendable {
   private func process(_ input: ImageInput) -> Outcome {
     let target = outputURL(for: input)
     if !overwrite, FileManager.default.fileExists(atPath: target.path),
-       let existing = try? FeatureFile.read(from: target) {
+       let existing = try? FeatureFile.read(from: target), isCurrent(existing) {
       return .skipped(features: existing.count)
     }
     do {
@@ -90,6 +90,16 @@ public struct FeaturizeJob: Sendable {
     } catch {
       return .failed(Self.describe(error))
     }
+  }
+
+  /// Whether a valid existing output is what this run would write, so that resuming may
+  /// keep it. A `.lfeat` file records its detector and the whole parameter string (detector
+  /// options, descriptor, `--max-dimension`): one made by another detector, other options or
+  /// an earlier Loci whose defaults differ is recomputed, not silently mixed into the new
+  /// features. VGG text records neither, so a valid VGG file is kept as it is.
+  private func isCurrent(_ existing: FeatureSet) -> Bool {
+    guard format == .lfeat else { return true }
+    return existing.detector == extractor.detector.name && existing.parameters == extractor.parameters
   }
 
   /// Loci's errors describe themselves (with the file and what to do).

@@ -36,6 +36,29 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertEqual(resumed["features"] as? Int, summary["features"] as? Int)
   }
 
+  /// Resuming keeps only outputs made with the same settings: features of another detector,
+  /// or without descriptors, in the output folder are recomputed, not counted as done.
+  func testResumeRecomputesOutputsMadeWithOtherSettings() throws {
+    let out = work.appendingPathComponent("features")
+    let mser = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--detector", "mser", "--descriptor", "none", "--json"])
+    XCTAssertEqual(mser.status, 0, mser.stderr)
+    let file = out.appendingPathComponent("graf-img1-400.png.lfeat")
+    XCTAssertEqual(try FeatureFile.read(from: file).detector, "mser")
+
+    let mfd = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--descriptor", "none", "--json"])
+    XCTAssertEqual(mfd.status, 0, mfd.stderr)
+    XCTAssertEqual(try mfd.json()["processed"] as? Int, 4, "other detector: recomputed")
+    XCTAssertEqual(try mfd.json()["skipped"] as? Int, 0)
+    XCTAssertEqual(try FeatureFile.read(from: file).detector, "mfd")
+
+    let described = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--json"])
+    XCTAssertEqual(try described.json()["processed"] as? Int, 4, "descriptors now wanted: recomputed")
+    XCTAssertEqual(try FeatureFile.read(from: file).descriptorKind, .rootsift)
+
+    let again = try CLI.run("featurize", [CLI.fixtures.path, "--out", out.path, "--json"])
+    XCTAssertEqual(try again.json()["skipped"] as? Int, 4, "same settings: kept")
+  }
+
   /// A folder of symbolic links into a shared store: each link is an image, mirrored under
   /// its own name, and the feature file records the resolved source path.
   func testSymlinkedImagesAreFeaturizedUnderTheirLinkNames() throws {
