@@ -7,11 +7,15 @@ public enum FeatureFolder {
     case noFeatureFiles(path: String)
     case noDescriptors(path: String)
     case dimensionMismatch(path: String, expected: Int, found: Int)
+    case detectorMismatch(path: String, expected: String, found: String)
     public var description: String {
       switch self {
       case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
       case let .noDescriptors(path): return "\(path): the features have no descriptors (featurize with --descriptor rootsift)"
       case let .dimensionMismatch(path, expected, found): return "\(path): descriptor dimension \(found), expected \(expected)"
+      case let .detectorMismatch(path, expected, found):
+        return "\(path): features of detector '\(found)', but this index holds '\(expected)' features "
+          + "(featurize with --detector \(expected), or index them separately)"
       }
     }
   }

@@ -3,13 +3,22 @@ import Foundation
 /// The retrieval pipeline a search app calls: build or extend an index from `featurize`
 /// output, and query it with images or feature files, with optional spatial re-ranking.
 public enum Retrieval {
-  /// Reads feature files, checking their dimension against the vocabulary.
-  public static func loadFeatures(_ files: [URL], dimension: Int) throws -> [FeatureSet] {
-    try files.map { url in
+  /// Reads feature files, checking their dimension against the vocabulary and that they all
+  /// come from one detector: `detector` (the index's), or else the first file's. An index
+  /// holds one detector's features; queries given as images are featurized with it.
+  public static func loadFeatures(_ files: [URL], dimension: Int, detector: String = "") throws -> [FeatureSet] {
+    var expected = detector
+    return try files.map { url in
       let set = try FeatureFile.read(from: url)
       if set.count > 0 && set.dimension == 0 { throw FeatureFolder.FolderError.noDescriptors(path: url.path) }
       if set.count > 0 && set.dimension != dimension {
         throw FeatureFolder.FolderError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
+      }
+      if !set.detector.isEmpty {
+        if expected.isEmpty { expected = set.detector }
+        if set.detector != expected {
+          throw FeatureFolder.FolderError.detectorMismatch(path: url.path, expected: expected, found: set.detector)
+        }
       }
       return set
     }
@@ -47,7 +56,7 @@ public enum Retrieval {
   @discardableResult
   public static func add(folders: [URL], to index: inout RetrievalIndex) throws -> Int {
     let known = Set(index.images.map(\.path))
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension)
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector)
       .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
     index.add(sets)
     return sets.count

@@ -30,6 +30,13 @@ final class RetrievalCommandTests: XCTestCase {
     XCTAssertEqual(add.status, 0, add.stderr)
     XCTAssertEqual(try add.json()["images"] as? Int, 4, "the three already indexed are skipped")
     XCTAssertEqual(try add.json()["added"] as? Int, 1)
+    // Features of another detector are refused, naming the file and both detectors.
+    let mser = folder.appendingPathComponent("mser")
+    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.appendingPathComponent("graf-img1-400.png").path, "--out", mser.path,
+                                             "--detector", "mser"]).status, 0)
+    let mixed = try CLI.run("loci", ["index", "add", index.path, mser.path])
+    XCTAssertNotEqual(mixed.status, 0)
+    XCTAssertTrue(mixed.stderr.contains("detector 'mser'") && mixed.stderr.contains("'mfd'"), mixed.stderr)
 
     // Each indexed image, queried by its features, comes back first (default: ASMK*, MA 5, HPM).
     for f in files {
