@@ -53,6 +53,7 @@ public struct FeaturizeJob: Sendable {
     let workers = Swift.max(1, Swift.min(jobs, total))
     var serial = self
     serial.extractor.descriptor?.options.threads = 1
+    serial.extractor.detector.threads = 1
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let i = state.nextIndex(below: total) {
         let outcome = serial.process(inputs[i])

@@ -9,6 +9,16 @@ public protocol Detector: Sendable {
   var parameters: String { get }
   /// The regions of `image`, in its pixel coordinates.
   func detect(in image: GrayImage) throws -> [AffineRegion]
+  /// Cores one `detect` may use (0: all). Callers that already run images in parallel set
+  /// 1. Detectors that run on one core (or leave threading to OpenCV) ignore it.
+  var threads: Int { get set }
+}
+
+extension Detector {
+  public var threads: Int {
+    get { 1 }
+    nonmutating set {}
+  }
 }
 
 /// Why detection failed.

@@ -1,3 +1,4 @@
+import Foundation
 import LociImage
 
 /// Detection over scale levels, shared by the single-scale detectors (MFD, WaSH): run a
@@ -6,18 +7,51 @@ import LociImage
 /// the finer level first on equal responses. The detectors stay single-scale; this makes
 /// their output cover the scales their fixed pixel parameters (σ, β, areas) cannot.
 enum ScaleLevelDetection {
-  static func detect(in image: GrayImage, levels: Int, first: Double, step: Double, maxFeatures: Int,
-                     level detectOneLevel: (GrayImage) throws -> [AffineRegion]) rethrows -> [AffineRegion] {
+  /// `threads`: cores the levels may run on (0: all, 1: in turn on the caller's). The levels
+  /// are independent, so they run in parallel, largest first, each taken by the next free
+  /// worker; the result is the same whatever the count (levels are gathered in order).
+  static func detect(in image: GrayImage, levels: Int, first: Double, step: Double, maxFeatures: Int, threads: Int = 1,
+                     level detectOneLevel: @Sendable (GrayImage) throws -> [AffineRegion]) throws -> [AffineRegion] {
     let first = Swift.min(Swift.max(first, 0.05), 1)
     let step = Swift.min(Swift.max(step, 0.05), 0.95)
     let pyramid = image.pyramid(levels: Swift.max(levels, 1), first: first, step: step)
     if pyramid.count == 1 && pyramid[0].factor == 1 { return try detectOneLevel(image) }
-    var all: [AffineRegion] = []
-    for level in pyramid {
+    let perLevel = try parallelMap(pyramid, threads: threads) { level in
       // The factor actually applied differs from the nominal one by rounding; x decides.
-      all += try detectOneLevel(level.image).map { $0.scaled(by: 1 / level.factor) }
+      try detectOneLevel(level.image).map { $0.scaled(by: 1 / level.factor) }
     }
+    let all = perLevel.flatMap { $0 }
     let ranked = all.enumerated().sorted { ($0.element.response, -$0.offset) > ($1.element.response, -$1.offset) }
     return ranked.prefix(Swift.max(maxFeatures, 0)).map(\.element)
+  }
+
+  /// `transform` of every item, in order, on up to `threads` workers (0: all cores) that
+  /// each take the next untaken item; the first error (in item order) is rethrown.
+  static func parallelMap<T: Sendable, U: Sendable>(_ items: [T], threads: Int,
+                                                    _ transform: @Sendable (T) throws -> U) throws -> [U] {
+    let workers = Swift.min(items.count, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+    if workers <= 1 { return try items.map(transform) }
+    var results = [Result<U, Error>?](repeating: nil, count: items.count)
+    let next = NextIndex()
+    results.withUnsafeMutableBufferPointer { out in
+      nonisolated(unsafe) let out = out  // each index is written by exactly one worker
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let i = next.take(below: items.count) { out[i] = Result { try transform(items[i]) } }
+      }
+    }
+    return try results.map { try $0!.get() }
+  }
+
+  /// A shared counter handing out 0, 1, 2, … once each.
+  private final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(below limit: Int) -> Int? {
+      lock.lock()
+      defer { lock.unlock() }
+      guard value < limit else { return nil }
+      value += 1
+      return value - 1
+    }
   }
 }

@@ -83,7 +83,7 @@ struct DescriptorBench: ParsableCommand {
 
 struct DetectorBench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "detectors", abstract: "Detection time per megapixel, one core, for each detector.")
+    commandName: "detectors", abstract: "Detection time per megapixel, one core, for each detector (and MFD on all cores).")
 
   @Argument(help: "Oxford affine dataset folder.") var dataset: String
   @Option(help: "Timing repeats per image (best is kept).") var repeats = 2
@@ -103,7 +103,14 @@ struct DetectorBench: ParsableCommand {
     let detectors: [(String, any Detector)] = DetectorName.allCases.filter { chosen?.contains($0.rawValue) ?? true }
       .map { ($0.rawValue, $0.makeDetector()) }
       + (try mfdVariants.map { ("mfd [\($0)]", MFDDetector(options: try MFDSweep.parse($0))) })
-    for (label, detector) in detectors {
+    // One core each, then MFD again with its scale levels on all cores (one image's latency).
+    let oneCore = detectors.map { label, parallel -> (String, any Detector) in
+      var detector = parallel
+      detector.threads = 1
+      return (label, detector)
+    }
+    let allCores: [(String, any Detector)] = chosen?.contains("mfd") ?? true ? [("mfd, all cores", MFDDetector(threads: 0))] : []
+    for (label, detector) in oneCore + allCores {
       var seconds = 0.0, features = 0
       for image in images {
         seconds += try bestTime(repeats: repeats) { features += try detector.detect(in: image).count }

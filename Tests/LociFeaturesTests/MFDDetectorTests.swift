@@ -127,6 +127,31 @@ final class MFDDetectorTests: XCTestCase {
     }
   }
 
+  /// The levels run in parallel when `threads` allows: the regions, their order included,
+  /// are those of the levels run in turn.
+  func testParallelLevelsGiveTheSameRegions() throws {
+    let image = Self.ellipseImage(scale: 2)
+    func key(_ r: AffineRegion) -> [Double] { [r.x, r.y, r.shape.a, r.shape.b, r.shape.c, r.response] }
+    let serial = try MFDDetector(threads: 1).detect(in: image).map(key)
+    XCTAssertGreaterThan(serial.count, Self.ellipses.count)
+    for threads in [0, 2, 3, 16] {
+      XCTAssertEqual(try MFDDetector(threads: threads).detect(in: image).map(key), serial, "threads \(threads)")
+    }
+  }
+
+  /// `parallelMap` keeps the order, runs every item once and rethrows the first error in
+  /// item order, whatever the number of workers.
+  func testParallelMapKeepsOrderAndRethrowsTheFirstError() throws {
+    struct Failure: Error, Equatable { let item: Int }
+    for threads in [0, 1, 2, 5] {
+      XCTAssertEqual(try ScaleLevelDetection.parallelMap(Array(0..<50), threads: threads) { $0 * $0 }, (0..<50).map { $0 * $0 })
+      XCTAssertThrowsError(try ScaleLevelDetection.parallelMap(Array(0..<50), threads: threads) { i -> Int in
+        if i % 7 == 3 { throw Failure(item: i) }
+        return i
+      }) { XCTAssertEqual($0 as? Failure, Failure(item: 3), "threads \(threads)") }
+    }
+  }
+
   /// With scale levels, `detect` is the union of one-level detections on the pyramid's
   /// levels, mapped back by each level's factor and ranked by score, finer level first on ties.
   func testScaleLevelsAreTheUnionOfOneLevelDetections() throws {

@@ -15,8 +15,17 @@ import LociImage
 /// `MFDOptions.scaleLevels` (a pyramid the paper does not use; chosen on the benchmark).
 public struct MFDDetector: Detector {
   public var options: MFDOptions
+  /// Cores one `detect` may use for its scale levels (0: all; 1: the caller's only, as
+  /// `featurize` sets it, since it already runs one image per core). Not a detection
+  /// parameter: the regions are the same for any value.
+  public var threads: Int
 
-  public init(options: MFDOptions = MFDOptions()) { self.options = options }
+  public init(options: MFDOptions = MFDOptions()) { self.init(options: options, threads: 0) }
+
+  public init(options: MFDOptions = MFDOptions(), threads: Int) {
+    self.options = options
+    self.threads = threads
+  }
 
   public var name: String { "mfd" }
   public var parameters: String {
@@ -51,8 +60,9 @@ public struct MFDDetector: Detector {
   /// about 15 % of the time; with one level at full resolution the result is exactly
   /// `analyse(image).regions`.
   public func detect(in image: GrayImage) throws -> [AffineRegion] {
-    ScaleLevelDetection.detect(in: image, levels: options.scaleLevels, first: options.workingScale,
-                               step: options.scaleStep, maxFeatures: options.maxFeatures, level: regions(of:))
+    try ScaleLevelDetection.detect(in: image, levels: options.scaleLevels, first: options.workingScale,
+                                   step: options.scaleStep, maxFeatures: options.maxFeatures, threads: threads,
+                                   level: { [self] in regions(of: $0) })
   }
 
   /// Grey-image mode: heights from the gradient, weighted distance by source propagation.
