@@ -48,7 +48,7 @@ let package = Package(
     ),
 
     // MARK: Library targets
-    // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances, CPU features.
+    // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances, CPU features, a work counter.
     .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
     .target(name: "LociImage", dependencies: ["CShims", "LociCore", "LociKernelsAVX2"]),
@@ -70,7 +70,7 @@ let package = Package(
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).
-    .target(name: "Loci", dependencies: ["LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
+    .target(name: "Loci", dependencies: ["LociCore", "LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
 
     // MARK: Executables
     // What both executables share: exit codes of the contract, progress bar, JSON output.

@@ -1,4 +1,5 @@
 import Foundation
+import LociCore
 
 /// A failed image and why.
 public struct FeaturizeFailure: Sendable, Codable, Equatable {
@@ -110,16 +111,11 @@ public struct FeaturizeJob: Sendable {
 /// Shared progress of the workers.
 private final class JobState: @unchecked Sendable {
   private let lock = NSLock()
-  private var next = 0, done = 0, processed = 0, skipped = 0, features = 0
+  private let images = WorkCounter()
+  private var done = 0, processed = 0, skipped = 0, features = 0
   private var failed: [FeaturizeFailure] = []
 
-  func nextIndex(below total: Int) -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard next < total else { return nil }
-    next += 1
-    return next - 1
-  }
+  func nextIndex(below total: Int) -> Int? { images.next(below: total) }
 
   func record(_ outcome: FeaturizeJob.Outcome, path: String) -> Int {
     lock.lock()

@@ -1,4 +1,5 @@
 import Foundation
+import LociCore
 import LociImage
 
 /// Detection over scale levels, shared by the single-scale detectors (MFD, WaSH): run a
@@ -32,26 +33,13 @@ enum ScaleLevelDetection {
     let workers = Swift.min(items.count, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
     if workers <= 1 { return try items.map(transform) }
     var results = [Result<U, Error>?](repeating: nil, count: items.count)
-    let next = NextIndex()
+    let next = WorkCounter()
     results.withUnsafeMutableBufferPointer { out in
       nonisolated(unsafe) let out = out  // each index is written by exactly one worker
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        while let i = next.take(below: items.count) { out[i] = Result { try transform(items[i]) } }
+        while let i = next.next(below: items.count) { out[i] = Result { try transform(items[i]) } }
       }
     }
     return try results.map { try $0!.get() }
-  }
-
-  /// A shared counter handing out 0, 1, 2, … once each.
-  private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-      lock.lock()
-      defer { lock.unlock() }
-      guard value < limit else { return nil }
-      value += 1
-      return value - 1
-    }
   }
 }
