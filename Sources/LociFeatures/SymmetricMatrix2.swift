@@ -65,6 +65,11 @@ public struct Matrix2: Sendable, Equatable {
 
   public var determinant: Double { m11 * m22 - m12 * m21 }
   public var transposed: Matrix2 { Matrix2(m11, m21, m12, m22) }
+  /// The inverse (adjugate / determinant); the caller checks the determinant is not 0.
+  public var inverse: Matrix2 {
+    let d = determinant
+    return Matrix2(m22 / d, -m12 / d, -m21 / d, m11 / d)
+  }
 
   public static func * (l: Matrix2, r: Matrix2) -> Matrix2 {
     Matrix2(l.m11 * r.m11 + l.m12 * r.m21, l.m11 * r.m12 + l.m12 * r.m22,

@@ -45,9 +45,7 @@ public struct LocalFrame: Sendable, Equatable {
   /// affine frames when both have one, else the similarity s·R(θ_b − θ_a).
   func linearMap(to other: LocalFrame) -> Matrix2 {
     if let fa = affine, let fb = other.affine, fa.determinant != 0 {
-      let d = fa.determinant
-      let inverse = Matrix2(fa.m22 / d, -fa.m12 / d, -fa.m21 / d, fa.m11 / d)
-      return fb * inverse
+      return fb * fa.inverse
     }
     let s = other.scale / scale, r = other.angle - angle
     return Matrix2(s * cos(r), -s * sin(r), s * sin(r), s * cos(r))

@@ -16,8 +16,7 @@ final class MFDRepeatabilityTests: XCTestCase {
 
   /// `image` seen through p_b = M·p_a + c, on a canvas of the same size.
   func warped(_ image: GrayImage, _ m: Matrix2, _ c: (Double, Double)) -> (GrayImage, Homography) {
-    let d = m.determinant
-    let inv = Matrix2(m.m22 / d, -m.m12 / d, -m.m21 / d, m.m11 / d)
+    let inv = m.inverse
     let (tx, ty) = inv.apply(-c.0, -c.1)
     let b = image.warpedAffine(outputWidth: image.width, outputHeight: image.height,
                                a: (Float(inv.m11), Float(inv.m12), Float(inv.m21), Float(inv.m22)),
@@ -25,10 +24,10 @@ final class MFDRepeatabilityTests: XCTestCase {
     return (b, Homography([m.m11, m.m12, c.0, m.m21, m.m22, c.1, 0, 0, 1]))
   }
 
-  func repeatability(_ m: Matrix2, _ c: (Double, Double), options: MFDOptions = MFDOptions()) throws -> PairResult {
+  func repeatability(_ m: Matrix2, _ c: (Double, Double)) throws -> PairResult {
     let image = try GrayImage(contentsOf: Self.graf)
     let (b, h) = warped(image, m, c)
-    let detector = MFDDetector(options: options)
+    let detector = MFDDetector()
     func set(_ image: GrayImage) throws -> FeatureSet {
       FeatureSet(imageWidth: image.width, imageHeight: image.height, detector: "mfd", descriptorKind: .none,
                  dimension: 0, regions: try detector.detect(in: image), descriptors: [])

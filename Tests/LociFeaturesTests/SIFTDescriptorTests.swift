@@ -96,8 +96,7 @@ final class SIFTDescriptorTests: XCTestCase {
     let t = (-20.0, 10.0)
     let warped = image.warpedAffine(outputWidth: 160, outputHeight: 160,
                                     a: (Float(m.m11), Float(m.m12), Float(m.m21), Float(m.m22)), t: (Float(t.0), Float(t.1)))
-    let det = m.determinant
-    let inverse = Matrix2(m.m22 / det, -m.m12 / det, -m.m21 / det, m.m11 / det)
+    let inverse = m.inverse
     var rng = SplitMix64(seed: 9)
     var regions: [AffineRegion] = []
     var moved: [AffineRegion] = []
