@@ -90,9 +90,7 @@ public enum Retrieval {
     let t1 = DispatchTime.now().uptimeNanoseconds
     var verified: [SpatialReranker.Verified] = []
     if reranker.method != .none && set.count > 0 {
-      let words = assignments.map { $0[0] }
-      (ranking, verified) = reranker.rerank(ranking, queryWords: words, queryRegions: set.regions,
-                                            queryImageSize: Double(Swift.max(set.imageWidth, set.imageHeight)), index: index)
+      (ranking, verified) = reranker.rerank(ranking, query: set, assignments: assignments, index: index)
     }
     let t2 = DispatchTime.now().uptimeNanoseconds
     return Result(ranking: ranking, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)

@@ -1,25 +1,33 @@
 import Foundation
 
-/// Options of the RANSAC baseline, defaults from VLFeat's visualindex
-/// `geometricVerification2.m` (ALGORITHMS.md §9.1).
+/// Options of the RANSAC baseline; tolerances from VLFeat's visualindex
+/// `geometricVerification2.m` (20 px for single-correspondence hypotheses, 15 px for the
+/// affine refit, 8 px for the homography refits).
 public struct RANSACOptions: Sendable, Equatable {
-  /// Transfer-error tolerances (px): for single-correspondence hypotheses, the affine
-  /// refit and the homography refits.
+  /// Transfer-error tolerances (px, in B): for single-correspondence hypotheses, the affine
+  /// refit and the homography refits. The final inliers are those within
+  /// `homographyTolerance` of the final model, whatever its kind, so counts compare across pairs.
   public var hypothesisTolerance: Double = 20
   public var affineTolerance: Double = 15
   public var homographyTolerance: Double = 8
   /// At most this many hypotheses (one per correspondence, a seeded sample beyond that).
   public var maxHypotheses: Int = 1000
+  /// Rounds of local optimisation: refit to the inliers, recount, keep the refit when it
+  /// has more one-to-one inliers.
+  public var refinements: Int = 4
   public var seed: UInt64 = 0x5EED
 
   public init() {}
 }
 
-/// Fast-spatial-matching-style RANSAC (Philbin et al. CVPR 2007): every correspondence
-/// gives an affine hypothesis from its two affine-covariant frames (a similarity for
-/// similarity-only features; no random minimal samples); the best
-/// is refined by least squares to an affine map, then twice to a homography (normalised
-/// DLT). Score: the final inlier count. O(h·n) for h hypotheses.
+/// Fast-spatial-matching-style RANSAC (Philbin et al. CVPR 2007) with one-to-one inliers:
+/// every correspondence gives an affine hypothesis from its two affine-covariant frames (a
+/// similarity for similarity-only features; no random minimal samples), scored by how many
+/// correspondences it transfers within tolerance with each feature of A and of B counted
+/// at most once. The best is locally optimised (Chum et al., DAGM 2003): least-squares
+/// affine, then normalised-DLT homographies, each kept only when it gains one-to-one
+/// inliers. Score: the maximum one-to-one subset of the final inliers (`OneToOneMatching`).
+/// O(h·n) for h hypotheses and n correspondences.
 public struct RANSACVerifier: Sendable {
   public var options: RANSACOptions
 
@@ -29,11 +37,11 @@ public struct RANSACVerifier: Sendable {
     -> VerificationResult
   {
     let n = correspondences.count
-    let pa = correspondences.map { (framesA[Int($0.a)].x, framesA[Int($0.a)].y) }
-    let pb = correspondences.map { (framesB[Int($0.b)].x, framesB[Int($0.b)].y) }
     let empty = VerificationResult(inliers: [Bool](repeating: false, count: n), strengths: [Double](repeating: 0, count: n),
                                    score: 0, bFromA: nil)
     guard n >= 2 else { return empty }
+    let pairs = PointPairs(correspondences: correspondences, framesA: framesA, framesB: framesB)
+    var counter = GreedyOneToOneCounter(correspondences, countA: framesA.count, countB: framesB.count)
     var hypotheses = Array(0..<n)
     if n > options.maxHypotheses {
       var state = options.seed
@@ -47,6 +55,7 @@ public struct RANSACVerifier: Sendable {
     // Single-correspondence hypotheses: x_b = L·(x_a − p) + q, with L = A_b·A_a⁻¹ from the
     // two affine frames (Philbin et al. 2007), or the similarity when frames are not affine.
     var best: (count: Int, map: [Double])? = nil
+    var mask = [Bool](repeating: false, count: n)
     for h in hypotheses {
       let p = framesA[Int(correspondences[h].a)], q = framesB[Int(correspondences[h].b)]
       guard p.scale > 0, q.scale > 0 else { continue }
@@ -54,54 +63,73 @@ public struct RANSACVerifier: Sendable {
       let (a, b, c, d) = (l.m11, l.m12, l.m21, l.m22)
       guard [a, b, c, d].allSatisfy(\.isFinite) else { continue }
       let map = [a, b, q.x - a * p.x - b * p.y, c, d, q.y - c * p.x - d * p.y, 0, 0, 1]
-      let count = Self.inliers(map, pa, pb, options.hypothesisTolerance).filter { $0 }.count
+      Self.mark(map, pairs, options.hypothesisTolerance, into: &mask)
+      let count = counter.count(mask)
       if count > (best?.count ?? 0) { best = (count, map) }
     }
     guard var map = best?.map else { return empty }
-    var inliers = Self.inliers(map, pa, pb, options.hypothesisTolerance)
-    // Local optimisation: affine least squares, then two homography refits.
-    if inliers.filter({ $0 }).count >= 3, let affine = Self.affineLeastSquares(pa, pb, inliers) {
-      let refined = Self.inliers(affine, pa, pb, options.affineTolerance)
-      if refined.filter({ $0 }).count >= 3 {
+    // Local optimisation, scored at the final tolerance so that every step is compared alike.
+    let tolerance = options.homographyTolerance
+    Self.mark(map, pairs, options.hypothesisTolerance, into: &mask)
+    var support = mask
+    if let affine = Self.affineLeastSquares(pairs, support) {
+      Self.mark(affine, pairs, options.affineTolerance, into: &mask)
+      if counter.count(mask) >= 3 {
         map = affine
-        inliers = refined
+        support = mask
       }
     }
-    for _ in 0..<2 where inliers.filter({ $0 }).count >= 10 {
-      guard let h = HomographyFit.dlt(zip(pa, inliers).filter { $0.1 }.map { $0.0 },
-                                      zip(pb, inliers).filter { $0.1 }.map { $0.0 }) else { break }
-      let refined = Self.inliers(h.m, pa, pb, options.homographyTolerance)
-      guard refined.filter({ $0 }).count >= 4 else { break }
+    Self.mark(map, pairs, tolerance, into: &mask)
+    var bestCount = counter.count(mask)
+    for _ in 0..<options.refinements {
+      guard support.lazy.filter({ $0 }).count >= 6, let h = HomographyFit.dlt(pairs, where: support) else { break }
+      Self.mark(h.m, pairs, tolerance, into: &mask)
+      let count = counter.count(mask)
+      guard count >= bestCount, mask != support else { break }
+      bestCount = count
       map = h.m
-      inliers = refined
+      support = mask
     }
-    let fitted = HomographyFit.dlt(zip(pa, inliers).filter { $0.1 }.map { $0.0 },
-                                   zip(pb, inliers).filter { $0.1 }.map { $0.0 })
-    return VerificationResult(inliers: inliers, strengths: inliers.map { $0 ? 1 : 0 },
-                              score: Double(inliers.filter { $0 }.count), bFromA: fitted)
+    Self.mark(map, pairs, tolerance, into: &mask)
+    let chosen = OneToOneMatching.maximum(correspondences, keep: mask)
+    var inliers = [Bool](repeating: false, count: n)
+    for k in chosen { inliers[k] = true }
+    let fitted = chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers) : nil
+    return VerificationResult(inliers: inliers, strengths: inliers.map { $0 ? 1 : 0 }, score: Double(chosen.count),
+                              bFromA: fitted)
   }
 
-  static func inliers(_ m: [Double], _ pa: [(Double, Double)], _ pb: [(Double, Double)], _ tolerance: Double) -> [Bool] {
+  /// `mask[k]`: whether `m` (a 3×3 row-major map B ← A) transfers pair k within `tolerance`.
+  static func mark(_ m: [Double], _ pairs: PointPairs, _ tolerance: Double, into mask: inout [Bool]) {
     let t2 = tolerance * tolerance
-    return zip(pa, pb).map { p, q in
-      let w = m[6] * p.0 + m[7] * p.1 + m[8]
-      let x = (m[0] * p.0 + m[1] * p.1 + m[2]) / w, y = (m[3] * p.0 + m[4] * p.1 + m[5]) / w
-      return (x - q.0) * (x - q.0) + (y - q.1) * (y - q.1) < t2
+    let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
+    pairs.withBuffers { ax, ay, bx, by in
+      mask.withUnsafeMutableBufferPointer { mask in
+        for k in 0..<ax.count {
+          let w = m6 * ax[k] + m7 * ay[k] + m8
+          let x = (m0 * ax[k] + m1 * ay[k] + m2) / w, y = (m3 * ax[k] + m4 * ay[k] + m5) / w
+          let (dx, dy) = (x - bx[k], y - by[k])
+          mask[k] = dx * dx + dy * dy < t2
+        }
+      }
     }
   }
 
-  /// Least-squares affine map B ← A over the inliers (two 3×3 normal-equation systems).
-  static func affineLeastSquares(_ pa: [(Double, Double)], _ pb: [(Double, Double)], _ inliers: [Bool]) -> [Double]? {
+  /// Least-squares affine map B ← A over the masked pairs (two 3×3 normal-equation systems);
+  /// nil with fewer than 3 pairs or a degenerate configuration.
+  static func affineLeastSquares(_ pairs: PointPairs, _ mask: [Bool]) -> [Double]? {
     var ata = [Double](repeating: 0, count: 9), atx = [0.0, 0, 0], aty = [0.0, 0, 0]
-    for (k, keep) in inliers.enumerated() where keep {
-      let row = [pa[k].0, pa[k].1, 1.0]
+    var used = 0
+    for k in 0..<pairs.count where mask[k] {
+      let row = [pairs.ax[k], pairs.ay[k], 1.0]
       for i in 0..<3 {
         for j in 0..<3 { ata[i * 3 + j] += row[i] * row[j] }
-        atx[i] += row[i] * pb[k].0
-        aty[i] += row[i] * pb[k].1
+        atx[i] += row[i] * pairs.bx[k]
+        aty[i] += row[i] * pairs.by[k]
       }
+      used += 1
     }
-    guard let rx = solve3(ata, atx), let ry = solve3(ata, aty) else { return nil }
+    guard used >= 3, let rx = solve3(ata, atx), let ry = solve3(ata, aty) else { return nil }
     return [rx[0], rx[1], rx[2], ry[0], ry[1], ry[2], 0, 0, 1]
   }
 
@@ -117,5 +145,46 @@ public struct RANSACVerifier: Sendable {
       for r in 0..<3 { c[r * 3 + col] = b[r] }
       return det(c) / d
     }
+  }
+}
+
+/// Counts a one-to-one subset of masked correspondences greedily in index order (each
+/// feature of A and of B at most once) with per-feature stamps, so that scoring a
+/// hypothesis stays linear. At least half the maximum matching; the final count uses the
+/// exact `OneToOneMatching`.
+struct GreedyOneToOneCounter {
+  private let a: [Int32], b: [Int32]
+  private var stampA: [Int32], stampB: [Int32]
+  private var round: Int32 = 0
+
+  init(_ correspondences: [Correspondence], countA: Int, countB: Int) {
+    a = correspondences.map(\.a)
+    b = correspondences.map(\.b)
+    stampA = [Int32](repeating: -1, count: countA)
+    stampB = [Int32](repeating: -1, count: countB)
+  }
+
+  mutating func count(_ mask: [Bool]) -> Int {
+    round += 1
+    let r = round
+    var total = 0
+    mask.withUnsafeBufferPointer { mask in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          stampA.withUnsafeMutableBufferPointer { sa in
+            stampB.withUnsafeMutableBufferPointer { sb in
+              for k in 0..<mask.count where mask[k] {
+                let (i, j) = (Int(a[k]), Int(b[k]))
+                guard sa[i] != r, sb[j] != r else { continue }
+                sa[i] = r
+                sb[j] = r
+                total += 1
+              }
+            }
+          }
+        }
+      }
+    }
+    return total
   }
 }

@@ -28,16 +28,18 @@ public enum IndexFileError: Error, CustomStringConvertible, Equatable, Sendable 
   }
 }
 
-/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (= 1); the
+/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (2; version 1, without
+/// residual codes, is still read); the
 /// vocabulary's path, fingerprint, dimension and size (the centroids stay in the `.lvoc`
 /// file, which is reopened and checked against the fingerprint); kernel, binarisation and
 /// options; the binary embedding (bits, projection, thresholds); the detector name; the
 /// image table (path, relative path, feature count); per word its posting list (count,
-/// image ids, codes, values); the geometry store (words and 7 Float32 per feature); CRC-32C
+/// image ids, codes, values); the geometry store (words, 7 Float32 per feature, and from
+/// version 2 the residual codes: UInt32 words per code, then the UInt64s); CRC-32C
 /// of everything before it. Written atomically: a killed build leaves the old index.
 public enum IndexFile {
   public static let magic = Array("LOCIINDX".utf8)
-  public static let version: UInt32 = 1
+  public static let version: UInt32 = 2
 
   public static func encode(_ index: RetrievalIndex) -> [UInt8] {
     var w = BinaryWriter()
@@ -84,6 +86,9 @@ public enum IndexFile {
     w.write(UInt64(index.geometry.words.count))
     for word in index.geometry.words { w.write(word) }
     w.write(floats: index.geometry.geometry)
+    let g = index.geometry
+    w.write(UInt32(g.hasCodes ? g.codeWords : 0))
+    if g.hasCodes { for c in g.codes { w.write(c) } }
     w.sealWithChecksum()
     return w.bytes
   }
@@ -97,7 +102,7 @@ public enum IndexFile {
     var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
     do {
       let v = try r.readUInt32()
-      guard v == version else { throw IndexFileError.unsupportedVersion(path: path, version: v) }
+      guard v == version || v == 1 else { throw IndexFileError.unsupportedVersion(path: path, version: v) }
       let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else { throw IndexFileError.checksumMismatch(path: path) }
       let vocabularyPath = try r.readString()
@@ -173,6 +178,15 @@ public enum IndexFile {
       geometry.words = try (0..<featureTotal).map { _ in try r.readUInt32() }
       geometry.geometry = try r.readFloats(featureTotal * GeometryStore.floatsPerFeature)
       geometry.offsets = images.reduce(into: [0]) { $0.append($0.last! + $1.featureCount) }
+      if v >= 2 {
+        let codeWords = Int(try r.readUInt32())
+        guard codeWords == 0 || codeWords == ResidualCode.words(dimension: dimension) else {
+          throw IndexFileError.implausible(path: path, reason: "residual code size does not match the dimension")
+        }
+        guard featureTotal * codeWords <= r.remaining / 8 else { throw IndexFileError.truncated(path: path) }
+        geometry.codeWords = codeWords
+        geometry.codes = try (0..<(featureTotal * codeWords)).map { _ in try r.readUInt64() }
+      }
       guard r.remaining == 0 else { throw IndexFileError.implausible(path: path, reason: "trailing bytes") }
       let vocab = try vocabulary(vocabularyPath)
       let found = RetrievalIndex.fingerprint(vocab)

@@ -87,7 +87,9 @@ public struct RetrievalIndex: Sendable {
       for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {
         lists[entry.word].append(image: id, code: entry.code[...], values: entry.values[...])
       }
-      geometry.append(words: words, regions: set.regions)
+      geometry.codeWords = ResidualCode.words(dimension: dimension)
+      geometry.append(words: words, regions: set.regions,
+                      codes: ResidualCode.codes(set.descriptors, words: words, centroids: vocabulary.centroids, dimension: dimension))
       images.append(IndexedImage(path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
     }
     prepare()

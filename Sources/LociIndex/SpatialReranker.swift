@@ -1,7 +1,10 @@
 import Foundation
+import LociCore
 
 /// Spatial re-ranking of a shortlist with the index's geometry store: tentative
-/// correspondences by shared visual word, verified by HPM or RANSAC (ALGORITHMS.md §8–§9).
+/// correspondences by shared visual word (filtered by residual codes, bursty words capped),
+/// verified by Hough pyramid matching (Tolias & Avrithis, ICCV 2011 / IJCV 2014) or by
+/// RANSAC (Philbin et al., CVPR 2007), then merged with the kernel ranking.
 public struct SpatialReranker: Sendable {
   public enum Method: String, CaseIterable, Sendable {
     case hpm
@@ -9,69 +12,133 @@ public struct SpatialReranker: Sendable {
     case none
   }
 
-  public var method: Method = .hpm
-  /// How many of the top-ranked images are verified (default 200, the issue's).
-  public var shortlist: Int = 200
-  /// At most this many correspondences per shared word (bursty words cannot dominate).
-  public var perWordCap: Int = 16
+  public var method: Method = .ransac
+  /// How many of the top-ranked images are verified.
+  public var shortlist: Int = 100
+  /// How many of each query feature's assigned words (nearest first) make correspondences.
+  public var queryDepth: Int = 1
+  /// Correspondences are kept when the residual codes of the two features differ in at most
+  /// this many bits (of 128 for RootSIFT); ignored for indexes without residual codes.
+  public var maxHamming: Int = 48
+  /// At most this many correspondences per shared word.
+  public var perWordCap: Int = 8
+  /// Fewer one-to-one inliers than this is not evidence: such an image keeps its kernel rank.
+  public var minInliers: Int = 8
   public var hpm = HoughPyramidMatcher()
   public var ransac = RANSACVerifier()
 
-  public init(method: Method = .hpm, shortlist: Int = 200) {
+  public init(method: Method = .ransac, shortlist: Int = 100) {
     self.method = method
     self.shortlist = shortlist
   }
 
   /// Verification of one shortlisted image.
-  public struct Verified: Sendable {
+  public struct Verified: Sendable, Equatable {
     public var image: Int
+    /// Its kernel score and 0-based rank before re-ranking.
+    public var kernelScore: Float
+    public var kernelRank: Int
+    /// Tentative correspondences, and the maximum one-to-one subset of the verifier's inliers.
     public var correspondences: Int
     public var inliers: Int
+    /// What verified images are ordered by: HPM's normalised similarity, or RANSAC's inliers.
     public var score: Double
+    /// Whether `inliers` reached `minInliers`.
+    public var verified: Bool
   }
 
-  /// The ranking with its first `shortlist` entries reordered by verified inliers (ties: the
-  /// verifier's score, then the kernel order); the rest unchanged.
+  /// The ranking with its first `shortlist` entries reordered, and their verifications in
+  /// the new order; the rest unchanged.
   ///
-  /// Not by HPM's raw similarity: with shared-word correspondences (many-to-many, no ratio
-  /// test) a large unrelated image brings thousands of random correspondences whose coarse
-  /// groups add up to more strength than a true match's; on the development benchmark that
-  /// ordering dropped mAP from 95.9 to 13.9. The inliers of the dominant group, checked by
-  /// the homography fit, do not grow with clutter.
-  /// `queryWords` are the query features' nearest words, `queryRegions` their geometry.
-  public func rerank(_ ranking: [RankedImage], queryWords: [UInt32], queryRegions: [AffineRegion],
-                     queryImageSize: Double, index: RetrievalIndex) -> (ranking: [RankedImage], verified: [Verified]) {
-    guard method != .none, !ranking.isEmpty else { return (ranking, []) }
+  /// The rule: images with at least `minInliers` one-to-one inliers come first, by verified
+  /// score (ties: kernel order); the others follow in kernel order. Verification can only
+  /// promote: an image it cannot confirm keeps its place relative to the other unconfirmed
+  /// ones, so a strong kernel match on a blurred or oblique photo is never pushed down by a
+  /// weak, chance verification of a worse one. Ordering by raw inlier or strength totals
+  /// instead (no threshold) let any large, cluttered image with many chance
+  /// correspondences overtake true matches: docs/benchmarks.md has the measurements.
+  ///
+  /// `assignments` are the query features' words, nearest first (`queryAssignments`).
+  public func rerank(_ ranking: [RankedImage], query set: FeatureSet, assignments: [[UInt32]],
+                     index: RetrievalIndex) -> (ranking: [RankedImage], verified: [Verified]) {
+    guard method != .none, !ranking.isEmpty, set.count > 0, set.count == assignments.count else { return (ranking, []) }
     let head = Array(ranking.prefix(shortlist))
-    let framesQ = queryRegions.map(LocalFrame.init)
-    let wordsQ = queryWords.map { Int32(bitPattern: $0) }
-    var verified = [Verified?](repeating: nil, count: head.count)
-    verified.withUnsafeMutableBufferPointer { out in
-      DispatchQueue.concurrentPerform(iterations: head.count) { k in
-        let image = head[k].image
-        let wordsD = index.geometry.words(ofImage: image).map { Int32(bitPattern: $0) }
-        let regionsD = index.geometry.regions(ofImage: image)
-        let c = TentativeCorrespondences.sharedWords(wordsQ, wordsD, cap: perWordCap)
-        guard c.count >= 2 else {
-          out[k] = Verified(image: image, correspondences: c.count, inliers: 0, score: 0)
-          return
+    let table = QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors,
+                               index: index)
+    let framesQ = set.regions.map(LocalFrame.init)
+    let queryNorm = Self.bowNorm(assignments.compactMap(\.first), index: index)
+    let querySize = Double(Swift.max(set.imageWidth, set.imageHeight))
+    var checks = [Verified](repeating: Verified(image: 0, kernelScore: 0, kernelRank: 0, correspondences: 0, inliers: 0,
+                                                score: 0, verified: false), count: head.count)
+    let chunks = Swift.min(head.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+    checks.withUnsafeMutableBufferPointer { out in
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        var used = [Int32](repeating: 0, count: index.vocabulary.count)
+        for k in stride(from: chunk, to: head.count, by: chunks) {
+          out[k] = verify(head[k], rank: k, table: table, framesQ: framesQ, queryNorm: queryNorm, querySize: querySize,
+                          index: index, used: &used)
         }
-        let framesD = regionsD.map(LocalFrame.init)
-        let size = Swift.max(queryImageSize, regionsD.reduce(0) { Swift.max($0, $1.x, $1.y) })
-        let result: VerificationResult
-        switch method {
-        case .hpm: result = hpm.verify(c, framesA: framesQ, framesB: framesD, imageSize: size)
-        case .ransac, .none: result = ransac.verify(c, framesA: framesQ, framesB: framesD)
-        }
-        out[k] = Verified(image: image, correspondences: c.count, inliers: result.inlierCount, score: result.score)
       }
     }
-    let checks = verified.map { $0! }
     let order = head.indices.sorted { a, b in
       let x = checks[a], y = checks[b]
-      if x.inliers != y.inliers { return x.inliers > y.inliers }
-      return x.score > y.score || (x.score == y.score && a < b)
+      if x.verified != y.verified { return x.verified }
+      if x.verified && x.score != y.score { return x.score > y.score }
+      return a < b
     }
     return (order.map { head[$0] } + ranking.dropFirst(head.count), order.map { checks[$0] })
+  }
+
+  private func verify(_ entry: RankedImage, rank: Int, table: QueryWordTable, framesQ: [LocalFrame], queryNorm: Double,
+                      querySize: Double, index: RetrievalIndex, used: inout [Int32]) -> Verified {
+    let image = entry.image
+    let c = table.correspondences(wordsB: index.geometry.words(ofImage: image), codesB: index.geometry.codes(ofImage: image),
+                                  maxHamming: maxHamming, perWordCap: perWordCap, used: &used)
+    var check = Verified(image: image, kernelScore: entry.score, kernelRank: rank, correspondences: c.count, inliers: 0,
+                         score: 0, verified: false)
+    guard c.count >= 2 else { return check }
+    let regionsD = index.geometry.regions(ofImage: image)
+    let framesD = regionsD.map(LocalFrame.init)
+    switch method {
+    case .hpm:
+      let size = Swift.max(querySize, regionsD.reduce(0) { Swift.max($0, $1.x, $1.y) })
+      let result = hpm.verify(c, framesA: framesQ, framesB: framesD, imageSize: size)
+      check.inliers = OneToOneMatching.count(c, keep: result.inliers)
+      check.score = hpmSimilarity(c, strengths: result.strengths, index: index) * queryNorm
+        * Self.bowNorm(Array(index.geometry.words(ofImage: image)), index: index)
+    case .ransac, .none:
+      let result = ransac.verify(c, framesA: framesQ, framesB: framesD)
+      check.inliers = result.inlierCount
+      check.score = Double(check.inliers)
+    }
+    check.verified = check.inliers >= minInliers
+    return check
+  }
+
+  /// HPM's similarity of a pair (IJCV 2014, §4): the sum of the correspondences' strengths,
+  /// each weighted by its word's idf on both sides (idf²), as the bag-of-words inner
+  /// product weighs a shared word. Strengths are scaled so that a correspondence grouped at
+  /// the finest level with one other adds 1 (the paper's affinity 2^−ℓ; the matcher keeps
+  /// the integer form, 2^(L−1) times larger). The caller divides by both images' tf-idf
+  /// norms, so the score is a normalised similarity like the kernel's.
+  func hpmSimilarity(_ c: [Correspondence], strengths: [Double], index: RetrievalIndex) -> Double {
+    var total = 0.0
+    for (k, s) in strengths.enumerated() where s > 0 {
+      let idf = Double(index.idf[Int(c[k].word)])
+      total += s * idf * idf
+    }
+    return total / Double(1 << (hpm.options.levels - 1))
+  }
+
+  /// 1 / the L2 norm of the tf-idf vector of `words` (0 when empty).
+  static func bowNorm(_ words: [UInt32], index: RetrievalIndex) -> Double {
+    var tf: [UInt32: Int] = [:]
+    for w in words { tf[w, default: 0] += 1 }
+    var sum = 0.0
+    for (w, n) in tf {
+      let v = Double(n) * Double(index.idf[Int(w)])
+      sum += v * v
+    }
+    return sum > 0 ? 1 / sum.squareRoot() : 0
   }
 }

@@ -12,8 +12,7 @@ struct MapCommand: ParsableCommand {
 
   @Option(help: "The .lidx index.") var index: String
   @Option(help: "Ground-truth TSV; paths relative to its folder unless absolute.") var groundtruth: String
-  @Option(help: "Spatial re-ranking of the shortlist: hpm, ransac or none.") var rerank: SpatialReranker.Method = .none
-  @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = 200
+  @OptionGroup var reranking: RerankOptions
   @Option(help: "Folder of .lfeat files holding the queries' features, matched by source image path (otherwise the query images are featurised).")
   var queryFeatures: String?
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
@@ -57,7 +56,7 @@ struct MapCommand: ParsableCommand {
     }
     var ids: [String: Int] = [:]
     for (i, image) in loaded.images.enumerated() { ids[URL(fileURLWithPath: image.path).standardizedFileURL.path] = i }
-    let reranker = SpatialReranker(method: rerank, shortlist: shortlist)
+    let reranker = reranking.reranker
     var rankings: [[Int]] = [], truths: [QueryTruth] = [], hardLists: [Set<Int>] = []
     var seconds = 0.0, rerankSeconds = 0.0, missing = 0
     for row in truth.rows {
@@ -86,7 +85,7 @@ struct MapCommand: ParsableCommand {
     let n = Swift.max(truth.rows.count, 1)
     var report = Report(map: 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: truths),
                         queries: truth.rows.count, seconds_per_query: seconds / Double(n),
-                        rerank_seconds_per_query: rerankSeconds / Double(n), rerank: rerank.rawValue,
+                        rerank_seconds_per_query: rerankSeconds / Double(n), rerank: reranking.rerank.rawValue,
                         kernel: loaded.options.kernel.rawValue, missing_positives: missing)
     if truth.hasJunkColumn {
       func map(_ p: MeanAveragePrecision.RevisitedProtocol) -> Double {

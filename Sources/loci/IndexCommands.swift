@@ -104,8 +104,7 @@ struct QueryCommand: ParsableCommand {
   @Argument(help: "The .lidx index.") var index: String
   @Argument(help: "Query images (featurised like the index) or .lfeat files.") var inputs: [String]
   @Option(help: "Show the best N images.") var top: Int = 10
-  @Option(help: "Spatial re-ranking of the shortlist: hpm, ransac or none.") var rerank: SpatialReranker.Method = .hpm
-  @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = 200
+  @OptionGroup var reranking: RerankOptions
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
   @Flag(help: "Print the results as JSON on stdout.") var json = false
 
@@ -115,7 +114,6 @@ struct QueryCommand: ParsableCommand {
 
   func validate() throws {
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-    guard shortlist >= 1 else { throw ValidationError("--shortlist must be at least 1") }
   }
 
   func run() throws {
@@ -124,7 +122,7 @@ struct QueryCommand: ParsableCommand {
       printError("loci query: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
-    let reranker = SpatialReranker(method: rerank, shortlist: shortlist)
+    let reranker = reranking.reranker
     var results: [Result] = [], failed: [[String: String]] = []
     for input in inputs {
       do {

@@ -1,0 +1,35 @@
+/// The sign bits of a descriptor's residual to a visual word: bit j of the code is set when
+/// component j lies above the word's centroid. Two descriptors in one word whose residuals
+/// point the same way are likely the same patch; the Hamming distance between their codes
+/// is the test (Hamming embedding with the identity projection and zero thresholds, as the
+/// `asmk` package binarises its aggregated residuals).
+enum ResidualCode {
+  static func words(dimension: Int) -> Int { (dimension + 63) / 64 }
+
+  /// Appends the code of `descriptor` (dimension `d`) against `centroid` to `out`.
+  static func append(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
+                     to out: inout [UInt64]) {
+    var bit = 0
+    while bit < d {
+      var word: UInt64 = 0
+      let end = Swift.min(d, bit + 64)
+      for j in bit..<end where descriptor[j] > centroid[j] { word |= 1 << UInt64(j - bit) }
+      out.append(word)
+      bit = end
+    }
+  }
+
+  /// The codes of every descriptor against its word, `words(dimension:)` UInt64s each.
+  static func codes(_ descriptors: [Float], words: [UInt32], centroids: [Float], dimension d: Int) -> [UInt64] {
+    var out: [UInt64] = []
+    out.reserveCapacity(words.count * Self.words(dimension: d))
+    descriptors.withUnsafeBufferPointer { x in
+      centroids.withUnsafeBufferPointer { c in
+        for (i, w) in words.enumerated() {
+          append(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d, to: &out)
+        }
+      }
+    }
+    return out
+  }
+}

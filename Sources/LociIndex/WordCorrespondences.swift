@@ -1,0 +1,78 @@
+import LociGeometry
+
+/// The query side of shared-word tentative correspondences, built once per query and used
+/// for every shortlisted image: per visual word, the query features assigned to it (their
+/// `depth` nearest words: the query's multiple assignment) with their residual codes.
+struct QueryWordTable {
+  /// Entries of word w are `start[w]..<start[w + 1]`.
+  private var start: [Int32]
+  private var feature: [Int32] = []
+  private var codes: [UInt64] = []
+  private let codeWords: Int
+
+  /// `assignments[i]`: feature i's words, nearest first; only the first `depth` are used.
+  init(assignments: [[UInt32]], depth: Int, descriptors: [Float], index: RetrievalIndex) {
+    let size = index.vocabulary.count, d = index.dimension
+    codeWords = ResidualCode.words(dimension: d)
+    var counts = [Int32](repeating: 0, count: size + 1)
+    for words in assignments { for w in words.prefix(depth) { counts[Int(w) + 1] += 1 } }
+    for w in 0..<size { counts[w + 1] += counts[w] }
+    start = counts
+    var next = counts
+    let total = Int(counts[size])
+    feature = [Int32](repeating: 0, count: total)
+    codes = [UInt64](repeating: 0, count: total * codeWords)
+    var code: [UInt64] = []
+    descriptors.withUnsafeBufferPointer { x in
+      index.vocabulary.centroids.withUnsafeBufferPointer { c in
+        for (i, words) in assignments.enumerated() {
+          for w in words.prefix(depth) {
+            let slot = Int(next[Int(w)])
+            next[Int(w)] += 1
+            feature[slot] = Int32(i)
+            code.removeAll(keepingCapacity: true)
+            ResidualCode.append(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d, to: &code)
+            for k in 0..<codeWords { codes[slot * codeWords + k] = code[k] }
+          }
+        }
+      }
+    }
+  }
+
+  /// The correspondences (query feature a, database feature b) whose features share a word
+  /// and, when both sides have residual codes, whose codes differ in at most `maxHamming`
+  /// bits; at most `perWordCap` per word, so that a bursty word (repeated texture, text)
+  /// cannot flood the verifier. `wordsB`, `codesB`: the database image's features.
+  func correspondences(wordsB: ArraySlice<UInt32>, codesB: ArraySlice<UInt64>, maxHamming: Int,
+                       perWordCap: Int, used: inout [Int32]) -> [Correspondence] {
+    var out: [Correspondence] = []
+    let filter = !codesB.isEmpty && codeWords > 0
+    var touched: [Int32] = []
+    start.withUnsafeBufferPointer { start in
+      feature.withUnsafeBufferPointer { feature in
+        codes.withUnsafeBufferPointer { qc in
+          codesB.withUnsafeBufferPointer { dc in
+            for (j, w32) in wordsB.enumerated() {
+              let w = Int(w32)
+              let lo = Int(start[w]), hi = Int(start[w + 1])
+              guard lo < hi else { continue }
+              for e in lo..<hi {
+                if filter {
+                  var h = 0
+                  for k in 0..<codeWords { h += (qc[e * codeWords + k] ^ dc[j * codeWords + k]).nonzeroBitCount }
+                  if h > maxHamming { continue }
+                }
+                if used[w] == 0 { touched.append(Int32(w)) }
+                guard used[w] < perWordCap else { break }
+                used[w] += 1
+                out.append(Correspondence(a: feature[e], b: Int32(j), word: Int32(w)))
+              }
+            }
+          }
+        }
+      }
+    }
+    for w in touched { used[Int(w)] = 0 }
+    return out
+  }
+}
