@@ -8,6 +8,7 @@ public enum FeatureFolder {
     case noDescriptors(path: String)
     case dimensionMismatch(path: String, expected: Int, found: Int)
     case detectorMismatch(path: String, expected: String, found: String)
+    case settingsMismatch(path: String, expected: String, found: String)
     public var description: String {
       switch self {
       case let .noFeatureFiles(path): return "\(path): no .lfeat files found (run featurize first)"
@@ -16,6 +17,9 @@ public enum FeatureFolder {
       case let .detectorMismatch(path, expected, found):
         return "\(path): features of detector '\(found)', but this index holds '\(expected)' features "
           + "(featurize with --detector \(expected), or index them separately)"
+      case let .settingsMismatch(path, expected, found):
+        return "\(path): features made with other settings (\(found)) than this index's (\(expected)); "
+          + "featurize with the same --detector-option and --max-features, or index them separately"
       }
     }
   }

@@ -6,8 +6,11 @@ public enum Retrieval {
   /// Reads feature files, checking their dimension against the vocabulary and that they all
   /// come from one detector: `detector` (the index's), or else the first file's. An index
   /// holds one detector's features; queries given as images are featurized with it.
-  public static func loadFeatures(_ files: [URL], dimension: Int, detector: String = "") throws -> [FeatureSet] {
-    var expected = detector
+  /// Their parameter strings must agree too (`parameters`, or else the first file's), except
+  /// for files that record none (VGG text).
+  public static func loadFeatures(_ files: [URL], dimension: Int, detector: String = "", parameters: String = "") throws
+    -> [FeatureSet] {
+    var expected = detector, expectedParameters = parameters
     return try files.map { url in
       let set = try FeatureFile.read(from: url)
       if set.count > 0 && set.dimension == 0 { throw FeatureFolder.FolderError.noDescriptors(path: url.path) }
@@ -18,6 +21,12 @@ public enum Retrieval {
         if expected.isEmpty { expected = set.detector }
         if set.detector != expected {
           throw FeatureFolder.FolderError.detectorMismatch(path: url.path, expected: expected, found: set.detector)
+        }
+      }
+      if !set.parameters.isEmpty {
+        if expectedParameters.isEmpty { expectedParameters = set.parameters }
+        if set.parameters != expectedParameters {
+          throw FeatureFolder.FolderError.settingsMismatch(path: url.path, expected: expectedParameters, found: set.parameters)
         }
       }
       return set
@@ -47,6 +56,7 @@ public enum Retrieval {
     var index = RetrievalIndex(vocabulary: vocabulary, options: options, training: training)
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
     index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
+    index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
     index.add(sets)
     return index
   }
@@ -56,20 +66,37 @@ public enum Retrieval {
   @discardableResult
   public static func add(folders: [URL], to index: inout RetrievalIndex) throws -> Int {
     let known = Set(index.images.map(\.path))
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector)
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector,
+                                 parameters: index.featureParameters)
       .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
     index.add(sets)
     return sets.count
   }
 
   /// Query features: a feature file as is, or an image featurised like the index (its
-  /// detector, RootSIFT).
+  /// detector with the settings its features record, the same descriptor and cap).
   public static func queryFeatures(_ url: URL, index: RetrievalIndex) throws -> FeatureSet {
     if url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension {
       return try FeatureFile.read(from: url)
     }
-    let detector = DetectorName(rawValue: index.detector) ?? .default
-    return try FeatureExtractor(detector: detector.makeDetector()).extract(fromFile: url)
+    return try extractor(for: index).extract(fromFile: url)
+  }
+
+  /// The extractor that made the index's features, rebuilt from its detector name and
+  /// parameter string (an index from VGG files, which record none, gets the defaults).
+  public static func extractor(for index: RetrievalIndex) throws -> FeatureExtractor {
+    let name = DetectorName(rawValue: index.detector) ?? .default
+    let p = index.featureParameters
+    let detector = try DetectorSettings.makeDetector(name, settings: DetectorSettings.recorded(in: p, for: name))
+    let descriptor = DescriptorName(rawValue: DetectorSettings.value(of: "descriptor", in: p) ?? "rootsift") ?? .rootsift
+    let extractor = FeatureExtractor(detector: detector, descriptor: descriptor.makeExtractor(),
+                                     maxDimension: Int(DetectorSettings.value(of: "maxDimension", in: p) ?? "0") ?? 0,
+                                     maxFeatures: Int(DetectorSettings.value(of: "featureCap", in: p) ?? "0") ?? 0)
+    guard p.isEmpty || extractor.parameters == p else {
+      throw DetectorSettings.SettingError(message: "cannot featurise queries like this index's features (\(p)); "
+        + "featurize the queries with the same settings and pass the .lfeat files")
+    }
+    return extractor
   }
 
   /// One query's outcome.

@@ -125,6 +125,15 @@ public struct HoughPyramidMatcher: Sendable {
       }
       let pairs = PointPairs(correspondences: correspondences, framesA: framesA, framesB: framesB, selection: candidates)
       var member = candidates.map { codes[$0] == mode.code }, refined = member
+      // The bin's own members are few and close together under perspective (a finest bin
+      // spans 22.5° and a third of an octave), so a homography fitted to them alone
+      // extrapolates badly. They seed an affine map instead (least squares over three or
+      // more, else the strongest member's local map), grown at twice the tolerance; the
+      // homography is fitted to what that gathers.
+      if let seed = seedMap(pairs, member: member, candidates: candidates, correspondences: correspondences,
+                            framesA: framesA, framesB: framesB, strength: strength) {
+        RANSACVerifier.mark(seed, pairs, 2 * options.fitTolerance, into: &member)
+      }
       let tolerance = options.fitTolerance * options.fitTolerance
       for _ in 0..<3 {
         guard let h = HomographyFit.dlt(pairs, where: member) else { break }
@@ -146,6 +155,23 @@ public struct HoughPyramidMatcher: Sendable {
       }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
+  }
+
+  /// An affine map B ← A (3×3 row-major) from the dominant bin's members: least squares
+  /// when there are three or more, else the local affine map of the strongest one.
+  private func seedMap(_ pairs: PointPairs, member: [Bool], candidates: [Int], correspondences: [Correspondence],
+                       framesA: [LocalFrame], framesB: [LocalFrame], strength: [Double]) -> [Double]? {
+    if member.lazy.filter({ $0 }).count >= 3, let affine = RANSACVerifier.affineLeastSquares(pairs, member) {
+      return affine
+    }
+    guard let strongest = candidates.indices.filter({ member[$0] }).max(by: { strength[candidates[$0]] < strength[candidates[$1]] })
+    else { return nil }
+    let c = correspondences[candidates[strongest]]
+    let p = framesA[Int(c.a)], q = framesB[Int(c.b)]
+    guard p.scale > 0, q.scale > 0 else { return nil }
+    let l = p.linearMap(to: q)
+    let map = [l.m11, l.m12, q.x - l.m11 * p.x - l.m12 * p.y, l.m21, l.m22, q.y - l.m21 * p.x - l.m22 * p.y, 0, 0, 1]
+    return map.allSatisfy(\.isFinite) ? map : nil
   }
 
   /// The finest bin with the largest total strength over its grouped correspondences (ties:

@@ -32,7 +32,8 @@ public enum IndexFileError: Error, CustomStringConvertible, Equatable, Sendable 
 /// residual codes, is still read); the
 /// vocabulary's path, fingerprint, dimension and size (the centroids stay in the `.lvoc`
 /// file, which is reopened and checked against the fingerprint); kernel, binarisation and
-/// options; the binary embedding (bits, projection, thresholds); the detector name; the
+/// options; the binary embedding (bits, projection, thresholds); the detector name and (from
+/// version 2) the features' parameter string; the
 /// image table (path, relative path, feature count); per word its posting list (count,
 /// image ids, codes, values); the geometry store (words, 7 Float32 per feature, and from
 /// version 2 the residual codes: UInt32 words per code, then the UInt64s); CRC-32C
@@ -69,6 +70,7 @@ public enum IndexFile {
       w.write(UInt32(0))
     }
     w.write(index.detector)
+    w.write(index.featureParameters)
     w.write(UInt32(index.images.count))
     for image in index.images {
       w.write(image.path)
@@ -138,6 +140,7 @@ public enum IndexFile {
         embedding = BinaryEmbedding(dimension: dimension, bits: bits, projection: projection, thresholds: thresholds)
       }
       let detector = try r.readString()
+      let featureParameters = v >= 2 ? try r.readString() : ""
       let imageCount = Int(try r.readUInt32())
       guard imageCount <= r.remaining / 12 else { throw IndexFileError.truncated(path: path) }
       var images: [IndexedImage] = []
@@ -197,6 +200,7 @@ public enum IndexFile {
                                  geometry: geometry)
       index.vocabularyPath = vocabularyPath
       index.detector = detector
+      index.featureParameters = featureParameters
       return index
     } catch let e as IndexFileError {
       throw e

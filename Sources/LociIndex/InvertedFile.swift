@@ -69,13 +69,16 @@ public struct GeometryStore: Sendable, Equatable {
     hasCodes ? codes[(offsets[i] * codeWords)..<(offsets[i + 1] * codeWords)] : []
   }
 
+  /// Feature f (a position in the whole store) as a region.
+  public func region(at f: Int) -> AffineRegion {
+    let g = f * Self.floatsPerFeature
+    return AffineRegion(x: Double(geometry[g]), y: Double(geometry[g + 1]),
+                        shape: SymmetricMatrix2(a: Double(geometry[g + 4]), b: Double(geometry[g + 5]), c: Double(geometry[g + 6])),
+                        angle: Double(geometry[g + 3]))
+  }
+
   /// Image i's features as regions (orientation kept; 0 when the detector gave none).
   public func regions(ofImage i: Int) -> [AffineRegion] {
-    (offsets[i]..<offsets[i + 1]).map { f in
-      let g = f * Self.floatsPerFeature
-      return AffineRegion(x: Double(geometry[g]), y: Double(geometry[g + 1]),
-                          shape: SymmetricMatrix2(a: Double(geometry[g + 4]), b: Double(geometry[g + 5]), c: Double(geometry[g + 6])),
-                          angle: Double(geometry[g + 3]))
-    }
+    (offsets[i]..<offsets[i + 1]).map(region(at:))
   }
 }

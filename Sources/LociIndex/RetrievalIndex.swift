@@ -23,10 +23,16 @@ public struct RetrievalIndex: Sendable {
   public var vocabularyPath: String = ""
   /// Detector of the indexed features, so queries from images are featurised alike.
   public var detector: String = ""
+  /// The `parameters` string of the indexed feature files (detector options, descriptor,
+  /// feature cap), so queries given as images are featurised with the same settings.
+  public var featureParameters: String = ""
 
   /// idf_c = log(N / n_c) (0 for empty words), and per-image normalisation 1/√(self-similarity).
   public internal(set) var idf: [Float] = []
   public internal(set) var imageNorms: [Float] = []
+  /// Per image, 1 / the L2 norm of its tf-idf bag of words (from the geometry store's
+  /// words): HPM's re-ranking similarity is normalised by it whatever the kernel.
+  public internal(set) var bowNorms: [Float] = []
 
   public var dimension: Int { vocabulary.dimension }
 
@@ -115,5 +121,18 @@ public struct RetrievalIndex: Sendable {
       }
     }
     imageNorms = selfSimilarity.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+    bowNorms = (0..<geometry.imageCount).map { bowNorm(geometry.words(ofImage: $0)) }
+  }
+
+  /// 1 / the L2 norm of the tf-idf vector of `words` (0 when empty).
+  public func bowNorm<Words: Collection>(_ words: Words) -> Float where Words.Element == UInt32 {
+    var tf: [UInt32: Int] = [:]
+    for w in words { tf[w, default: 0] += 1 }
+    var sum: Float = 0
+    for (w, n) in tf {
+      let v = Float(n) * idf[Int(w)]
+      sum += v * v
+    }
+    return sum > 0 ? 1 / sum.squareRoot() : 0
   }
 }

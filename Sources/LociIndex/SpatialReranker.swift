@@ -19,17 +19,29 @@ public struct SpatialReranker: Sendable {
   public var queryDepth: Int = 1
   /// Correspondences are kept when the residual codes of the two features differ in at most
   /// this many bits (of 128 for RootSIFT); ignored for indexes without residual codes.
-  public var maxHamming: Int = 48
+  public var maxHamming: Int = 40
   /// At most this many correspondences per shared word.
   public var perWordCap: Int = 8
   /// Fewer one-to-one inliers than this is not evidence: such an image keeps its kernel rank.
-  public var minInliers: Int = 8
+  public var minInliers: Int = 6
+  /// What verified images are ordered by.
+  public var order: VerifiedOrder = .inliers
   public var hpm = HoughPyramidMatcher()
   public var ransac = RANSACVerifier()
 
   public init(method: Method = .ransac, shortlist: Int = 100) {
     self.method = method
     self.shortlist = shortlist
+  }
+
+  /// The key that orders the verified images of a shortlist.
+  public enum VerifiedOrder: String, CaseIterable, Sendable {
+    /// One-to-one inliers (either verifier).
+    case inliers
+    /// The verifier's own score: HPM's normalised similarity (the paper's ranking), or
+    /// RANSAC's inliers. On the SMVS benchmark HPM's similarity orders the verified
+    /// images about a point of mAP worse than its inliers do (docs/benchmarks.md).
+    case score
   }
 
   /// Verification of one shortlisted image.
@@ -41,7 +53,7 @@ public struct SpatialReranker: Sendable {
     /// Tentative correspondences, and the maximum one-to-one subset of the verifier's inliers.
     public var correspondences: Int
     public var inliers: Int
-    /// What verified images are ordered by: HPM's normalised similarity, or RANSAC's inliers.
+    /// The verifier's score: HPM's normalised similarity, or RANSAC's inliers.
     public var score: Double
     /// Whether `inliers` reached `minInliers`.
     public var verified: Bool
@@ -50,8 +62,8 @@ public struct SpatialReranker: Sendable {
   /// The ranking with its first `shortlist` entries reordered, and their verifications in
   /// the new order; the rest unchanged.
   ///
-  /// The rule: images with at least `minInliers` one-to-one inliers come first, by verified
-  /// score (ties: kernel order); the others follow in kernel order. Verification can only
+  /// The rule: images with at least `minInliers` one-to-one inliers come first, by `order`
+  /// (ties: kernel order); the others follow in kernel order. Verification can only
   /// promote: an image it cannot confirm keeps its place relative to the other unconfirmed
   /// ones, so a strong kernel match on a blurred or oblique photo is never pushed down by a
   /// weak, chance verification of a worse one. Ordering by raw inlier or strength totals
@@ -66,46 +78,72 @@ public struct SpatialReranker: Sendable {
     let table = QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors,
                                index: index)
     let framesQ = set.regions.map(LocalFrame.init)
-    let queryNorm = Self.bowNorm(assignments.compactMap(\.first), index: index)
+    let queryNorm = Double(index.bowNorm(assignments.compactMap(\.first)))
     let querySize = Double(Swift.max(set.imageWidth, set.imageHeight))
     var checks = [Verified](repeating: Verified(image: 0, kernelScore: 0, kernelRank: 0, correspondences: 0, inliers: 0,
                                                 score: 0, verified: false), count: head.count)
     let chunks = Swift.min(head.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
     checks.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        var used = [Int32](repeating: 0, count: index.vocabulary.count)
+        var scratch = Scratch(vocabularySize: index.vocabulary.count)
         for k in stride(from: chunk, to: head.count, by: chunks) {
           out[k] = verify(head[k], rank: k, table: table, framesQ: framesQ, queryNorm: queryNorm, querySize: querySize,
-                          index: index, used: &used)
+                          index: index, scratch: &scratch)
         }
       }
     }
-    let order = head.indices.sorted { a, b in
+    let arranged = head.indices.sorted { a, b in
       let x = checks[a], y = checks[b]
       if x.verified != y.verified { return x.verified }
-      if x.verified && x.score != y.score { return x.score > y.score }
+      if x.verified {
+        let (kx, ky) = self.order == .inliers ? (Double(x.inliers), Double(y.inliers)) : (x.score, y.score)
+        if kx != ky { return kx > ky }
+      }
       return a < b
     }
-    return (order.map { head[$0] } + ranking.dropFirst(head.count), order.map { checks[$0] })
+    return (arranged.map { head[$0] } + ranking.dropFirst(head.count), arranged.map { checks[$0] })
+  }
+
+  /// Per-thread working memory: per-word correspondence counts, and per database feature
+  /// its slot among the features the correspondences use (−1: unused).
+  struct Scratch {
+    var used: [Int32]
+    var slot: [Int32] = []
+
+    init(vocabularySize: Int) { used = [Int32](repeating: 0, count: vocabularySize) }
   }
 
   private func verify(_ entry: RankedImage, rank: Int, table: QueryWordTable, framesQ: [LocalFrame], queryNorm: Double,
-                      querySize: Double, index: RetrievalIndex, used: inout [Int32]) -> Verified {
+                      querySize: Double, index: RetrievalIndex, scratch: inout Scratch) -> Verified {
     let image = entry.image
-    let c = table.correspondences(wordsB: index.geometry.words(ofImage: image), codesB: index.geometry.codes(ofImage: image),
-                                  maxHamming: maxHamming, perWordCap: perWordCap, used: &used)
+    var c = table.correspondences(wordsB: index.geometry.words(ofImage: image), codesB: index.geometry.codes(ofImage: image),
+                                  maxHamming: maxHamming, perWordCap: perWordCap, used: &scratch.used)
     var check = Verified(image: image, kernelScore: entry.score, kernelRank: rank, correspondences: c.count, inliers: 0,
                          score: 0, verified: false)
     guard c.count >= 2 else { return check }
-    let regionsD = index.geometry.regions(ofImage: image)
-    let framesD = regionsD.map(LocalFrame.init)
+    // Frames only for the database features the correspondences use (a few percent of the
+    // image's): building every feature's affine frame cost more than verifying.
+    let first = index.geometry.offsets[image], featureCount = index.geometry.offsets[image + 1] - first
+    if scratch.slot.count < featureCount { scratch.slot = [Int32](repeating: -1, count: featureCount) }
+    var framesD: [LocalFrame] = [], usedB: [Int] = []
+    var extent = querySize
+    for k in c.indices {
+      let b = Int(c[k].b)
+      if scratch.slot[b] < 0 {
+        scratch.slot[b] = Int32(framesD.count)
+        usedB.append(b)
+        let frame = LocalFrame(index.geometry.region(at: first + b))
+        extent = Swift.max(extent, frame.x, frame.y)
+        framesD.append(frame)
+      }
+      c[k].b = scratch.slot[b]
+    }
+    for b in usedB { scratch.slot[b] = -1 }
     switch method {
     case .hpm:
-      let size = Swift.max(querySize, regionsD.reduce(0) { Swift.max($0, $1.x, $1.y) })
-      let result = hpm.verify(c, framesA: framesQ, framesB: framesD, imageSize: size)
+      let result = hpm.verify(c, framesA: framesQ, framesB: framesD, imageSize: extent)
       check.inliers = OneToOneMatching.count(c, keep: result.inliers)
-      check.score = hpmSimilarity(c, strengths: result.strengths, index: index) * queryNorm
-        * Self.bowNorm(Array(index.geometry.words(ofImage: image)), index: index)
+      check.score = hpmSimilarity(c, strengths: result.strengths, index: index) * queryNorm * Double(index.bowNorms[image])
     case .ransac, .none:
       let result = ransac.verify(c, framesA: framesQ, framesB: framesD)
       check.inliers = result.inlierCount
@@ -128,17 +166,5 @@ public struct SpatialReranker: Sendable {
       total += s * idf * idf
     }
     return total / Double(1 << (hpm.options.levels - 1))
-  }
-
-  /// 1 / the L2 norm of the tf-idf vector of `words` (0 when empty).
-  static func bowNorm(_ words: [UInt32], index: RetrievalIndex) -> Double {
-    var tf: [UInt32: Int] = [:]
-    for w in words { tf[w, default: 0] += 1 }
-    var sum = 0.0
-    for (w, n) in tf {
-      let v = Double(n) * Double(index.idf[Int(w)])
-      sum += v * v
-    }
-    return sum > 0 ? 1 / sum.squareRoot() : 0
   }
 }

@@ -27,6 +27,15 @@ struct Featurize: ParsableCommand {
   @Option(help: "Detector: \(DetectorName.allCases.map(\.rawValue).joined(separator: ", ")).")
   var detector: DetectorName = .default
 
+  @Option(name: .customLong("detector-option"),
+          help: ArgumentHelp(stringLiteral: "A detector option as KEY=VALUE (repeatable); recorded in the .lfeat files. Keys: "
+            + DetectorName.allCases.map { "\($0.rawValue): \(DetectorSettings.keys(of: $0).joined(separator: ", "))" }
+              .joined(separator: "; ") + "."))
+  var detectorOptions: [String] = []
+
+  @Option(name: .customLong("max-features"), help: "Keep at most N features per image, the strongest first (0: all).")
+  var maxFeatures: Int = FeatureExtractor(detector: DetectorName.default.makeDetector()).maxFeatures
+
   @Option(help: "Descriptor: rootsift, sift or none.")
   var descriptor: DescriptorName = .rootsift
 
@@ -51,6 +60,8 @@ struct Featurize: ParsableCommand {
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     guard maxDimension >= 0 else { throw ValidationError("--max-dimension must be 0 or positive") }
+    guard maxFeatures >= 0 else { throw ValidationError("--max-features must be 0 or positive") }
+    do { _ = try makeDetector() } catch { throw ValidationError("\(error)") }
   }
 
   func run() throws {
@@ -60,8 +71,8 @@ struct Featurize: ParsableCommand {
       throw ExitCode(ExitStatus.usage.rawValue)
     }
     var job = FeaturizeJob(
-      extractor: FeatureExtractor(detector: detector.makeDetector(), descriptor: descriptor.makeExtractor(),
-                                  maxDimension: maxDimension),
+      extractor: FeatureExtractor(detector: try makeDetector(), descriptor: descriptor.makeExtractor(),
+                                  maxDimension: maxDimension, maxFeatures: maxFeatures),
       outputRoot: URL(fileURLWithPath: out))
     job.format = format
     job.overwrite = overwrite
@@ -82,5 +93,9 @@ struct Featurize: ParsableCommand {
                    summary.seconds))
     }
     if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+  }
+
+  func makeDetector() throws -> any Detector {
+    try DetectorSettings.makeDetector(detector, settings: detectorOptions.map(DetectorSettings.parse))
   }
 }

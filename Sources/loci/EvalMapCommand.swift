@@ -16,7 +16,9 @@ struct MapCommand: ParsableCommand {
   @Option(help: "Folder of .lfeat files holding the queries' features, matched by source image path (otherwise the query images are featurised).")
   var queryFeatures: String?
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
-  @Flag(help: "Print the report as JSON on stdout.") var json = false
+  @Flag(help: "Print the report as JSON on stdout, with per-query diagnostics (AP, the rank of each positive, and each verified image's kernel score, correspondences, inliers and verified score).")
+  var json = false
+  @Flag(help: "Also list the worst queries with their positives' ranks and verifications.") var verbose = false
 
   struct Report: Encodable {
     var map: Double
@@ -29,6 +31,32 @@ struct MapCommand: ParsableCommand {
     var easy: Double?
     var medium: Double?
     var hard: Double?
+    var p_at_1: Double
+    var per_query: [QueryReport]
+  }
+
+  /// One query's diagnostics. Ranks are 1-based, after re-ranking.
+  struct QueryReport: Encodable {
+    var query: String
+    var ap: Double
+    var positive_ranks: [Int]
+    var verified: [VerifiedReport]
+  }
+
+  struct VerifiedReport: Encodable {
+    var path: String
+    var positive: Bool
+    var kernel_rank: Int
+    var kernel_score: Float
+    var correspondences: Int
+    var inliers: Int
+    var verified_score: Double
+    var verified: Bool
+
+    init(_ v: SpatialReranker.Verified, path: String, positive: Bool) {
+      (self.path, self.positive, kernel_rank, kernel_score) = (path, positive, v.kernelRank + 1, v.kernelScore)
+      (correspondences, inliers, verified_score, verified) = (v.correspondences, v.inliers, v.score, v.verified)
+    }
   }
 
   func run() throws {
@@ -59,6 +87,7 @@ struct MapCommand: ParsableCommand {
     let reranker = reranking.reranker
     var rankings: [[Int]] = [], truths: [QueryTruth] = [], hardLists: [Set<Int>] = []
     var seconds = 0.0, rerankSeconds = 0.0, missing = 0
+    var perQuery: [QueryReport] = []
     for row in truth.rows {
       let set: FeatureSet
       do {
@@ -80,13 +109,20 @@ struct MapCommand: ParsableCommand {
       missing += row.positives.count - positives.count
       truths.append(QueryTruth(positives: positives))
       hardLists.append(Set(row.junk.compactMap { ids[$0] }))
-      if !json { printError(String(format: "%@: AP %.2f", row.query as NSString, 100 * (MeanAveragePrecision.averagePrecision(ranking: rankings.last!, truth: truths.last!) ?? .nan))) }
+      let ap = 100 * (MeanAveragePrecision.averagePrecision(ranking: rankings.last!, truth: truths.last!) ?? .nan)
+      let ranks = r.ranking.enumerated().filter { positives.contains($0.element.image) }.map { $0.offset + 1 }
+      perQuery.append(QueryReport(query: row.query, ap: ap, positive_ranks: ranks, verified: r.verified.map {
+        VerifiedReport($0, path: loaded.images[$0.image].path, positive: positives.contains($0.image))
+      }))
+      if !json { printError(String(format: "%@: AP %.2f", row.query as NSString, ap)) }
     }
     let n = Swift.max(truth.rows.count, 1)
     var report = Report(map: 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: truths),
                         queries: truth.rows.count, seconds_per_query: seconds / Double(n),
                         rerank_seconds_per_query: rerankSeconds / Double(n), rerank: reranking.rerank.rawValue,
-                        kernel: loaded.options.kernel.rawValue, missing_positives: missing)
+                        kernel: loaded.options.kernel.rawValue, missing_positives: missing,
+                        p_at_1: 100 * Double(perQuery.filter { $0.positive_ranks.first == 1 }.count) / Double(n),
+                        per_query: perQuery)
     if truth.hasJunkColumn {
       func map(_ p: MeanAveragePrecision.RevisitedProtocol) -> Double {
         let t = truths.indices.map { p.truth(easy: truths[$0].positives, hard: hardLists[$0], junk: []) }
@@ -100,7 +136,28 @@ struct MapCommand: ParsableCommand {
       print(String(format: "mAP %.2f over %d queries (%@, rerank %@), %.1f ms per query", report.map, report.queries,
                    report.kernel as NSString, report.rerank as NSString, report.seconds_per_query * 1000))
       if let e = report.easy, let m = report.medium, let h = report.hard { print(String(format: "E %.2f  M %.2f  H %.2f", e, m, h)) }
+      print(String(format: "P@1 %.2f", report.p_at_1))
       if missing > 0 { print("\(missing) positives are not in the index (counted as not retrieved)") }
+      if verbose { printWorst(perQuery) }
+    }
+  }
+
+  /// The ten lowest-AP queries: their positives' ranks and how verification saw each positive
+  /// and each image ranked above the first positive.
+  private func printWorst(_ queries: [QueryReport]) {
+    let worst = queries.sorted { $0.ap < $1.ap }.prefix(10).filter { $0.ap < 100 }
+    guard !worst.isEmpty else { return }
+    print("worst queries:")
+    for q in worst {
+      print(String(format: "  AP %6.2f  %@  positives at %@", q.ap, q.query as NSString,
+                   q.positive_ranks.map(String.init).joined(separator: ", ") as NSString))
+      let firstPositive = q.positive_ranks.first ?? Int.max
+      for (k, v) in q.verified.enumerated() where v.positive || k + 1 < firstPositive {
+        print(String(format: "    %3d. %@ kernel #%d %.4f, %d correspondences, %d inliers, score %.4f%@%@", k + 1,
+                     (v.positive ? "+" : "-") as NSString, v.kernel_rank, v.kernel_score, v.correspondences, v.inliers,
+                     v.verified_score, (v.verified ? " verified" : "") as NSString,
+                     ("  " + URL(fileURLWithPath: v.path).lastPathComponent) as NSString))
+      }
     }
   }
 }

@@ -108,7 +108,17 @@ struct QueryCommand: ParsableCommand {
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
   @Flag(help: "Print the results as JSON on stdout.") var json = false
 
-  struct Entry: Encodable { var path: String; var score: Float; var inliers: Int? }
+  /// One result: the kernel score and, when the image was in the re-ranked shortlist, its
+  /// verification (kernel rank, correspondences, one-to-one inliers, verified score).
+  struct Entry: Encodable {
+    var path: String
+    var score: Float
+    var kernel_rank: Int?
+    var correspondences: Int?
+    var inliers: Int?
+    var verified_score: Double?
+    var verified: Bool?
+  }
   struct Result: Encodable { var query: String; var seconds: Double; var ranking: [Entry] }
   struct Report: Encodable { var results: [Result]; var failed: [[String: String]] }
 
@@ -128,13 +138,17 @@ struct QueryCommand: ParsableCommand {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
         let r = Retrieval.search(loaded, query: set, reranker: reranker)
-        let inliers = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0.inliers) })
-        let ranking = r.ranking.prefix(top).map { Entry(path: loaded.images[$0.image].path, score: $0.score, inliers: inliers[$0.image]) }
+        let checks = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0) })
+        let ranking = r.ranking.prefix(top).map { hit -> Entry in
+          let v = checks[hit.image]
+          return Entry(path: loaded.images[hit.image].path, score: hit.score, kernel_rank: v.map { $0.kernelRank + 1 },
+                       correspondences: v?.correspondences, inliers: v?.inliers, verified_score: v?.score, verified: v?.verified)
+        }
         results.append(Result(query: input, seconds: r.seconds, ranking: Array(ranking)))
         if !json {
           print("\(input) (\(String(format: "%.1f ms", r.seconds * 1000))):")
           for (k, e) in ranking.enumerated() {
-            print(String(format: "  %2d. %.4f  %@", k + 1, e.score, e.path as NSString) + (e.inliers.map { "  (\($0) inliers)" } ?? ""))
+            print(String(format: "  %2d. %.4f  %@", k + 1, e.score, e.path as NSString) + (e.inliers.map { "  (\($0) inliers\(e.verified == true ? ", verified" : ""))" } ?? ""))
           }
         }
       } catch {

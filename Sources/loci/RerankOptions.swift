@@ -1,6 +1,8 @@
 import ArgumentParser
 import Loci
 
+extension SpatialReranker.VerifiedOrder: ExpressibleByArgument {}
+
 /// The re-ranking options `loci query` and `loci eval map` share, with the same defaults as
 /// the library's `SpatialReranker`.
 struct RerankOptions: ParsableArguments {
@@ -9,6 +11,8 @@ struct RerankOptions: ParsableArguments {
   @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = SpatialReranker().shortlist
   @Option(help: "One-to-one inliers an image needs before verification may promote it.")
   var minInliers: Int = SpatialReranker().minInliers
+  @Option(help: "What orders the verified images: inliers, or score (HPM's similarity; RANSAC's inliers).")
+  var verifiedOrder: SpatialReranker.VerifiedOrder = SpatialReranker().order
   @Option(help: "Correspondences: the most bits in which two features' residual codes may differ (of 128).")
   var maxHamming: Int = SpatialReranker().maxHamming
   @Option(help: "Correspondences: how many of each query feature's nearest words are used.")
@@ -26,6 +30,7 @@ struct RerankOptions: ParsableArguments {
   var reranker: SpatialReranker {
     var r = SpatialReranker(method: rerank, shortlist: shortlist)
     r.minInliers = minInliers
+    r.order = verifiedOrder
     r.maxHamming = maxHamming
     r.queryDepth = queryDepth
     r.perWordCap = perWordCap

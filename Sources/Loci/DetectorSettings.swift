@@ -1,0 +1,144 @@
+import Foundation
+
+/// Detector options by name (`featurize --detector-option KEY=VALUE`). Each key is the name
+/// the detector's `parameters` string records, so the settings of any `.lfeat` file (and of
+/// an index built from such files) can be read back and applied again: queries given as
+/// images are featurised exactly like the indexed images.
+public enum DetectorSettings {
+  /// Why a setting was refused.
+  public struct SettingError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+    public var description: String { message }
+  }
+
+  /// One settable option: its key, what values it takes, and how to set it.
+  struct Setting<Options> {
+    let key: String
+    let help: String
+    let apply: (inout Options, String) -> Bool
+  }
+
+  static func real<Options>(_ key: String, _ path: WritableKeyPath<Options, Double>, _ range: ClosedRange<Double>)
+    -> Setting<Options> {
+    Setting(key: key, help: "a number in \(range.lowerBound)…\(range.upperBound)") { options, text in
+      guard let v = Double(text), v.isFinite, range.contains(v) else { return false }
+      options[keyPath: path] = v
+      return true
+    }
+  }
+
+  static func float<Options>(_ key: String, _ path: WritableKeyPath<Options, Float>, _ range: ClosedRange<Float>)
+    -> Setting<Options> {
+    Setting(key: key, help: "a number in \(range.lowerBound)…\(range.upperBound)") { options, text in
+      guard let v = Float(text), v.isFinite, range.contains(v) else { return false }
+      options[keyPath: path] = v
+      return true
+    }
+  }
+
+  static func integer<Options>(_ key: String, _ path: WritableKeyPath<Options, Int>, _ range: ClosedRange<Int>)
+    -> Setting<Options> {
+    Setting(key: key, help: "an integer in \(range.lowerBound)…\(range.upperBound)") { options, text in
+      guard let v = Int(text), range.contains(v) else { return false }
+      options[keyPath: path] = v
+      return true
+    }
+  }
+
+  static func flag<Options>(_ key: String, _ path: WritableKeyPath<Options, Bool>) -> Setting<Options> {
+    Setting(key: key, help: "true or false") { options, text in
+      guard let v = Bool(text) else { return false }
+      options[keyPath: path] = v
+      return true
+    }
+  }
+
+  static let mfd: [Setting<MFDOptions>] = [
+    float("gradientSigma", \.gradientSigma, 0.1...20), real("minScore", \.minScore, 0...1),
+    real("plateau", \.plateauFraction, 0...1), flag("localMaxima", \.localMaximaOnly),
+    real("minArea", \.minArea, 1...1e9), real("maxAreaFraction", \.maxAreaFraction, 1e-6...1),
+    integer("maxFeatures", \.maxFeatures, 1...1_000_000), integer("scaleLevels", \.scaleLevels, 1...20),
+    real("scaleStep", \.scaleStep, 0.3...0.95),
+  ]
+
+  static let wash: [Setting<WaSHOptions>] = [
+    float("gradientSigma", \.gradientSigma, 0.1...20), real("ditherDensity", \.ditherDensity, 1e-4...1),
+    real("maxInstability", \.maxInstability, 0...100), real("minArea", \.minArea, 1...1e9),
+    real("maxAreaFraction", \.maxAreaFraction, 1e-6...1), integer("maxFeatures", \.maxFeatures, 1...1_000_000),
+    integer("scaleLevels", \.scaleLevels, 1...20), real("scaleStep", \.scaleStep, 0.3...0.95),
+  ]
+
+  static let sift: [Setting<OpenCVSIFTDetector>] = [
+    integer("maxFeatures", \.maxFeatures, 0...1_000_000), real("contrastThreshold", \.contrastThreshold, 1e-4...1),
+  ]
+
+  static let mser: [Setting<OpenCVMSERDetector>] = [
+    integer("delta", \.delta, 1...255), integer("minArea", \.minArea, 1...100_000_000),
+    integer("maxArea", \.maxArea, 1...100_000_000), real("maxVariation", \.maxVariation, 0...10),
+    real("minDiversity", \.minDiversity, 0...1),
+  ]
+
+  /// The keys `detector` accepts.
+  public static func keys(of detector: DetectorName) -> [String] {
+    switch detector {
+    case .mfd: return mfd.map(\.key)
+    case .wash: return wash.map(\.key)
+    case .sift: return sift.map(\.key)
+    case .mser: return mser.map(\.key)
+    }
+  }
+
+  /// `KEY=VALUE` → (key, value); throws on anything else.
+  public static func parse(_ argument: String) throws -> (key: String, value: String) {
+    let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      throw SettingError(message: "detector option '\(argument)' is not KEY=VALUE")
+    }
+    return (parts[0], parts[1])
+  }
+
+  /// The detector with `settings` applied in order; an unknown key or a bad value is an
+  /// error naming the detector's keys or the accepted values.
+  public static func makeDetector(_ name: DetectorName, settings: [(key: String, value: String)]) throws -> any Detector {
+    func applied<Options>(_ table: [Setting<Options>], to start: Options) throws -> Options {
+      var options = start
+      for (key, value) in settings {
+        guard let setting = table.first(where: { $0.key == key }) else {
+          throw SettingError(message: "the \(name.rawValue) detector has no option '\(key)'; its options: "
+            + table.map(\.key).joined(separator: ", "))
+        }
+        guard setting.apply(&options, value) else {
+          throw SettingError(message: "\(name.rawValue) option \(key)=\(value): expected \(setting.help)")
+        }
+      }
+      return options
+    }
+    switch name {
+    case .mfd:
+      var detector = MFDDetector()
+      detector.options = try applied(mfd, to: detector.options)
+      return detector
+    case .wash:
+      var detector = WaSHDetector()
+      detector.options = try applied(wash, to: detector.options)
+      return detector
+    case .sift: return try applied(sift, to: OpenCVSIFTDetector())
+    case .mser: return try applied(mser, to: OpenCVMSERDetector())
+    }
+  }
+
+  /// The settable options recorded in a `parameters` string (space-separated `key=value`
+  /// pairs, as `Detector.parameters` writes them).
+  public static func recorded(in parameters: String, for name: DetectorName) -> [(key: String, value: String)] {
+    let settable = Set(keys(of: name))
+    return parameters.split(separator: " ").compactMap { token in
+      guard let pair = try? parse(String(token)), settable.contains(pair.key) else { return nil }
+      return pair
+    }
+  }
+
+  /// The value of `key` in a `parameters` string, if present.
+  static func value(of key: String, in parameters: String) -> String? {
+    parameters.split(separator: " ").lazy.compactMap { try? parse(String($0)) }.first { $0.key == key }?.value
+  }
+}
