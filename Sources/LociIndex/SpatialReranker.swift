@@ -143,7 +143,7 @@ public struct SpatialReranker: Sendable {
     case .hpm:
       let result = hpm.verify(c, framesA: framesQ, framesB: framesD, imageSize: extent)
       check.inliers = OneToOneMatching.count(c, keep: result.inliers)
-      check.score = hpmSimilarity(c, strengths: result.strengths, index: index) * queryNorm * Double(index.bowNorms[image])
+      check.score = Self.hpmSimilarity(c, strengths: result.strengths, idf: index.idf, levels: hpm.options.levels) * queryNorm * Double(index.bowNorms[image])
     case .ransac, .none:
       let result = ransac.verify(c, framesA: framesQ, framesB: framesD)
       check.inliers = result.inlierCount
@@ -159,12 +159,12 @@ public struct SpatialReranker: Sendable {
   /// the finest level with one other adds 1 (the paper's affinity 2^−ℓ; the matcher keeps
   /// the integer form, 2^(L−1) times larger). The caller divides by both images' tf-idf
   /// norms, so the score is a normalised similarity like the kernel's.
-  func hpmSimilarity(_ c: [Correspondence], strengths: [Double], index: RetrievalIndex) -> Double {
+  static func hpmSimilarity(_ c: [Correspondence], strengths: [Double], idf: [Float], levels: Int) -> Double {
     var total = 0.0
     for (k, s) in strengths.enumerated() where s > 0 {
-      let idf = Double(index.idf[Int(c[k].word)])
-      total += s * idf * idf
+      let w = Double(idf[Int(c[k].word)])
+      total += s * w * w
     }
-    return total / Double(1 << (hpm.options.levels - 1))
+    return total / Double(1 << (levels - 1))
   }
 }
