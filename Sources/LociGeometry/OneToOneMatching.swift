@@ -14,17 +14,22 @@ public enum OneToOneMatching {
     edges.reserveCapacity(correspondences.count)
     for k in correspondences.indices where keep?[k] ?? true { edges.append(k) }
     guard !edges.isEmpty else { return [] }
-    // Compact feature ids on both sides.
-    var aId: [Int32: Int] = [:], bId: [Int32: Int] = [:]
+    precondition(edges.allSatisfy { correspondences[$0].a >= 0 && correspondences[$0].b >= 0 }, "feature ids are non-negative")
+    // Compact feature ids on both sides (feature ids are small non-negative integers).
+    var maxA: Int32 = 0, maxB: Int32 = 0
+    for k in edges { (maxA, maxB) = (Swift.max(maxA, correspondences[k].a), Swift.max(maxB, correspondences[k].b)) }
+    var aId = [Int](repeating: -1, count: Int(maxA) + 1), bId = [Int](repeating: -1, count: Int(maxB) + 1)
+    var countA = 0, countB = 0
     for k in edges {
-      if aId[correspondences[k].a] == nil { aId[correspondences[k].a] = aId.count }
-      if bId[correspondences[k].b] == nil { bId[correspondences[k].b] = bId.count }
+      let (a, b) = (Int(correspondences[k].a), Int(correspondences[k].b))
+      if aId[a] < 0 { aId[a] = countA; countA += 1 }
+      if bId[b] < 0 { bId[b] = countB; countB += 1 }
     }
-    var adjacency = [[(b: Int, edge: Int)]](repeating: [], count: aId.count)
-    for k in edges { adjacency[aId[correspondences[k].a]!].append((bId[correspondences[k].b]!, k)) }
-    var matchOfB = [Int](repeating: -1, count: bId.count)  // the A vertex holding each B vertex
-    var edgeOfB = [Int](repeating: -1, count: bId.count)
-    var matchedA = [Bool](repeating: false, count: aId.count)
+    var adjacency = [[(b: Int, edge: Int)]](repeating: [], count: countA)
+    for k in edges { adjacency[aId[Int(correspondences[k].a)]].append((bId[Int(correspondences[k].b)], k)) }
+    var matchOfB = [Int](repeating: -1, count: countB)  // the A vertex holding each B vertex
+    var edgeOfB = [Int](repeating: -1, count: countB)
+    var matchedA = [Bool](repeating: false, count: countA)
     for a in adjacency.indices {
       for (b, k) in adjacency[a] where matchOfB[b] < 0 {
         matchOfB[b] = a
@@ -33,7 +38,7 @@ public enum OneToOneMatching {
         break
       }
     }
-    var visited = [Int](repeating: -1, count: bId.count)
+    var visited = [Int](repeating: -1, count: countB)
     func augment(_ a: Int, _ round: Int) -> Bool {
       for (b, k) in adjacency[a] where visited[b] != round {
         visited[b] = round

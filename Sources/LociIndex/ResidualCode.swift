@@ -9,14 +9,9 @@ enum ResidualCode {
   /// Appends the code of `descriptor` (dimension `d`) against `centroid` to `out`.
   static func append(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
                      to out: inout [UInt64]) {
-    var bit = 0
-    while bit < d {
-      var word: UInt64 = 0
-      let end = Swift.min(d, bit + 64)
-      for j in bit..<end where descriptor[j] > centroid[j] { word |= 1 << UInt64(j - bit) }
-      out.append(word)
-      bit = end
-    }
+    let n = words(dimension: d)
+    out.append(contentsOf: repeatElement(0, count: n))
+    out.withUnsafeMutableBufferPointer { write(descriptor, centroid: centroid, dimension: d, to: $0.baseAddress! + $0.count - n) }
   }
 
   /// The codes of every descriptor against its word, `words(dimension:)` UInt64s each.
@@ -31,5 +26,21 @@ enum ResidualCode {
       }
     }
     return out
+  }
+}
+
+extension ResidualCode {
+  /// Writes the code of `descriptor` against `centroid` to `out` (`words(dimension:)` UInt64s).
+  static func write(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
+                    to out: UnsafeMutablePointer<UInt64>) {
+    var bit = 0, k = 0
+    while bit < d {
+      var word: UInt64 = 0
+      let end = Swift.min(d, bit + 64)
+      for j in bit..<end { word |= UInt64(descriptor[j] > centroid[j] ? 1 : 0) << UInt64(j - bit) }
+      out[k] = word
+      k += 1
+      bit = end
+    }
   }
 }

@@ -22,17 +22,18 @@ struct QueryWordTable {
     let total = Int(counts[size])
     feature = [Int32](repeating: 0, count: total)
     codes = [UInt64](repeating: 0, count: total * codeWords)
-    var code: [UInt64] = []
+    let codeWords = codeWords
     descriptors.withUnsafeBufferPointer { x in
       index.vocabulary.centroids.withUnsafeBufferPointer { c in
-        for (i, words) in assignments.enumerated() {
-          for w in words.prefix(depth) {
-            let slot = Int(next[Int(w)])
-            next[Int(w)] += 1
-            feature[slot] = Int32(i)
-            code.removeAll(keepingCapacity: true)
-            ResidualCode.append(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d, to: &code)
-            for k in 0..<codeWords { codes[slot * codeWords + k] = code[k] }
+        codes.withUnsafeMutableBufferPointer { codes in
+          for (i, words) in assignments.enumerated() {
+            for w in words.prefix(depth) {
+              let slot = Int(next[Int(w)])
+              next[Int(w)] += 1
+              feature[slot] = Int32(i)
+              ResidualCode.write(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d,
+                                 to: codes.baseAddress! + slot * codeWords)
+            }
           }
         }
       }
@@ -44,10 +45,13 @@ struct QueryWordTable {
   /// bits; at most `perWordCap` per word, so that a bursty word (repeated texture, text)
   /// cannot flood the verifier. `wordsB`, `codesB`: the database image's features.
   func correspondences(wordsB: ArraySlice<UInt32>, codesB: ArraySlice<UInt64>, maxHamming: Int,
-                       perWordCap: Int, used: inout [Int32]) -> [Correspondence] {
+                       perWordCap: Int, used usedArray: inout [Int32]) -> [Correspondence] {
     var out: [Correspondence] = []
+    out.reserveCapacity(wordsB.count)
     let filter = !codesB.isEmpty && codeWords > 0
+    let codeWords = codeWords
     var touched: [Int32] = []
+    usedArray.withUnsafeMutableBufferPointer { used in
     start.withUnsafeBufferPointer { start in
       feature.withUnsafeBufferPointer { feature in
         codes.withUnsafeBufferPointer { qc in
@@ -73,6 +77,7 @@ struct QueryWordTable {
       }
     }
     for w in touched { used[Int(w)] = 0 }
+    }
     return out
   }
 }
