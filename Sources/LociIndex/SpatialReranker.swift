@@ -12,17 +12,24 @@ public struct SpatialReranker: Sendable {
     case none
   }
 
+  // Defaults measured on the SMVS benchmark (docs/benchmarks.md, "Retrieval on real photos").
+  /// RANSAC: 0.4–0.9 mAP points above HPM there, at a similar cost per query.
   public var method: Method = .ransac
-  /// How many of the top-ranked images are verified.
+  /// How many of the top-ranked images are verified. 1,000 gains nothing over 100 there.
   public var shortlist: Int = 100
-  /// How many of each query feature's assigned words (nearest first) make correspondences.
-  public var queryDepth: Int = 1
+  /// How many of each query feature's assigned words (nearest first) make correspondences:
+  /// 3 recovered 0.9 (RANSAC) and 1.1 (HPM) mAP points over 1 with a 1,024-word vocabulary.
+  public var queryDepth: Int = 3
   /// Correspondences are kept when the residual codes of the two features differ in at most
   /// this many bits (of 128 for RootSIFT); ignored for indexes without residual codes.
+  /// Without the filter (128) RANSAC re-ranking measured 93.1 against 96.9 at 40, and 4×
+  /// slower; 32 lost 0.8 points, 56 gained nothing for 5× the time.
   public var maxHamming: Int = 40
   /// At most this many correspondences per shared word.
   public var perWordCap: Int = 8
   /// Fewer one-to-one inliers than this is not evidence: such an image keeps its kernel rank.
+  /// Among 19,403 non-matching shortlisted pairs RANSAC found ≥ 6 inliers in 5.1 % and ≥ 8
+  /// in 1.7 %; 98.3 % of the 597 matching pairs reach 6. 5–8 measured within 0.2 points.
   public var minInliers: Int = 6
   /// What verified images are ordered by.
   public var order: VerifiedOrder = .inliers

@@ -56,7 +56,7 @@ struct MFDSweep: ParsableCommand {
   }
 
   static func parse(_ variant: String) throws -> MFDOptions {
-    var o = MFDOptions()
+    var o = MFDOptions.repeatability  // the sweeps explore around the Oxford setting
     for (k, v) in try Sweep.overrides(variant) {
       switch k {
       case "gradientSigma": o.gradientSigma = try Sweep.value(v, for: k)

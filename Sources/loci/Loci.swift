@@ -88,6 +88,9 @@ struct RepeatabilityCommand: ParsableCommand {
   @Option(help: "Detector: \(DetectorName.allCases.map(\.rawValue).joined(separator: ", ")).")
   var detector: DetectorName
 
+  @Option(name: .customLong("detector-option"), help: "A detector option as KEY=VALUE (repeatable), as featurize takes it.")
+  var detectorOptions: [String] = []
+
   @Option(help: "Descriptor for the matching score: rootsift, sift or none.")
   var descriptor: DescriptorName = .rootsift
 
@@ -103,7 +106,12 @@ struct RepeatabilityCommand: ParsableCommand {
       printError("loci eval repeatability: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
-    let extractor = FeatureExtractor(detector: detector.makeDetector(), descriptor: descriptor.makeExtractor())
+    let chosen: any Detector
+    do { chosen = try DetectorSettings.makeDetector(detector, settings: detectorOptions.map(DetectorSettings.parse)) } catch {
+      printError("loci eval repeatability: \(error)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    let extractor = FeatureExtractor(detector: chosen, descriptor: descriptor.makeExtractor())
     let report: RepeatabilityReport
     do {
       report = try runRepeatabilityBenchmark(dataset: data, extractor: extractor) { name in

@@ -27,7 +27,7 @@ final class MFDRepeatabilityTests: XCTestCase {
   func repeatability(_ m: Matrix2, _ c: (Double, Double)) throws -> PairResult {
     let image = try GrayImage(contentsOf: Self.graf)
     let (b, h) = warped(image, m, c)
-    let detector = MFDDetector()
+    let detector = MFDDetector(options: .repeatability)
     func set(_ image: GrayImage) throws -> FeatureSet {
       FeatureSet(imageWidth: image.width, imageHeight: image.height, detector: "mfd", descriptorKind: .none,
                  dimension: 0, regions: try detector.detect(in: image), descriptors: [])

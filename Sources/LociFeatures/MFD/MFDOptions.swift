@@ -68,14 +68,15 @@ public struct MFDOptions: Sendable, Equatable {
   }
 
   public var scoreKind: ScoreKind = .persistenceRatio
-  /// Minimum selection score, of `scoreKind` (S7) [R]. With the third-octave levels below,
-  /// 0.275 keeps ~277 regions per Oxford image at 59.4 % mean repeatability, above MSER at
-  /// every nearby count (57.2 / 58.1 / 59.0 % at 301 / 278 / 259). 0.3 measured more on
-  /// Oxford (60.7 % at 238) but cost the development retrieval set 1.6 BoW, 1.0 ASMK and 1.1 HE
-  /// mAP points against the half-octave default (means over 3 vocabularies); 0.275 costs
-  /// 0.65, 0.5 and 0.0 (docs/benchmarks.md, session 12). With half-octave levels 0.25 kept
-  /// ~250 (57.8 %); single-scale, 0.15 kept ~440 (notes: 0.2 for F).
-  public var minScore: Double = 0.275
+  /// Minimum selection score, of `scoreKind` (S7) [R]. The default is chosen for retrieval,
+  /// the task `featurize` serves: on the SMVS phone-photo benchmark (DVD covers against
+  /// 1,432 database images; docs/benchmarks.md) 0.15 with `minArea` 50 gives ~340 regions
+  /// per database image and ~850 per 1024-px photo, and ASMK* mAP 94.0 at 1,024 words
+  /// against 89.5 for the repeatability setting (79 and 215 regions), 94.5 for 0.2 (231 and
+  /// 578) and 89.9 for 0.1 with `minArea` 30 (598 and 1,478). Oxford repeatability rewards
+  /// fewer regions: `MFDOptions.repeatability` (0.275, area 150, at most 1,000) measured
+  /// 59.4 % at ~277 regions per image there.
+  public var minScore: Double = 0.15
   /// Peaks at or above this fraction of β are plateaus of flat image areas, not enclosed
   /// blobs; their basins are not selected on their own (§3.5 fix 1) [R].
   public var plateauFraction: Double = 0.95
@@ -90,11 +91,13 @@ public struct MFDOptions: Sendable, Equatable {
   /// Region area limits: at least `minArea` px², at most `maxAreaFraction` of the image [R],
   /// both in the pixels of the level a region is found at. With the scale levels 150 measured
   /// best: 57.7 % at 247 regions against 57.1 % at 299 for 100 and 55.9 % at 263 for 200
-  /// (with a lower threshold); the single-scale default was 40.
-  public var minArea: Double = 150
+  /// (with a lower threshold; `MFDOptions.repeatability` keeps it); the single-scale default
+  /// was 40. For retrieval 50 (see `minScore`): small print and texture on covers and
+  /// façades are what distinguishes one object from another.
+  public var minArea: Double = 50
   public var maxAreaFraction: Double = 0.5
   /// At most this many regions, the highest score first (S7) [R], over all scale levels.
-  public var maxFeatures: Int = 1000
+  public var maxFeatures: Int = 3000
   /// `detect(in:)` runs on a copy resized by this factor (≤ 1) and maps the regions back;
   /// areas, σ and β then count working pixels. 1 = full resolution. `analyse` always works
   /// on the image it is given. With several `scaleLevels` this is the first level's factor.
@@ -128,5 +131,17 @@ public struct MFDOptions: Sendable, Equatable {
   public var scaleStep: Double = 0.7937005259840998  // ∛½ = 2^(−1/3)
 
   public init() {}
+
+  /// The setting tuned for Oxford affine repeatability (fewer, more stable regions):
+  /// `minScore` 0.275, `minArea` 150, at most 1,000 regions; 59.4 % mean repeatability and
+  /// 50.2 % matching score at ~277 regions per Oxford image. `featurize --detector-option
+  /// minScore=0.275 --detector-option minArea=150 --detector-option maxFeatures=1000`.
+  public static var repeatability: MFDOptions {
+    var o = MFDOptions()
+    o.minScore = 0.275
+    o.minArea = 150
+    o.maxFeatures = 1000
+    return o
+  }
 
 }
