@@ -18,28 +18,13 @@ public enum DetectorSettings {
     let apply: (inout Options, String) -> Bool
   }
 
-  static func real<Options>(_ key: String, _ path: WritableKeyPath<Options, Double>, _ range: ClosedRange<Double>)
-    -> Setting<Options> {
-    Setting(key: key, help: "a number in \(range.lowerBound)…\(range.upperBound)") { options, text in
-      guard let v = Double(text), v.isFinite, range.contains(v) else { return false }
-      options[keyPath: path] = v
-      return true
-    }
-  }
-
-  static func float<Options>(_ key: String, _ path: WritableKeyPath<Options, Float>, _ range: ClosedRange<Float>)
-    -> Setting<Options> {
-    Setting(key: key, help: "a number in \(range.lowerBound)…\(range.upperBound)") { options, text in
-      guard let v = Float(text), v.isFinite, range.contains(v) else { return false }
-      options[keyPath: path] = v
-      return true
-    }
-  }
-
-  static func integer<Options>(_ key: String, _ path: WritableKeyPath<Options, Int>, _ range: ClosedRange<Int>)
-    -> Setting<Options> {
-    Setting(key: key, help: "an integer in \(range.lowerBound)…\(range.upperBound)") { options, text in
-      guard let v = Int(text), range.contains(v) else { return false }
+  /// A number in `range` (a NaN or an infinity is never in a finite range).
+  static func number<Options, Value: LosslessStringConvertible & Comparable>(
+    _ key: String, _ path: WritableKeyPath<Options, Value>, _ range: ClosedRange<Value>
+  ) -> Setting<Options> {
+    Setting(key: key, help: "\(Value.self == Int.self ? "an integer" : "a number") in \(range.lowerBound)…\(range.upperBound)") {
+      options, text in
+      guard let v = Value(text), range.contains(v) else { return false }
       options[keyPath: path] = v
       return true
     }
@@ -54,28 +39,28 @@ public enum DetectorSettings {
   }
 
   static let mfd: [Setting<MFDOptions>] = [
-    float("gradientSigma", \.gradientSigma, 0.1...20), real("minScore", \.minScore, 0...1),
-    real("plateau", \.plateauFraction, 0...1), flag("localMaxima", \.localMaximaOnly),
-    real("minArea", \.minArea, 1...1e9), real("maxAreaFraction", \.maxAreaFraction, 1e-6...1),
-    integer("maxFeatures", \.maxFeatures, 1...1_000_000), integer("scaleLevels", \.scaleLevels, 1...20),
-    real("scaleStep", \.scaleStep, 0.3...0.95),
+    number("gradientSigma", \.gradientSigma, 0.1...20), number("minScore", \.minScore, 0...1),
+    number("plateau", \.plateauFraction, 0...1), flag("localMaxima", \.localMaximaOnly),
+    number("minArea", \.minArea, 1...1e9), number("maxAreaFraction", \.maxAreaFraction, 1e-6...1),
+    number("maxFeatures", \.maxFeatures, 1...1_000_000), number("scaleLevels", \.scaleLevels, 1...20),
+    number("scaleStep", \.scaleStep, 0.3...0.95),
   ]
 
   static let wash: [Setting<WaSHOptions>] = [
-    float("gradientSigma", \.gradientSigma, 0.1...20), real("ditherDensity", \.ditherDensity, 1e-4...1),
-    real("maxInstability", \.maxInstability, 0...100), real("minArea", \.minArea, 1...1e9),
-    real("maxAreaFraction", \.maxAreaFraction, 1e-6...1), integer("maxFeatures", \.maxFeatures, 1...1_000_000),
-    integer("scaleLevels", \.scaleLevels, 1...20), real("scaleStep", \.scaleStep, 0.3...0.95),
+    number("gradientSigma", \.gradientSigma, 0.1...20), number("ditherDensity", \.ditherDensity, 1e-4...1),
+    number("maxInstability", \.maxInstability, 0...100), number("minArea", \.minArea, 1...1e9),
+    number("maxAreaFraction", \.maxAreaFraction, 1e-6...1), number("maxFeatures", \.maxFeatures, 1...1_000_000),
+    number("scaleLevels", \.scaleLevels, 1...20), number("scaleStep", \.scaleStep, 0.3...0.95),
   ]
 
   static let sift: [Setting<OpenCVSIFTDetector>] = [
-    integer("maxFeatures", \.maxFeatures, 0...1_000_000), real("contrastThreshold", \.contrastThreshold, 1e-4...1),
+    number("maxFeatures", \.maxFeatures, 0...1_000_000), number("contrastThreshold", \.contrastThreshold, 1e-4...1),
   ]
 
   static let mser: [Setting<OpenCVMSERDetector>] = [
-    integer("delta", \.delta, 1...255), integer("minArea", \.minArea, 1...100_000_000),
-    integer("maxArea", \.maxArea, 1...100_000_000), real("maxVariation", \.maxVariation, 0...10),
-    real("minDiversity", \.minDiversity, 0...1),
+    number("delta", \.delta, 1...255), number("minArea", \.minArea, 1...100_000_000),
+    number("maxArea", \.maxArea, 1...100_000_000), number("maxVariation", \.maxVariation, 0...10),
+    number("minDiversity", \.minDiversity, 0...1),
   ]
 
   /// The keys `detector` accepts.

@@ -28,16 +28,15 @@ public enum IndexFileError: Error, CustomStringConvertible, Equatable, Sendable 
   }
 }
 
-/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (2; version 1, without
-/// residual codes, is still read); the
-/// vocabulary's path, fingerprint, dimension and size (the centroids stay in the `.lvoc`
-/// file, which is reopened and checked against the fingerprint); kernel, binarisation and
-/// options; the binary embedding (bits, projection, thresholds); the detector name and (from
-/// version 2) the features' parameter string; the
-/// image table (path, relative path, feature count); per word its posting list (count,
-/// image ids, codes, values); the geometry store (words, 7 Float32 per feature, and from
-/// version 2 the residual codes: UInt32 words per code, then the UInt64s); CRC-32C
-/// of everything before it. Written atomically: a killed build leaves the old index.
+/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (2; version 1 is
+/// still read); the vocabulary's path, fingerprint, dimension and size (the centroids stay in
+/// the `.lvoc` file, which is reopened and checked against the fingerprint); kernel,
+/// binarisation and options (version 2 adds the idf flag); the binary embedding (bits,
+/// projection, thresholds); the detector name (version 2 adds the features' parameter
+/// string); the image table (path, relative path, feature count); per word its posting list
+/// (count, image ids, codes, values); the geometry store (words, 7 Float32 per feature;
+/// version 2 adds the residual codes: UInt32 words per code, then the UInt64s); CRC-32C of
+/// everything before it. Written atomically: a killed build leaves the old index.
 public enum IndexFile {
   public static let magic = Array("LOCIINDX".utf8)
   public static let version: UInt32 = 2
@@ -60,6 +59,7 @@ public enum IndexFile {
     w.write(o.heSigma)
     w.write(o.seed)
     w.write(UInt32(o.minimumTrainingPerWord))
+    w.write(UInt32(o.useIDF ? 1 : 0))
     if let e = index.embedding {
       w.write(UInt32(e.bits))
       w.write(UInt32(e.projection.count))
@@ -124,6 +124,11 @@ public enum IndexFile {
       o.heSigma = try r.readFloat()
       o.seed = try r.readUInt64()
       o.minimumTrainingPerWord = Int(try r.readUInt32())
+      if v >= 2 {
+        let flag = try r.readUInt32()
+        guard flag <= 1 else { throw IndexFileError.implausible(path: path, reason: "idf flag \(flag) is not 0 or 1") }
+        o.useIDF = flag == 1
+      }
       var embedding: BinaryEmbedding? = nil
       let bits = Int(try r.readUInt32())
       if bits > 0 {

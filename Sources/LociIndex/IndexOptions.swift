@@ -23,8 +23,10 @@ public enum Binarisation: String, CaseIterable, Sendable, Codable {
 public struct IndexOptions: Sendable, Equatable {
   public var kernel: IndexKernel = .asmkStar
   public var binarisation: Binarisation = .medians
-  /// Query-side multiple assignment (ICCV'13 `ma = 5`; COLMAP 5); database side is 1.
-  public var queryAssignments: Int = 5
+  /// Query-side multiple assignment; database side is 1. ICCV'13 and COLMAP use 5; on the
+  /// SMVS benchmark 3 measured 0.6–0.8 mAP points higher before re-ranking (equal after it)
+  /// and a third faster (docs/benchmarks.md).
+  public var queryAssignments: Int = 3
   /// Selectivity σ_α(u) = u^α for u > τ (α = 3, τ = 0: `test_asmk.m`, DELF, `asmk`).
   public var alpha: Float = 3
   public var tau: Float = 0
@@ -35,6 +37,12 @@ public struct IndexOptions: Sendable, Equatable {
   public var seed: UInt64 = 0x1D3A
   /// Words with fewer training descriptors keep zero thresholds (COLMAP: 5).
   public var minimumTrainingPerWord: Int = 5
+  /// Weigh words by idf = log(N / n_w) (Sivic & Zisserman 2003; ASMK, ICCV'13); when false
+  /// every word present in the index weighs 1, as the `asmk` package's `use_idf: False`.
+  /// Off by default: on the SMVS benchmark (docs/benchmarks.md) idf cost ASMK* 0.4 mAP points
+  /// with the distractors and 23 without them (71.4 against 94.4, kernel only, 4,096 words):
+  /// on a few hundred covers full of text the words that matter are in most images.
+  public var useIDF: Bool = false
 
   public init() {}
 }

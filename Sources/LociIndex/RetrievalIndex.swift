@@ -105,7 +105,10 @@ public struct RetrievalIndex: Sendable {
   /// Recomputes idf from the lists' image counts and every image's norm, in one pass.
   mutating func prepare() {
     let n = Float(images.count)
-    idf = lists.map { $0.imageCount > 0 ? Float(log(Double(n) / Double($0.imageCount))) : 0 }
+    idf = lists.map { list in
+      guard list.imageCount > 0 else { return 0 }
+      return options.useIDF ? Float(log(Double(n) / Double(list.imageCount))) : 1
+    }
     var selfSimilarity = [Float](repeating: 0, count: images.count)
     let valuesPerEntry = options.kernel == .bow ? 1 : 0
     for (word, list) in lists.enumerated() {

@@ -44,7 +44,8 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "Kernel: \(IndexKernel.allCases.map(\.rawValue).joined(separator: ", ")).") var kernel: IndexKernel = .asmkStar
     @Option(help: "ASMK* binarisation: medians (ICCV'13) or sign (the Python asmk package).")
     var binarisation: Binarisation = .medians
-    @Option(help: "Query-side multiple assignment.") var queryAssignments: Int = 5
+    @Option(help: "Query-side multiple assignment.") var queryAssignments: Int = IndexOptions().queryAssignments
+    @Flag(inversion: .prefixedNo, help: "Weigh words by idf.") var idf = IndexOptions().useIDF
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     func validate() throws {
@@ -57,6 +58,7 @@ struct IndexCommand: ParsableCommand {
       options.kernel = kernel
       options.binarisation = binarisation
       options.queryAssignments = queryAssignments
+      options.useIDF = idf
       let index: RetrievalIndex
       do {
         index = try Retrieval.buildIndex(folders: [URL(fileURLWithPath: features)], vocabularyURL: URL(fileURLWithPath: vocab),

@@ -15,6 +15,7 @@ final class IndexOracleTests: XCTestCase {
   func testHammingEmbeddingMatchesBruteForce() {
     let data = IndexTestData(seed: 11, dimension: 64)
     var options = IndexOptions()
+    options.useIDF = true  // the oracle weighs by idf
     options.kernel = .he
     options.queryAssignments = 2
     var index = RetrievalIndex(vocabulary: data.vocabulary, options: options,
@@ -62,17 +63,20 @@ final class IndexOracleTests: XCTestCase {
     XCTAssertGreaterThan(expected[2], 0)
   }
 
-  func testASMKStarMatchesBruteForceInBothBinarisations() {
+  func testASMKStarMatchesBruteForceInBothBinarisationsWithAndWithoutIDF() {
     for binarisation in Binarisation.allCases {
+     for useIDF in [true, false] {
       let data = IndexTestData(seed: 21, dimension: 64)
       var options = IndexOptions()
       options.kernel = .asmkStar
       options.binarisation = binarisation
       options.queryAssignments = 3
+      options.useIDF = useIDF
       var index = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
       index.add(data.images)
       let embedding = index.embedding!
-      let idf = idf(data, data.vocabulary)
+      // Without idf every word present in the index weighs 1 (absent words 0, as with idf).
+      let idf = idf(data, data.vocabulary).enumerated().map { w, v in useIDF ? v : (index.lists[w].count > 0 ? 1 : 0) }
       let d = 64, c = data.vocabulary.centroids
       /// Per word: the aggregated code of the features assigned to it (several words per feature allowed).
       func codes(_ set: FeatureSet, k: Int) -> [Int: [UInt64]] {
@@ -109,9 +113,10 @@ final class IndexOracleTests: XCTestCase {
           if u > 0 { s += powf(u, 3) * idf[w] * idf[w] }
         }
         let expected = s / imageNorm.squareRoot() / queryNorm.squareRoot()
-        XCTAssertEqual(index.score(query)[j], expected, accuracy: 1e-5, "\(binarisation) image \(j)")
+        XCTAssertEqual(index.score(query)[j], expected, accuracy: 1e-5, "\(binarisation) idf \(useIDF) image \(j)")
       }
       XCTAssertEqual(index.query(query, top: 1).first?.image, 4, "\(binarisation): the source image ranks first")
+     }
     }
   }
 
@@ -121,6 +126,7 @@ final class IndexOracleTests: XCTestCase {
       let data = IndexTestData(seed: 3, dimension: 64)
       var options = IndexOptions()
       options.kernel = kernel
+      options.useIDF = true  // idf is what a second batch changes
       let training = data.images.flatMap(\.descriptors)
       var whole = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: training)
       whole.add(data.images)

@@ -14,6 +14,7 @@ final class KernelTests: XCTestCase {
     var options = IndexOptions()
     options.kernel = .asmk
     options.queryAssignments = 1
+    options.useIDF = true
     var index = RetrievalIndex(vocabulary: vocabulary, options: options)
     func set(_ points: [(Float, Float)]) -> FeatureSet {
       FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 2,

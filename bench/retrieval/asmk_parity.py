@@ -11,6 +11,8 @@ Usage: asmk_parity.py WORK_DIR VOCAB.lvoc LOCI_BIN_DIR
 import glob, json, os, struct, subprocess, sys, time
 
 import numpy as np
+
+from revisitop import average_precision
 from asmk import asmk_method, codebook as cdb_pkg, index as idx_pkg
 
 
@@ -42,15 +44,6 @@ def read_lvoc(path):
     _, o = read_string(b, o)
     dim, count = struct.unpack_from("<II", b, o)
     return np.frombuffer(b, dtype="<f4", count=dim * count, offset=o + 8).reshape(count, dim).copy()
-
-
-def average_precision(ranking, positives):
-    pos = sorted(r for r, i in enumerate(ranking) if i in positives)
-    ap = 0.0
-    for j, r in enumerate(pos):
-        p0 = 1.0 if r == 0 else j / r
-        ap += (p0 + (j + 1) / (r + 1)) / 2 / len(positives)
-    return ap
 
 
 def main():

@@ -84,6 +84,7 @@ for detector in $DETECTORS; do
   for rerank in hpm ransac; do
     evaluate "loci $detector, rerank $rerank, shortlist 1000" "$detector" "$D/all.lidx" --rerank $rerank --shortlist 1000
   done
+  evaluate "loci $detector, rerank none, SMVS only (no distractors)" "$detector" "$D/smvs.lidx" --rerank none
   evaluate "loci $detector, rerank ransac, SMVS only (no distractors)" "$detector" "$D/smvs.lidx" --rerank ransac
   if [ "$detector" = "$(echo $DETECTORS | cut -d' ' -f1)" ]; then
     evaluate "loci $detector, rerank hpm --verified-order score (HPM similarity)" "$detector" "$D/all.lidx" --rerank hpm --verified-order score
@@ -93,6 +94,14 @@ for detector in $DETECTORS; do
     for rerank in none hpm ransac; do
       evaluate "loci $detector, 1,024 words, rerank $rerank" "$detector" "$D/all-1024.lidx" --rerank $rerank
     done
+    "$BIN/loci" index build "$D/db" --vocab "$D/vocab.lvoc" --idf --out "$D/idf.lidx" > /dev/null
+    evaluate "loci $detector, index --idf, rerank none" "$detector" "$D/idf.lidx" --rerank none
+    evaluate "loci $detector, index --idf, rerank ransac" "$detector" "$D/idf.lidx" --rerank ransac
+    "$BIN/loci" index build "$D/db/db" --vocab "$D/vocab.lvoc" --idf --out "$D/idf-smvs.lidx" > /dev/null
+    evaluate "loci $detector, index --idf, rerank none, SMVS only" "$detector" "$D/idf-smvs.lidx" --rerank none
+    "$BIN/loci" index build "$D/db" --vocab "$D/vocab.lvoc" --query-assignments 5 --out "$D/ma5.lidx" > /dev/null
+    evaluate "loci $detector, index --query-assignments 5, rerank none" "$detector" "$D/ma5.lidx" --rerank none
+    evaluate "loci $detector, index --query-assignments 5, rerank ransac" "$detector" "$D/ma5.lidx" --rerank ransac
     for kernel in bow he asmk; do
       "$BIN/loci" index build "$D/db" --vocab "$D/vocab.lvoc" --kernel $kernel --out "$D/$kernel.lidx" > /dev/null
       evaluate "loci $detector, kernel $kernel, rerank none" "$detector" "$D/$kernel.lidx" --rerank none

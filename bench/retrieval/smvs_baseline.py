@@ -23,6 +23,8 @@ import argparse, glob, json, os, time
 import cv2
 import numpy as np
 
+from revisitop import average_precision
+
 
 def rootsift(des):
     des = des / np.maximum(des.sum(axis=1, keepdims=True), 1e-12)
@@ -46,17 +48,6 @@ def featurize(paths, cache):
     seconds = time.time() - t0
     np.savez(cache, kps=np.array(kps, dtype=object), des=np.array(des, dtype=object), seconds=seconds)
     return kps, des, seconds
-
-
-def average_precision(ranking, positives, junk=()):
-    """revisitop's compute_map for one query (junk removed from the ranking first)."""
-    ranking = [i for i in ranking if i not in junk]
-    pos = sorted(r for r, i in enumerate(ranking) if i in positives)
-    ap = 0.0
-    for j, r in enumerate(pos):
-        p0 = 1.0 if r == 0 else j / r
-        ap += (p0 + (j + 1) / (r + 1)) / 2 / len(positives)
-    return ap
 
 
 def read_truth(path, base):
