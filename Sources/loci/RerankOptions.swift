@@ -11,7 +11,7 @@ struct RerankOptions: ParsableArguments {
   @Option(help: "Shortlist length for re-ranking.") var shortlist: Int = SpatialReranker().shortlist
   @Option(help: "One-to-one inliers an image needs before verification may promote it.")
   var minInliers: Int = SpatialReranker().minInliers
-  @Option(help: "What orders the verified images: inliers, or score (HPM's similarity; RANSAC's inliers).")
+  @Option(help: "What orders the verified images: kernel (their kernel order), inliers, or score (HPM's similarity; RANSAC's inliers).")
   var verifiedOrder: SpatialReranker.VerifiedOrder = SpatialReranker().order
   @Option(help: "Correspondences: the most bits in which two features' residual codes may differ (of 128).")
   var maxHamming: Int = SpatialReranker().maxHamming

@@ -128,18 +128,24 @@ final class RerankingTests: XCTestCase {
     }
   }
 
-  /// Verification can only promote past unverified images: with a minimum of 0 every image
-  /// counts as verified and is ordered by inliers, so the rule, not the data, kept the order.
-  func testThresholdIsWhatKeepsWeakVerificationsInKernelOrder() {
+  /// With a minimum of 0 every shortlisted image counts as verified: ordered by inliers the
+  /// shortlist follows chance inliers, while the default (kernel order among verified
+  /// images) leaves it as the kernel ranked it. The threshold and the order, not the data,
+  /// keep weak verifications from reordering.
+  func testWithoutAThresholdOnlyKernelOrderKeepsTheRanking() {
     var world = World(seed: 2, queryGeometryMatches: false)
     let index = index(&world, truthFirst: true)
     let assignments = index.queryAssignments(world.query)
     let kernel = index.query(world.query, assignments: assignments)
     var reranker = SpatialReranker(method: .ransac, shortlist: 10)
     reranker.minInliers = 0
-    let (_, verified) = reranker.rerank(kernel, query: world.query, assignments: assignments, index: index)
+    let (byKernel, _) = reranker.rerank(kernel, query: world.query, assignments: assignments, index: index)
+    XCTAssertEqual(byKernel.map(\.image), kernel.map(\.image))
+    reranker.order = .inliers
+    let (byInliers, verified) = reranker.rerank(kernel, query: world.query, assignments: assignments, index: index)
     let inliers = verified.map(\.inliers)
-    XCTAssertEqual(inliers, inliers.sorted(by: >), "without a threshold the order is by chance inliers")
+    XCTAssertEqual(inliers, inliers.sorted(by: >))
+    XCTAssertNotEqual(byInliers.map(\.image), kernel.map(\.image), "chance inliers differ between images")
   }
 
   /// HPM's similarity on three correspondences with one transform and a fourth far away,
