@@ -107,8 +107,9 @@ public enum Retrieval {
     public var rerankSeconds: Double
   }
 
-  /// Kernel ranking of every image (minus `excluding`), then spatial re-ranking of the shortlist.
-  public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker,
+  /// Kernel ranking of every image (minus `excluding`), then spatial re-ranking of the
+  /// shortlist; `SpatialReranker()` holds the defaults `loci query` and `loci eval map` use.
+  public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker = SpatialReranker(),
                             excluding: Set<Int> = []) -> Result {
     let t0 = DispatchTime.now().uptimeNanoseconds
     // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).

@@ -95,7 +95,7 @@ def main():
     # Loci on the same files and vocabulary, in the same run.
     lidx = os.path.join(work, "parity-sign.lidx")
     build = json.loads(subprocess.check_output([os.path.join(bin_dir, "loci"), "index", "build", os.path.join(work, "feat"),
-                                                "--vocab", vocab, "--kernel", "asmk-star", "--binarisation", "sign",
+                                                "--vocab", vocab, "--kernel", "asmk-star", "--binarisation", "sign", "--idf", "--query-assignments", "5",
                                                 "--out", lidx, "--json"]))
     evaluation = json.loads(subprocess.check_output([os.path.join(bin_dir, "loci"), "eval", "map", "--index", lidx,
                                                      "--groundtruth", os.path.join(work, "groundtruth.tsv"),
