@@ -76,10 +76,25 @@ public enum Retrieval {
   /// Query features: a feature file as is, or an image featurised like the index (its
   /// detector with the settings its features record, the same descriptor and cap).
   public static func queryFeatures(_ url: URL, index: RetrievalIndex) throws -> FeatureSet {
+    let set: FeatureSet
     if url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension {
-      return try FeatureFile.read(from: url)
+      set = try FeatureFile.read(from: url)
+    } else {
+      set = try extractor(for: index).extract(fromFile: url)
     }
-    return try extractor(for: index).extract(fromFile: url)
+    try checkQuery(set, index: index, path: url.path)
+    return set
+  }
+
+  /// Refuses query features the index cannot score: without descriptors, or of another
+  /// dimension than the vocabulary's (a feature file is only checked for damage, not for
+  /// fitting this index).
+  public static func checkQuery(_ set: FeatureSet, index: RetrievalIndex, path: String) throws {
+    guard set.count > 0 else { return }
+    if set.dimension == 0 { throw FeatureFolder.FolderError.noDescriptors(path: path) }
+    if set.dimension != index.dimension {
+      throw FeatureFolder.FolderError.dimensionMismatch(path: path, expected: index.dimension, found: set.dimension)
+    }
   }
 
   /// The extractor that made the index's features, rebuilt from its detector name and
@@ -109,8 +124,10 @@ public enum Retrieval {
 
   /// Kernel ranking of every image (minus `excluding`), then spatial re-ranking of the
   /// shortlist; `SpatialReranker()` holds the defaults `loci query` and `loci eval map` use.
+  /// Throws when the query's descriptors do not fit the index (`checkQuery`).
   public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker = SpatialReranker(),
-                            excluding: Set<Int> = []) -> Result {
+                            excluding: Set<Int> = []) throws -> Result {
+    try checkQuery(set, index: index, path: set.sourcePath)
     let t0 = DispatchTime.now().uptimeNanoseconds
     // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).
     let assignments = index.queryAssignments(set)

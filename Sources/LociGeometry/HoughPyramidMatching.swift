@@ -247,13 +247,15 @@ public struct HoughPyramidMatcher: Sendable {
     // exactly 2π that is the low bits of the floor. Adding 1,024 full turns first makes the
     // value positive, so truncation is the floor, with no branch on the sign (random
     // rotations made a branch mispredict half the time); the sum keeps 2⁻³⁸ of a bin.
-    // |rotation| ≥ 1,000 rad takes a slow path.
+    // |rotation| ≥ 1,000 rad takes a slow path: an exact remainder (subtracting 2π·floor(r/2π)
+    // loses everything above 2⁵³ and once gave a negative bin for angles like 1e30 read from
+    // a file), clamped into the bins.
     let turnsBias = 1024 * bins
     @inline(__always) func rotationBin(_ rotation: Double) -> Int {
       guard abs(rotation) < 1000 else {
-        var r = rotation + options.rotationOffset
-        r -= twoPi * (r / twoPi).rounded(.down)
-        return Swift.min(binMask, Int(r * rotationRate))
+        var r = (rotation + options.rotationOffset).truncatingRemainder(dividingBy: twoPi)
+        if r < 0 { r += twoPi }
+        return Swift.max(0, Swift.min(binMask, Int(r * rotationRate)))
       }
       return Int((rotation + options.rotationOffset) * rotationRate + turnsBias) & binMask
     }

@@ -101,7 +101,11 @@ struct MapCommand: ParsableCommand {
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
       let excluded = ids[row.query].map { Set([$0]) } ?? []
-      let r = Retrieval.search(loaded, query: set, reranker: reranker, excluding: excluded)
+      let r: Retrieval.Result
+      do { r = try Retrieval.search(loaded, query: set, reranker: reranker, excluding: excluded) } catch {
+        printError("loci eval map: query \(row.query): \(error)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      }
       seconds += r.seconds
       rerankSeconds += r.rerankSeconds
       rankings.append(r.ranking.map(\.image))

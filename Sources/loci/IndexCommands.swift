@@ -139,7 +139,7 @@ struct QueryCommand: ParsableCommand {
     for input in inputs {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
-        let r = Retrieval.search(loaded, query: set, reranker: reranker)
+        let r = try Retrieval.search(loaded, query: set, reranker: reranker)
         let checks = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0) })
         let ranking = r.ranking.prefix(top).map { hit -> Entry in
           let v = checks[hit.image]

@@ -51,6 +51,7 @@ struct Vocab: ParsableCommand {
 
     func validate() throws {
       guard size >= 1 else { throw ValidationError("--size must be at least 1") }
+      if let books, books < 1 { throw ValidationError("--books must be at least 1") }
       guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
       guard KMeansOptions.Initialisation(rawValue: initialisation) != nil else {
         throw ValidationError("--initialisation must be random or plusPlus")

@@ -99,4 +99,28 @@ final class RetrievalSettingsCommandTests: XCTestCase {
     }
     XCTAssertEqual(verified.filter { $0["positive"] as? Bool == true }.count, 1)
   }
+
+  /// A query feature file without descriptors (or of another dimension) once trapped the
+  /// whole `loci query` run: it is now refused on its own, named, and the next query answered.
+  func testAQueryThatDoesNotFitTheIndexFailsAlone() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let features = folder.appendingPathComponent("feat")
+    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.path, "--out", features.path]).status, 0)
+    let vocab = folder.appendingPathComponent("v.lvoc"), index = folder.appendingPathComponent("i.lidx")
+    XCTAssertEqual(try CLI.run("loci", ["vocab", "train", features.path, "--size", "32", "--out", vocab.path]).status, 0)
+    XCTAssertEqual(try CLI.run("loci", ["index", "build", features.path, "--vocab", vocab.path, "--out", index.path]).status, 0)
+    let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
+    let bare = folder.appendingPathComponent("bare")
+    XCTAssertEqual(try CLI.run("featurize", [image.path, "--out", bare.path, "--descriptor", "none"]).status, 0)
+    let bad = bare.appendingPathComponent("graf-img1-400.png.lfeat")
+    let good = features.appendingPathComponent("graf-img1-400.png.lfeat")
+    let r = try CLI.run("loci", ["query", index.path, bad.path, good.path, "--json"])
+    XCTAssertEqual(r.status, 1, r.stderr)
+    XCTAssertTrue(r.stderr.contains(bad.path) && r.stderr.contains("no descriptors"), r.stderr)
+    let results = try XCTUnwrap(r.json()["results"] as? [[String: Any]])
+    XCTAssertEqual(results.map { $0["query"] as? String }, [good.path], "the good query is answered")
+    let failed = try XCTUnwrap(r.json()["failed"] as? [[String: Any]])
+    XCTAssertEqual(failed.count, 1)
+  }
 }

@@ -16,6 +16,18 @@ final class VocabCommandTests: XCTestCase {
     return folder
   }
 
+  /// A DRVQ with no books (once a trap in the options' word count) is a usage error.
+  func testZeroOrNegativeBooksAreUsageErrors() throws {
+    let folder = try twoClusterFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for books in ["0", "-2"] {
+      let r = try CLI.run("loci", ["vocab", "train", folder.path, "--method", "drvq", "--size", "64", "--books=\(books)",
+                                   "--out", folder.appendingPathComponent("d.lvoc").path])
+      XCTAssertEqual(r.status, 2, r.stderr)
+      XCTAssertTrue(r.stderr.contains("--books must be at least 1"), r.stderr)
+    }
+  }
+
   /// DRVQ through the command line: the two clusters become two words (capacities 2 per
   /// level), the file carries the tree (`vocab info` reports words per book).
   func testTrainDRVQThenInfo() throws {

@@ -264,6 +264,31 @@ final class HPMBinCodeTests: XCTestCase {
   }
 }
 
+/// Angles read from a damaged or hostile file: the rotation bin must stay inside the
+/// pyramid whatever the magnitude (a negative bin once indexed memory outside the table).
+final class HostileGeometryTests: XCTestCase {
+  func testHugeAnglesStayInTheirRotationBins() {
+    let options = HPMOptions()
+    let angles: [Double] = [1e30, -1e30, 1e37, -3.3e37, 1e300, 5e15, -7e8, 2.5e3, .greatestFiniteMagnitude]
+    let framesA = angles.map { _ in LocalFrame(x: 100, y: 100, scale: 4, angle: 0) }
+    let framesB = angles.map { LocalFrame(x: 110, y: 90, scale: 4, angle: $0) }
+    let c = angles.indices.map { Correspondence(a: Int32($0), b: Int32($0)) }
+    let (forward, _) = HoughPyramidMatcher().binCodes(c, framesA, framesB, 400, forward: true, backward: false)
+    let bins = 1 << (options.levels - 1)
+    for (k, angle) in angles.enumerated() {
+      XCTAssertNotEqual(forward[k], HoughPyramidMatcher.outOfRange, "\(angle): translation and scale are in range")
+      var rotationBin = 0
+      for bit in 0..<(options.levels - 1) { rotationBin |= Int(forward[k] >> UInt32(4 * bit) & 1) << bit }
+      var r = fmod(angle + options.rotationOffset, 2 * Double.pi)
+      if r < 0 { r += 2 * Double.pi }
+      XCTAssertEqual(rotationBin, Swift.min(bins - 1, Int(r / (2 * Double.pi) * Double(bins))), "\(angle)")
+    }
+    // Verification over such frames completes (nothing indexes outside its tables).
+    let result = HoughPyramidMatcher().verify(c, framesA: framesA, framesB: framesB, imageSize: 400)
+    XCTAssertEqual(result.strengths.count, angles.count)
+  }
+}
+
 final class SinCosTests: XCTestCase {
   /// The one-call sine/cosine HPM uses agrees with libm to 2·10⁻¹⁵ over the angles HPM sees
   /// (differences of two angles, multiples of π/2 where quadrants switch) and far beyond.
