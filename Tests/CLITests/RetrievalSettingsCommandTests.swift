@@ -5,6 +5,16 @@ import XCTest
 /// queries given as images are featurised with them; the diagnostics `eval map --json`
 /// reports per query.
 final class RetrievalSettingsCommandTests: XCTestCase {
+  /// The fixtures featurized with the defaults and indexed over a 32-word vocabulary.
+  func indexFixtures(in folder: URL) throws -> (features: URL, index: URL) {
+    let features = folder.appendingPathComponent("feat")
+    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.path, "--out", features.path]).status, 0)
+    let vocab = folder.appendingPathComponent("v.lvoc"), index = folder.appendingPathComponent("i.lidx")
+    XCTAssertEqual(try CLI.run("loci", ["vocab", "train", features.path, "--size", "32", "--out", vocab.path]).status, 0)
+    XCTAssertEqual(try CLI.run("loci", ["index", "build", features.path, "--vocab", vocab.path, "--out", index.path]).status, 0)
+    return (features, index)
+  }
+
   func testBadDetectorOptionsAreUsageErrors() throws {
     let folder = try CLI.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -66,11 +76,7 @@ final class RetrievalSettingsCommandTests: XCTestCase {
   func testEvalMapReportsPerQueryDiagnostics() throws {
     let folder = try CLI.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let features = folder.appendingPathComponent("feat")
-    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.path, "--out", features.path]).status, 0)
-    let vocab = folder.appendingPathComponent("v.lvoc"), index = folder.appendingPathComponent("i.lidx")
-    XCTAssertEqual(try CLI.run("loci", ["vocab", "train", features.path, "--size", "32", "--out", vocab.path]).status, 0)
-    XCTAssertEqual(try CLI.run("loci", ["index", "build", features.path, "--vocab", vocab.path, "--out", index.path]).status, 0)
+    let index = try indexFixtures(in: folder).index
     // The graf crop against itself under another name: its positive is the scenes JPEG, a
     // different object, so the JPEG is ranked wherever the kernel puts it among three.
     let gt = folder.appendingPathComponent("gt.tsv")
@@ -105,11 +111,7 @@ final class RetrievalSettingsCommandTests: XCTestCase {
   func testAQueryThatDoesNotFitTheIndexFailsAlone() throws {
     let folder = try CLI.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let features = folder.appendingPathComponent("feat")
-    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.path, "--out", features.path]).status, 0)
-    let vocab = folder.appendingPathComponent("v.lvoc"), index = folder.appendingPathComponent("i.lidx")
-    XCTAssertEqual(try CLI.run("loci", ["vocab", "train", features.path, "--size", "32", "--out", vocab.path]).status, 0)
-    XCTAssertEqual(try CLI.run("loci", ["index", "build", features.path, "--vocab", vocab.path, "--out", index.path]).status, 0)
+    let (features, index) = try indexFixtures(in: folder)
     let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
     let bare = folder.appendingPathComponent("bare")
     XCTAssertEqual(try CLI.run("featurize", [image.path, "--out", bare.path, "--descriptor", "none"]).status, 0)
