@@ -74,7 +74,7 @@ public struct FeaturizeJob: Sendable {
   private func process(_ input: ImageInput) -> Outcome {
     let target = outputURL(for: input)
     if !overwrite, FileManager.default.fileExists(atPath: target.path),
-       let existing = try? FeatureFile.read(from: target), isCurrent(existing) {
+       let existing = try? FeatureFile.read(from: target), isCurrent(existing, for: input) {
       return .skipped(features: existing.count)
     }
     do {
@@ -99,9 +99,12 @@ public struct FeaturizeJob: Sendable {
   /// options, descriptor, `--max-dimension`): one made by another detector, other options or
   /// an earlier Loci whose defaults differ is recomputed, not silently mixed into the new
   /// features. VGG text records neither, so a valid VGG file is kept as it is.
-  private func isCurrent(_ existing: FeatureSet) -> Bool {
+  /// It must also come from this input's image (the source path it records): an output
+  /// left by another image of the same name is recomputed, not kept as this one's.
+  private func isCurrent(_ existing: FeatureSet, for input: ImageInput) -> Bool {
     guard format == .lfeat else { return true }
     return existing.detector == extractor.detector.name && existing.parameters == extractor.parameters
+      && existing.sourcePath == input.url.standardizedFileURL.resolvingSymlinksInPath().path
   }
 
   /// Loci's errors describe themselves (with the file and what to do).

@@ -9,8 +9,11 @@ public struct ImageInput: Sendable, Equatable {
 public enum InputError: Error, CustomStringConvertible, Equatable {
   case missing(path: String)
   case noImages(path: String)
+  case collision(first: String, second: String, output: String)
   public var description: String {
     switch self {
+    case let .collision(first, second, output):
+      return "\(first) and \(second) would both be written as \(output); pass their folders, or run them separately"
     case let .missing(path): return "\(path): no such file or folder"
     case let .noImages(path):
       return "\(path): no images found (looked for \(ImageDiscovery.extensions.sorted().joined(separator: ", ")))"
@@ -59,7 +62,25 @@ public enum ImageDiscovery {
       guard !found.isEmpty else { throw InputError.noImages(path: input.path) }
       out += found.sorted { $0.relativePath < $1.relativePath }
     }
-    return out
+    return try withoutCollisions(out)
+  }
+
+  /// The same image named twice is kept once; two different images that would be written
+  /// to the same output (two files of one name, two folders of one name) are an error
+  /// before any work, where the second used to overwrite or silently skip the first.
+  static func withoutCollisions(_ inputs: [ImageInput]) throws -> [ImageInput] {
+    var byOutput: [String: URL] = [:]
+    var kept: [ImageInput] = []
+    for input in inputs {
+      let source = input.url.standardizedFileURL.resolvingSymlinksInPath()
+      if let earlier = byOutput[input.relativePath] {
+        if earlier == source { continue }
+        throw InputError.collision(first: earlier.path, second: source.path, output: input.relativePath)
+      }
+      byOutput[input.relativePath] = source
+      kept.append(input)
+    }
+    return kept
   }
 
   private static func isDirectory(_ url: URL) -> Bool {

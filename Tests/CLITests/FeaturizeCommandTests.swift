@@ -36,6 +36,33 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertEqual(resumed["features"] as? Int, summary["features"] as? Int)
   }
 
+  /// Two different images that would share one output (a/graf/img1.png and b/boat/img1.png
+  /// given as files) once gave "processed 1, skipped 1" and lost one: now a usage error
+  /// naming both, before any work. The same image named twice is processed once. And a
+  /// valid output left by another image of the same name is recomputed, not kept.
+  func testTwoInputsWithOneOutputAreRefusedAndResumeChecksTheSource() throws {
+    let a = work.appendingPathComponent("a/graf/img1.png"), b = work.appendingPathComponent("b/boat/img1.png")
+    for (url, fixture) in [(a, "graf-img1-400.png"), (b, "scenes/bikes-img1-rgba.png")] {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent(fixture), to: url)
+    }
+    let out = work.appendingPathComponent("o")
+    let both = try CLI.run("featurize", [a.path, b.path, "--out", out.path])
+    XCTAssertEqual(both.status, 2)
+    XCTAssertTrue(both.stderr.contains(a.path) && both.stderr.contains(b.path) && both.stderr.contains("img1.png"), both.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("img1.png.lfeat").path), "no work done")
+
+    let twice = try CLI.run("featurize", [a.path, a.path, "--out", out.path, "--json"])
+    XCTAssertEqual(twice.status, 0, twice.stderr)
+    XCTAssertEqual(try twice.json()["images"] as? Int, 1)
+
+    let other = try CLI.run("featurize", [b.path, "--out", out.path, "--json"])
+    XCTAssertEqual(other.status, 0, other.stderr)
+    XCTAssertEqual(try other.json()["processed"] as? Int, 1, "graf's output is not boat's")
+    let set = try FeatureFile.read(from: out.appendingPathComponent("img1.png.lfeat"))
+    XCTAssertTrue(set.sourcePath.hasSuffix("b/boat/img1.png"), set.sourcePath)
+  }
+
   /// Resuming keeps only outputs made with the same settings: features of another detector,
   /// or without descriptors, in the output folder are recomputed, not counted as done.
   func testResumeRecomputesOutputsMadeWithOtherSettings() throws {
