@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The Python retrieval baseline of the SMVS benchmark (bench/retrieval/smvs.sh), run in the
-same run as Loci so that both are timed on the same machine.
+"""The Python retrieval baseline of the SMVS benchmark, run by bench/retrieval/smvs.sh right
+after Loci so that both are timed on the same machine.
 
 Pipeline (what a practitioner assembles from PyPI today):
   OpenCV SIFT (at most 2,000 keypoints per image) -> RootSIFT,
