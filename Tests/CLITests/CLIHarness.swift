@@ -25,7 +25,9 @@ enum CLI {
     .deletingLastPathComponent()
   static let fixtures = repositoryRoot.appendingPathComponent("Fixtures")
 
-  static func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+  /// Runs `executable`; with `timeout` (seconds) it is killed when still running by then, so
+  /// a hang fails its test instead of stalling the suite.
+  static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsFolder.appendingPathComponent(executable)
     process.arguments = arguments
@@ -33,6 +35,9 @@ enum CLI {
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
+    }
     // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
     final class Box: @unchecked Sendable { var data = Data() }
     let stderr = Box()

@@ -86,6 +86,21 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertEqual(try again.json()["skipped"] as? Int, 4, "same settings: kept")
   }
 
+  /// A FIFO named like an image once blocked featurize forever in `open`: it is now a failed
+  /// input with its reason, and the good image beside it is written.
+  func testAFIFOAmongTheInputsIsReportedNotOpened() throws {
+    let folder = work.appendingPathComponent("d")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("graf-img1-400.png"),
+                                     to: folder.appendingPathComponent("good.png"))
+    XCTAssertEqual(mkfifo(folder.appendingPathComponent("p.jpg").path, 0o644), 0)
+    let out = work.appendingPathComponent("features")
+    let run = try CLI.run("featurize", [folder.path, "--out", out.path, "--descriptor", "none"], timeout: 60)
+    XCTAssertEqual(run.status, 1, "a failed input, not a hang (killed: \(run.status == 15)): \(run.stderr)")
+    XCTAssertTrue(run.stderr.contains("p.jpg") && run.stderr.contains("FIFO"), run.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
+  }
+
   /// A folder of symbolic links into a shared store: each link is an image, mirrored under
   /// its own name, and the feature file records the resolved source path.
   func testSymlinkedImagesAreFeaturizedUnderTheirLinkNames() throws {
