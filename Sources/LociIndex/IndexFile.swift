@@ -110,6 +110,11 @@ public enum IndexFile {
       let vocabularyPath = try r.readString()
       let fingerprint = try r.readUInt32()
       let dimension = Int(try r.readUInt32()), size = Int(try r.readUInt32())
+      // Every word's list takes at least three UInt32 counts: a size the file cannot hold is
+      // refused before anything is reserved for it.
+      guard (1...65_536).contains(dimension), size >= 1, size <= r.remaining / 12 else {
+        throw IndexFileError.implausible(path: path, reason: "dimension \(dimension) or vocabulary size \(size) does not fit the file")
+      }
       var o = IndexOptions()
       guard let kernel = IndexKernel(rawValue: try r.readString()),
             let binarisation = Binarisation(rawValue: try r.readString()) else {
@@ -124,6 +129,11 @@ public enum IndexFile {
       o.heSigma = try r.readFloat()
       o.seed = try r.readUInt64()
       o.minimumTrainingPerWord = Int(try r.readUInt32())
+      guard (1...size).contains(o.queryAssignments), o.alpha.isFinite, o.alpha > 0, o.tau.isFinite, o.tau < 1,
+            o.heSigma.isFinite, o.heSigma > 0, o.minimumTrainingPerWord >= 0 else {
+        throw IndexFileError.implausible(path: path, reason: "kernel options out of range (query assignments \(o.queryAssignments), "
+          + "alpha \(o.alpha), tau \(o.tau), HE sigma \(o.heSigma))")
+      }
       if v >= 2 {
         let flag = try r.readUInt32()
         guard flag <= 1 else { throw IndexFileError.implausible(path: path, reason: "idf flag \(flag) is not 0 or 1") }
@@ -144,6 +154,7 @@ public enum IndexFile {
         }
         embedding = BinaryEmbedding(dimension: dimension, bits: bits, projection: projection, thresholds: thresholds)
       }
+      try checkEmbedding(embedding, options: o, dimension: dimension, size: size, path: path)
       let detector = try r.readString()
       let featureParameters = v >= 2 ? try r.readString() : ""
       let imageCount = Int(try r.readUInt32())
@@ -157,6 +168,7 @@ public enum IndexFile {
       var lists: [PostingList] = []
       lists.reserveCapacity(size)
       let wpc = embedding?.wordsPerCode ?? 0
+      let valuesPerEntry = o.kernel == .bow ? 1 : o.kernel == .asmk ? dimension : 0
       for _ in 0..<size {
         var list = PostingList()
         let n = Int(try r.readUInt32())
@@ -169,7 +181,11 @@ public enum IndexFile {
         list.codes = try (0..<nc).map { _ in try r.readUInt64() }
         let nv = Int(try r.readUInt32())
         guard nv <= r.remaining / 4 else { throw IndexFileError.truncated(path: path) }
+        guard nv == n * valuesPerEntry else {
+          throw IndexFileError.implausible(path: path, reason: "posting values (\(nv)) do not match entries (\(n) × \(valuesPerEntry))")
+        }
         list.values = try r.readFloats(nv)
+        guard list.values.allSatisfy(\.isFinite) else { throw IndexFileError.implausible(path: path, reason: "non-finite posting value") }
         var last: UInt32? = nil
         for id in list.images {
           guard Int(id) < imageCount else { throw IndexFileError.implausible(path: path, reason: "image id out of range") }
@@ -185,6 +201,12 @@ public enum IndexFile {
       var geometry = GeometryStore()
       geometry.words = try (0..<featureTotal).map { _ in try r.readUInt32() }
       geometry.geometry = try r.readFloats(featureTotal * GeometryStore.floatsPerFeature)
+      guard geometry.geometry.allSatisfy(\.isFinite) else {
+        throw IndexFileError.implausible(path: path, reason: "non-finite feature geometry")
+      }
+      guard geometry.words.allSatisfy({ Int($0) < size }) else {
+        throw IndexFileError.implausible(path: path, reason: "a feature's word is outside the vocabulary")
+      }
       geometry.offsets = images.reduce(into: [0]) { $0.append($0.last! + $1.featureCount) }
       if v >= 2 {
         let codeWords = Int(try r.readUInt32())
@@ -213,6 +235,33 @@ public enum IndexFile {
       throw e
     } catch {
       throw IndexFileError.truncated(path: path)  // a BinaryReader ran past the end
+    }
+  }
+
+  /// The kernel needs exactly the embedding it was built with: HE 64-bit (or dimension-bit)
+  /// codes with per-word thresholds, ASMK* dimension-bit codes with thresholds (medians) or
+  /// none (sign), BoW and ASMK no embedding.
+  static func checkEmbedding(_ e: BinaryEmbedding?, options o: IndexOptions, dimension: Int, size: Int, path: String) throws {
+    func refuse(_ reason: String) -> IndexFileError { .implausible(path: path, reason: "\(o.kernel.rawValue) index: \(reason)") }
+    switch o.kernel {
+    case .bow, .asmk:
+      guard e == nil else { throw refuse("has a binary embedding it cannot use") }
+    case .he, .asmkStar:
+      guard let e else { throw refuse("has no binary embedding") }
+      let bits = o.kernel == .he ? Swift.min(64, dimension) : dimension
+      guard e.bits == bits else { throw refuse("\(e.bits)-bit codes, expected \(bits)") }
+      let medians = o.kernel == .he || o.binarisation == .medians
+      if medians {
+        guard e.projection.count == bits * dimension, e.thresholds.count == bits * size else {
+          throw refuse("the embedding's projection or thresholds are missing or short")
+        }
+      } else {
+        guard e.projection.isEmpty, e.thresholds.isEmpty else { throw refuse("sign binarisation with a projection") }
+      }
+      guard e.projection.allSatisfy(\.isFinite), e.thresholds.allSatisfy(\.isFinite) else {
+        throw refuse("non-finite embedding values")
+      }
+      guard o.kernel != .he || o.heThreshold <= bits else { throw refuse("HE threshold \(o.heThreshold) above \(bits) bits") }
     }
   }
 

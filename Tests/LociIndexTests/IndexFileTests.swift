@@ -1,4 +1,5 @@
 import Foundation
+import LociCore
 import XCTest
 
 @testable import LociIndex
@@ -76,6 +77,54 @@ final class IndexFileTests: XCTestCase {
     let url = folder.appendingPathComponent("i.lidx")
     try IndexFile.write(index, to: url)
     XCTAssertThrowsError(try IndexFile.read(from: url)) { XCTAssertTrue($0 is VocabularyFileError) }
+  }
+
+  /// CRC-valid files whose values contradict each other (written from inconsistent parts, or
+  /// patched and re-sealed) are refused with `implausible`, naming what is wrong, where they
+  /// used to trap at query time or reserve memory for a size the file cannot hold.
+  func testConsistentChecksumButInconsistentValuesAreRefused() throws {
+    let data = IndexTestData(seed: 6, dimension: 64, images: 3, featuresPerImage: 6)
+    let vocabulary = { (_: String) throws -> FlatVocabulary in data.vocabulary }
+    func refused(_ index: RetrievalIndex, _ expected: String, line: UInt = #line) {
+      XCTAssertThrowsError(try IndexFile.decode(IndexFile.encode(index), path: "x.lidx", vocabulary: vocabulary), line: line) {
+        guard case let .implausible(_, reason) = $0 as? IndexFileError else { return XCTFail("\($0)", line: line) }
+        XCTAssertTrue(reason.contains(expected), reason, line: line)
+      }
+    }
+    let (star, _) = try makeIndex(.asmkStar, data)
+    let (bow, _) = try makeIndex(.bow, data)
+    func rebuilt(_ i: RetrievalIndex, options: IndexOptions? = nil, embedding: BinaryEmbedding?? = nil) -> RetrievalIndex {
+      RetrievalIndex(options: options ?? i.options, vocabulary: i.vocabulary, embedding: embedding ?? i.embedding,
+                     lists: i.lists, images: i.images, geometry: i.geometry)
+    }
+    refused(rebuilt(star, embedding: .some(nil)), "has no binary embedding")
+    refused(rebuilt(bow, embedding: .some(star.embedding)), "cannot use")
+    var noThresholds = star.embedding!
+    noThresholds.thresholds = []
+    refused(rebuilt(star, embedding: .some(noThresholds)), "thresholds are missing")
+    var options = star.options
+    options.queryAssignments = 0
+    refused(rebuilt(star, options: options), "query assignments 0")
+    // Parts the index itself would never hold, set after it is built (its norms read them).
+    var shortValues = bow
+    let word = shortValues.lists.firstIndex { $0.count > 0 }!
+    shortValues.lists[word].values.removeLast()
+    refused(shortValues, "posting values")
+    var infinite = star
+    infinite.geometry.geometry[3] = .infinity
+    refused(infinite, "non-finite feature geometry")
+
+    // A vocabulary-size field of 0xFFFFFFFF, re-sealed: refused before any reservation.
+    var bytes = IndexFile.encode(star)
+    let pathLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+    let sizeOffset = 16 + pathLength + 4 + 4
+    for k in 0..<4 { bytes[sizeOffset + k] = 0xFF }
+    let crc = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 4)])) }
+    for k in 0..<4 { bytes[bytes.count - 4 + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+    XCTAssertThrowsError(try IndexFile.decode(bytes, path: "x.lidx", vocabulary: vocabulary)) {
+      guard case let .implausible(_, reason) = $0 as? IndexFileError else { return XCTFail("\($0)") }
+      XCTAssertTrue(reason.contains("vocabulary size 4294967295"), reason)
+    }
   }
 
   /// A write that fails leaves the previous index in place (temp file + rename).
