@@ -59,6 +59,23 @@ public enum FeatureFile {
     return w.bytes
   }
 
+  /// A checksum proves the file was not damaged, not that its values make sense: positions
+  /// and shapes must be finite and below 10⁹ in magnitude, the angle finite (or NaN: none)
+  /// and below 10⁶ rad, the response finite. Geometry downstream (HPM's bins, RANSAC's
+  /// maps) assumes as much.
+  static func checkRegionValues(_ f: [Double], feature i: Int, path: String) throws {
+    let names = ["x", "y", "s11", "s12", "s22", "angle", "response"]
+    for (k, v) in f.enumerated() {
+      let ok: Bool
+      switch k {
+      case 5: ok = v.isNaN || (v.isFinite && abs(v) < 1e6)
+      case 6: ok = v.isFinite
+      default: ok = v.isFinite && abs(v) < 1e9
+      }
+      guard ok else { throw FeatureFileError.implausible(path: path, reason: "feature \(i): \(names[k]) is \(v)") }
+    }
+  }
+
   public static func decode(_ bytes: [UInt8], path: String) throws -> FeatureSet {
     guard bytes.count >= magic.count, Array(bytes[0..<magic.count]) == magic else {
       throw FeatureFileError.badMagic(path: path)
@@ -96,10 +113,14 @@ public enum FeatureFile {
       for i in 0..<count {
         let f = raw[(i * floatsPerRegion)..<((i + 1) * floatsPerRegion)].map(Double.init)
         let b = f.startIndex
+        try checkRegionValues(f, feature: i, path: path)
         regions.append(AffineRegion(x: f[b], y: f[b + 1], shape: SymmetricMatrix2(a: f[b + 2], b: f[b + 3], c: f[b + 4]),
                                     angle: f[b + 5].isNaN ? nil : f[b + 5], response: f[b + 6]))
       }
       let descriptors = try r.readFloats(count * dimension)
+      if let bad = descriptors.firstIndex(where: { !$0.isFinite }) {
+        throw FeatureFileError.implausible(path: path, reason: "feature \(bad / dimension): descriptor component \(bad % dimension) is \(descriptors[bad])")
+      }
       return FeatureSet(imageWidth: width, imageHeight: height, detector: detector, parameters: parameters,
                         descriptorKind: kind, dimension: dimension, regions: regions, descriptors: descriptors,
                         sourcePath: sourcePath, relativePath: relativePath)

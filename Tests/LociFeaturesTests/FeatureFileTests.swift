@@ -54,6 +54,28 @@ final class FeatureFileTests: XCTestCase {
     XCTAssertEqual(try FeatureFile.decode(FeatureFile.encode(empty), path: "e"), empty)
   }
 
+  /// CRC-valid files with NaN, infinite or absurd values (written as they are, the writer
+  /// does not check) are refused naming the feature and the field; NaN stays "no angle".
+  func testNonFiniteOrAbsurdValuesAreRefused() {
+    func refused(_ edit: (inout FeatureSet) -> Void, _ expected: String, line: UInt = #line) {
+      var set = sampleSet()
+      edit(&set)
+      XCTAssertThrowsError(try FeatureFile.decode(FeatureFile.encode(set), path: "f.lfeat"), line: line) {
+        guard case let .implausible(_, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)", line: line) }
+        XCTAssertTrue(reason.contains(expected), reason, line: line)
+      }
+    }
+    refused({ $0.regions[2].x = .nan }, "feature 2: x is nan")
+    refused({ $0.regions[1].shape = SymmetricMatrix2(a: .infinity, b: 0, c: 1) }, "feature 1: s11 is inf")
+    refused({ $0.regions[0].angle = 1e30 }, "feature 0: angle is 1.0000000150474662e+30")  // as Float32
+    refused({ $0.regions[3].y = -3e9 }, "feature 3: y is -3")
+    refused({ $0.regions[4].response = -.infinity }, "feature 4: response is -inf")
+    refused({ $0.descriptors[9] = .nan }, "feature 2: descriptor component 1 is nan")
+    var noAngle = sampleSet()
+    noAngle.regions[0].angle = nil
+    XCTAssertNil(try FeatureFile.decode(FeatureFile.encode(noAngle), path: "f.lfeat").regions[0].angle)
+  }
+
   func testVGGRoundTripKeepsGeometryAndDescriptors() throws {
     let set = sampleSet()
     let url = folder.appendingPathComponent("a.vgg")
