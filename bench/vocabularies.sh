@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Vocabulary benchmarks of issue 5 (release build, this machine), recorded in
+# Vocabulary benchmarks (release build, this machine), recorded in
 # docs/benchmarks.md, "Vocabularies":
 #   1. k-means k=4096, 10 iterations, 200k RootSIFT: Loci vs faiss.Kmeans, same data and init;
 #   2. assignment throughput (exact, kd-forest, DRVQ encoders) at k = 4096 and 65536;

@@ -228,8 +228,8 @@ public struct HoughPyramidMatcher: Sendable {
   /// first, so a level-l bin is a run of equal code prefixes once codes are sorted. Both
   /// directions share one cos/sin/log per correspondence: B → A is the inverse similarity
   /// (−ρ, 1/s, p − s⁻¹R(−ρ)q).
-  // Out of line so that profiles show the binning apart from `verify`; every session-5
-  // figure was measured this way.
+  // Out of line so that profiles show the binning apart from `verify`; the verification
+  // timings in docs/benchmarks.md were measured this way.
   @inline(never)
   func binCodes(_ correspondences: [Correspondence], _ framesA: [LocalFrame], _ framesB: [LocalFrame],
                 _ imageSize: Double, forward wantForward: Bool, backward wantBackward: Bool)

@@ -19,7 +19,7 @@ extension AGM {
   /// a component merges at most once per iteration, as giver or taker.
   ///
   /// Why not the notes' overlap ρ: it is scale-free, and RootSIFT has no preferred scale, so
-  /// on real descriptors it purges nothing or cascades to one word (session 9's probe,
+  /// on real descriptors it purges nothing or cascades to one word (the probe
   /// `bench/agm_probe.py`). The penalty is the absolute scale a found count needs. A first
   /// version judged a purge by the points' likelihood under the neighbours as they stood,
   /// not grown; it kept a component on each half of a 2-D blob (26 components for the 8

@@ -41,7 +41,7 @@ final class MFDRepeatabilityTests: XCTestCase {
     let (cx, cy) = m.apply(199.5, 159.5)
     let result = try repeatability(m, (199.5 - cx, 159.5 - cy))
     XCTAssertGreaterThan(result.features[0], 40, "enough regions in the common part")
-    // Measured 65.5 % (36 of 55 regions; session 12); the margin covers small changes of
+    // Measured 65.5 % (36 of 55 regions, `MFDOptions.repeatability`); the margin covers small changes of
     // the detector, not a broken one.
     XCTAssertGreaterThan(result.repeatability, 55, "\(result)")
   }
@@ -51,7 +51,7 @@ final class MFDRepeatabilityTests: XCTestCase {
     let m = Matrix2(0.75, 0.05, 0, 1)
     let result = try repeatability(m, (50, 0))
     XCTAssertGreaterThan(result.features[0], 35, "enough regions in the common part")
-    // Measured 80.0 % (32 of 40 regions; session 12).
+    // Measured 80.0 % (32 of 40 regions).
     XCTAssertGreaterThan(result.repeatability, 65, "\(result)")
   }
 }

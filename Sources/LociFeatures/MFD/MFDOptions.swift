@@ -25,7 +25,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// level runs the very same detector and the pyramid stays scale-covariant; the notes'
   /// image-size rule (0.25·min(W, H) ≤ 255) changed β from level to level. With the pyramid,
   /// 32 measured best: 57.1 % against 56.5 % for 48, 55.5 % for 64 and 57.1 % for 24 (with
-  /// fewer regions on graf), docs/benchmarks.md, session 7.
+  /// fewer regions on graf), docs/benchmarks.md, "MFD and WaSH over scale levels".
   public var heightScale: Float = 32
   /// Exponent γ of the height profile h = β·(1 − ĝ)^γ (S1); 1 is the notes' linear form [R]
   /// (γ = 2: 39.8 %, γ = 0.5: 38.8 %, both below γ = 1).
@@ -54,7 +54,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// Merge order of the bottom-up grouping (S6).
   public var mergeOrder: MergeOrder = .saddle
   /// What S7 ranks and thresholds [R]. `.persistenceRatio` beat the notes' F at every
-  /// feature count measured (docs/benchmarks.md, session 4): at threshold 0.15 44.0 % at 445
+  /// feature count measured (docs/benchmarks.md, "The selection score"): at threshold 0.15 44.0 % at 445
   /// regions/image against 43.7 % at 413; at 0.4 50.4 % at 97 against 44.8 % at 77.
   public enum ScoreKind: String, Sendable, CaseIterable {
     /// F = (σ_in − σ_out)/ρ, the notes' shape fragmentation factor.
@@ -111,9 +111,9 @@ public struct MFDOptions: Sendable, Equatable {
   /// (which do not), and σ_g is fixed in pixels, so a single-scale MFD is not scale-covariant.
   /// On boat img1 shrunk synthetically by 0.9…0.5 one level kept 46 % of its regions against
   /// MSER's 63 %. Over the 40 Oxford pairs, 6 levels of √½ took the detector from 44.1 % at
-  /// 438 regions per image to 57.8 % at 250 (docs/benchmarks.md, session 7); 9 levels of ∛½
+  /// 438 regions per image to 57.8 % at 250 (docs/benchmarks.md, "MFD and WaSH over scale levels"); 9 levels of ∛½
   /// (below) reach 59.4 % at 277 and 60.7 % at 238 (minScore 0.3), against MSER's 56.7–61.7 %
-  /// at 228–301 (session 12). The levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first
+  /// at 228–301 ("Third-octave scale levels"). The levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first
   /// level's (2 for √½).
   ///
   /// 9 levels of ∛½ end at 0.157, just below where 6 of √½ ended (0.177), so the scale range
@@ -121,11 +121,11 @@ public struct MFDOptions: Sendable, Equatable {
   /// and 7 levels 58.8 % at 234 (the coarsest levels carry bark's 1-5 and 1-6 pairs, zoomed ×3–4).
   public var scaleLevels: Int = 9
   /// Factor between consecutive levels, in (0, 1). Third-octave steps (∛½) measured best
-  /// (session 12, each at the minScore that keeps ~240 regions per image): 60.7 % against
+  /// ("Third-octave scale levels", each at the minScore that keeps ~240 regions per image): 60.7 % against
   /// 57.8 % for half-octave steps (√½) and 58.8 % for quarter-octave steps (⁴√½, 250
-  /// regions, 3.4× the first level's work); 0.6 measured 52.2 % (session 7). Much of the gain
+  /// regions, 3.4× the first level's work); 0.6 measured 52.2 % ("MFD and WaSH over scale levels"). Much of the gain
   /// is twins: a finer step finds a blob at two neighbouring levels more often, and twins
-  /// repeat together (removing cross-level repeats cost 2.8 points, session 11), while
+  /// repeat together (removing cross-level repeats cost 2.8 points), while
   /// retrieval gains nothing from them (see `minScore`). Cost: 1.43–1.53× the √½ pyramid's
   /// detection time (1.35× the pixels; the extra levels are small images with fixed costs).
   public var scaleStep: Double = 0.7937005259840998  // ∛½ = 2^(−1/3)

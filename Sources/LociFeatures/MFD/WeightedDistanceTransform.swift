@@ -7,9 +7,9 @@ import LociCore
 /// linear-time algorithm, a variant of group marching for Euclidean space": heights are
 /// weights, propagation is Euclidean cones. [R] How: every pixel starts as its own source at
 /// D = h, and each pixel offers its *source* to its neighbours (candidate ‖n − S(x)‖ + h(S(x)),
-/// so distances are true Euclidean, not chamfer). Until session 5 a bucket queue released
-/// pixels in order of D, as group marching does; raster scans (`propagateByRasterScans`) now
-/// give the same distances, reading memory in order, and MFD is about 20 % faster overall.
+/// so distances are true Euclidean, not chamfer). Raster scans (`propagateByRasterScans`)
+/// give the same distances as a bucket queue releasing pixels in order of D (group
+/// marching), reading memory in order, and MFD is about 20 % faster overall.
 /// 8-neighbour source propagation can miss the true source in rare configurations
 /// (Danielsson-type errors); `polish` then offers each pixel the sources of its 5×5
 /// neighbourhood until nothing changes, which removed every error we could provoke against
