@@ -6,30 +6,22 @@
 enum ResidualCode {
   static func words(dimension: Int) -> Int { (dimension + 63) / 64 }
 
-  /// Appends the code of `descriptor` (dimension `d`) against `centroid` to `out`.
-  static func append(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
-                     to out: inout [UInt64]) {
-    let n = words(dimension: d)
-    out.append(contentsOf: repeatElement(0, count: n))
-    out.withUnsafeMutableBufferPointer { write(descriptor, centroid: centroid, dimension: d, to: $0.baseAddress! + $0.count - n) }
-  }
-
   /// The codes of every descriptor against its word, `words(dimension:)` UInt64s each.
   static func codes(_ descriptors: [Float], words: [UInt32], centroids: [Float], dimension d: Int) -> [UInt64] {
-    var out: [UInt64] = []
-    out.reserveCapacity(words.count * Self.words(dimension: d))
+    let n = Self.words(dimension: d)
+    var out = [UInt64](repeating: 0, count: words.count * n)
     descriptors.withUnsafeBufferPointer { x in
       centroids.withUnsafeBufferPointer { c in
-        for (i, w) in words.enumerated() {
-          append(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d, to: &out)
+        out.withUnsafeMutableBufferPointer { out in
+          for (i, w) in words.enumerated() {
+            write(x.baseAddress! + i * d, centroid: c.baseAddress! + Int(w) * d, dimension: d, to: out.baseAddress! + i * n)
+          }
         }
       }
     }
     return out
   }
-}
 
-extension ResidualCode {
   /// Writes the code of `descriptor` against `centroid` to `out` (`words(dimension:)` UInt64s).
   static func write(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
                     to out: UnsafeMutablePointer<UInt64>) {

@@ -92,7 +92,8 @@ public struct SpatialReranker: Sendable {
     let table = QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors,
                                index: index)
     let framesQ = set.regions.map(LocalFrame.init)
-    let queryNorm = Double(index.bowNorm(assignments.compactMap(\.first)))
+    // HPM's similarity is normalised by the query's tf-idf norm; RANSAC needs none.
+    let queryNorm = method == .hpm ? Double(index.bowNorm(assignments.compactMap(\.first))) : 0
     let querySize = Double(Swift.max(set.imageWidth, set.imageHeight))
     var checks = [Verified](repeating: Verified(image: 0, kernelScore: 0, kernelRank: 0, correspondences: 0, inliers: 0,
                                                 score: 0, verified: false), count: head.count)
