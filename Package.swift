@@ -44,7 +44,10 @@ let package = Package(
       // CGAL_NDEBUG in release: CGAL's own preconditions and postconditions are checked in
       // debug builds (the tests) but left out of the timed builds.
       cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"]), .define("CGAL_NDEBUG", .when(configuration: .release))],
-      linkerSettings: openCVLibraries + [.linkedLibrary("gmp"), .linkedLibrary("mpfr"), .linkedLibrary("m")]
+      // libjpeg, libpng, libtiff and libwebp (the codecs OpenCV decodes with) read image
+      // headers before decoding, so that a size limit holds before any allocation.
+      linkerSettings: openCVLibraries + ["jpeg", "png16", "tiff", "webp"].map { .linkedLibrary($0) }
+        + [.linkedLibrary("gmp"), .linkedLibrary("mpfr"), .linkedLibrary("m")]
     ),
 
     // MARK: Library targets

@@ -3,7 +3,8 @@
 // Decoding reads the bytes first so that a missing file, an unknown format and a
 // corrupt file get three different statuses (cv::imread alone says none of this), and
 // checks JPEG/PNG end markers, because libjpeg "decodes" a truncated JPEG by padding it
-// with grey and only prints a warning.
+// with grey and only prints a warning. The pixel grid the header declares is checked
+// against the caller's limit before cv::imdecode allocates it (decompression bombs).
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "loci_error.hpp"
+#include "loci_image_format.hpp"
 
 struct loci_image {
   int32_t width = 0, height = 0, channels = 0, bits = 0;
@@ -26,30 +28,6 @@ struct loci_buffer {
 };
 
 namespace {
-
-enum class Format { unknown, jpeg, png, pnm, tiff, bmp, webp };
-
-Format sniff(const uint8_t *b, size_t n) {
-  if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return Format::jpeg;
-  if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return Format::png;
-  if (n >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7') return Format::pnm;
-  if (n >= 4 && (std::memcmp(b, "II*\0", 4) == 0 || std::memcmp(b, "MM\0*", 4) == 0)) return Format::tiff;
-  if (n >= 2 && b[0] == 'B' && b[1] == 'M') return Format::bmp;
-  if (n >= 12 && std::memcmp(b, "RIFF", 4) == 0 && std::memcmp(b + 8, "WEBP", 4) == 0) return Format::webp;
-  return Format::unknown;
-}
-
-const char *formatName(Format f) {
-  switch (f) {
-  case Format::jpeg: return "JPEG";
-  case Format::png: return "PNG";
-  case Format::pnm: return "PNM";
-  case Format::tiff: return "TIFF";
-  case Format::bmp: return "BMP";
-  case Format::webp: return "WebP";
-  default: return "unknown";
-  }
-}
 
 /// A JPEG is complete when an EOI marker (FF D9) follows its last start-of-scan (FF DA).
 /// Inside entropy-coded data FF is always stuffed (FF 00) or a restart marker, so both
@@ -73,28 +51,56 @@ bool pngIsComplete(const uint8_t *b, size_t n) {
   return false;
 }
 
-loci_status decode(const uint8_t *bytes, size_t count, loci_image **out) {
+/// Bytes per pixel of the widest encoding decoded (float RGBA TIFF): a file larger than
+/// this many bytes per allowed pixel, plus a header allowance, cannot be within the limit.
+constexpr int64_t maxBytesPerPixel = 16;
+constexpr int64_t headerAllowance = 1 << 20;
+
+bool fileTooLargeForLimit(int64_t bytes, int64_t maxPixels) {
+  return maxPixels > 0 && bytes > maxBytesPerPixel * maxPixels + headerAllowance;
+}
+
+loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, loci_image **out) {
   if (!out) return loci::fail(LOCI_ERR_ARGUMENT, "null output pointer");
   *out = nullptr;
   if (count == 0) return loci::fail(LOCI_ERR_FORMAT, "empty file (0 bytes)");
-  Format format = sniff(bytes, count);
-  if (format == Format::unknown)
+  if (fileTooLargeForLimit(static_cast<int64_t>(count), maxPixels))
+    return loci::fail(LOCI_ERR_TOO_LARGE, std::to_string(count) + " bytes, more than any image of at most " +
+                                              std::to_string(maxPixels) + " pixels needs");
+  using loci::ImageFormat;
+  ImageFormat format = loci::sniffImageFormat(bytes, count);
+  const char *formatName = loci::imageFormatName(format);
+  if (format == ImageFormat::unknown)
     return loci::fail(LOCI_ERR_FORMAT,
                       "not a recognised image format (expected JPEG, PNG, PNM, TIFF, BMP or WebP)");
-  if (format == Format::jpeg && !jpegIsComplete(bytes, count))
+  if (format == ImageFormat::jpeg && !jpegIsComplete(bytes, count))
     return loci::fail(LOCI_ERR_CORRUPT, "truncated JPEG data (no end-of-image marker after the last scan)");
-  if (format == Format::png && !pngIsComplete(bytes, count))
+  if (format == ImageFormat::png && !pngIsComplete(bytes, count))
     return loci::fail(LOCI_ERR_CORRUPT, "truncated PNG data (no IEND chunk)");
+
+  int64_t width = 0, height = 0;
+  std::string why;
+  if (!loci::readImageHeaderSize(format, bytes, count, width, height, why)) return loci::fail(LOCI_ERR_CORRUPT, why);
+  if (width <= 0 || height <= 0)
+    return loci::fail(LOCI_ERR_CORRUPT, std::string(formatName) + " header declares an empty image (" +
+                                            std::to_string(width) + " x " + std::to_string(height) + ")");
+  if (maxPixels > 0 && width * height > maxPixels)
+    return loci::fail(LOCI_ERR_TOO_LARGE, std::string(formatName) + " header declares " + std::to_string(width) +
+                                              " x " + std::to_string(height) + " pixels, more than the limit of " +
+                                              std::to_string(maxPixels));
 
   cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
   cv::Mat decoded;
   try {
     decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception &e) {
-    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName(format) + " data: " + e.what());
+    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName + " data: " + e.what());
   }
   if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
-    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName(format) + " data");
+    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName + " data");
+  if (maxPixels > 0 && static_cast<int64_t>(decoded.total()) > maxPixels)
+    return loci::fail(LOCI_ERR_TOO_LARGE, std::string(formatName) + " decoded to " + std::to_string(decoded.cols) +
+                                              " x " + std::to_string(decoded.rows) + " pixels, more than the limit");
 
   int channels = decoded.channels();
   int bits = 8;
@@ -141,25 +147,28 @@ loci_status decode(const uint8_t *bytes, size_t count, loci_image **out) {
 
 extern "C" {
 
-loci_status loci_image_decode_file(const char *path, loci_image **out) {
+loci_status loci_image_decode_file(const char *path, int64_t max_pixels, loci_image **out) {
   return loci::guarded("decode", [&]() -> loci_status {
     if (!path) return loci::fail(LOCI_ERR_ARGUMENT, "null path");
     std::ifstream file(path, std::ios::binary | std::ios::ate);
     if (!file) return loci::fail(LOCI_ERR_IO, std::string("cannot open: ") + std::strerror(errno));
     std::streamoff size = file.tellg();
     if (size < 0) return loci::fail(LOCI_ERR_IO, "cannot read (is it a directory?)");
+    if (fileTooLargeForLimit(size, max_pixels))
+      return loci::fail(LOCI_ERR_TOO_LARGE, std::to_string(size) + " bytes, more than any image of at most " +
+                                                std::to_string(max_pixels) + " pixels needs");
     std::vector<uint8_t> bytes(static_cast<size_t>(size));
     file.seekg(0);
     if (size > 0 && !file.read(reinterpret_cast<char *>(bytes.data()), size))
       return loci::fail(LOCI_ERR_IO, std::string("read failed: ") + std::strerror(errno));
-    return decode(bytes.data(), bytes.size(), out);
+    return decode(bytes.data(), bytes.size(), max_pixels, out);
   });
 }
 
-loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, loci_image **out) {
+loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, loci_image **out) {
   return loci::guarded("decode", [&]() -> loci_status {
     if (!bytes && count > 0) return loci::fail(LOCI_ERR_ARGUMENT, "null bytes");
-    return decode(bytes, count, out);
+    return decode(bytes, count, max_pixels, out);
   });
 }
 

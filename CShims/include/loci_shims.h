@@ -23,7 +23,8 @@ typedef enum loci_status {
   LOCI_ERR_CORRUPT = 3,     /* recognised format, but corrupt or truncated data */
   LOCI_ERR_ARGUMENT = 4,    /* invalid argument (size, null pointer, unknown format) */
   LOCI_ERR_MEMORY = 5,      /* allocation failed */
-  LOCI_ERR_INTERNAL = 6     /* an exception from OpenCV or CGAL */
+  LOCI_ERR_INTERNAL = 6,    /* an exception from OpenCV or CGAL */
+  LOCI_ERR_TOO_LARGE = 7    /* the image's header declares more pixels than allowed */
 } loci_status;
 
 /* The message of the last failure on the calling thread ("" if none). Valid until the
@@ -36,10 +37,13 @@ const char *loci_last_error(void);
 typedef struct loci_image loci_image;
 
 /* Decodes a file (JPEG, PNG, PGM/PPM, TIFF, BMP, WebP; 8 or 16 bit; grey, colour or
- * colour + alpha) with cv::imdecode after reading it whole. */
-loci_status loci_image_decode_file(const char *path, loci_image **out);
+ * colour + alpha) with cv::imdecode after reading it whole. When max_pixels > 0, an
+ * image whose header declares more pixels (or a file too large for that many) is refused
+ * with LOCI_ERR_TOO_LARGE before anything is decoded. */
+loci_status loci_image_decode_file(const char *path, int64_t max_pixels, loci_image **out);
 /* Same from bytes in memory. */
-loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, loci_image **out);
+loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels,
+                                     loci_image **out);
 int32_t loci_image_width(const loci_image *image);
 int32_t loci_image_height(const loci_image *image);
 /* Channels and bits per channel of the encoded source (e.g. 3 and 8 for a colour JPEG). */

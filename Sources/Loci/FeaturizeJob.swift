@@ -33,6 +33,9 @@ public struct FeaturizeJob: Sendable {
   /// Worker threads: images in flight at once, each on one core (so `jobs = 1` uses one
   /// core; the descriptor's own parallelism is turned off inside the job).
   public var jobs = ProcessInfo.processInfo.activeProcessorCount
+  /// Images whose header declares more pixels are failed inputs, refused before decoding
+  /// (0: no limit but OpenCV's 2³⁰ pixels).
+  public var maxPixels = GrayImage.defaultMaxPixels
   /// When set, a PNG with the regions drawn is written per image under this folder.
   public var drawRoot: URL?
 
@@ -78,7 +81,7 @@ public struct FeaturizeJob: Sendable {
       return .skipped(features: existing.count)
     }
     do {
-      let image = try GrayImage(contentsOf: input.url)
+      let image = try GrayImage(contentsOf: input.url, maxPixels: maxPixels)
       let set = try extractor.extract(from: image, sourcePath: input.url.standardizedFileURL.resolvingSymlinksInPath().path,
                                       relativePath: input.relativePath)
       try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -90,7 +93,7 @@ public struct FeaturizeJob: Sendable {
       }
       return .written(features: set.count)
     } catch {
-      return .failed(Self.describe(error))
+      return .failed(Self.describe(error, of: input.url.path))
     }
   }
 
@@ -107,8 +110,12 @@ public struct FeaturizeJob: Sendable {
       && existing.sourcePath == input.url.standardizedFileURL.resolvingSymlinksInPath().path
   }
 
-  /// Loci's errors describe themselves (with the file and what to do).
-  static func describe(_ error: Error) -> String { String(describing: error) }
+  /// Loci's errors describe themselves (with the file and what to do); the failure already
+  /// names the image, so a leading "PATH: " is left out of the reason.
+  static func describe(_ error: Error, of path: String) -> String {
+    let text = String(describing: error)
+    return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+  }
 }
 
 /// Shared progress of the workers.

@@ -8,10 +8,20 @@ extension GrayImage {
   /// Throws `ImageError.unreadable`, `.unrecognisedFormat` or `.corrupt` (truncated JPEG
   /// and PNG files are detected and refused, not padded). Only regular files are opened
   /// (symbolic links to them too): a FIFO or a device would block or never end.
-  public init(contentsOf url: URL) throws {
+  ///
+  /// An image whose header declares more than `maxPixels` pixels (width × height; 0: no
+  /// limit but OpenCV's 2³⁰) throws `ImageError.tooLarge` before anything is decoded, so a
+  /// small file claiming 30000 × 30000 pixels costs nothing.
+  public init(contentsOf url: URL, maxPixels: Int = GrayImage.defaultMaxPixels) throws {
     try Self.requireRegularFile(url)
-    self = try shimDecodeFile(url.path)
+    self = try shimDecodeFile(url.path, maxPixels: maxPixels)
   }
+
+  /// The default pixel limit of decoding: 64 megapixels (8000 × 8000), above the output of
+  /// phone and consumer cameras. Detection and description peak at about 40 bytes per
+  /// pixel (a 24-megapixel photo: 0.94 GB resident in `featurize --jobs 1`), so an image
+  /// at the limit needs about 2.5 GB, and two in flight fit in 8 GB.
+  public static let defaultMaxPixels = 64_000_000
 
   /// Refuses anything but a regular file, before it is opened.
   static func requireRegularFile(_ url: URL) throws {
@@ -32,9 +42,10 @@ extension GrayImage {
     }
   }
 
-  /// Decodes encoded image bytes held in memory; `name` is used in error messages.
-  public init(encoded data: Data, name: String = "<memory>") throws {
-    self = try shimDecodeMemory(data, name: name)
+  /// Decodes encoded image bytes held in memory; `name` is used in error messages and
+  /// `maxPixels` is checked as in `init(contentsOf:maxPixels:)`.
+  public init(encoded data: Data, name: String = "<memory>", maxPixels: Int = GrayImage.defaultMaxPixels) throws {
+    self = try shimDecodeMemory(data, name: name, maxPixels: maxPixels)
   }
 
   /// Writes the image as 8-bit PNG or JPEG (by the URL's extension), atomically.

@@ -7,6 +7,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
   case unrecognisedFormat(path: String, reason: String)
   /// The format is known but the data is corrupt or truncated.
   case corrupt(path: String, reason: String)
+  /// The image is larger than the caller's pixel limit (read from its header, before decoding).
+  case tooLarge(path: String, reason: String)
   /// Encoding or writing an image failed.
   case encodingFailed(path: String, reason: String)
   /// A caller passed an impossible value (empty image, negative sigma, …).
@@ -17,6 +19,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case let .unreadable(path, reason): return "\(path): cannot read image: \(reason)"
     case let .unrecognisedFormat(path, reason): return "\(path): \(reason)"
     case let .corrupt(path, reason): return "\(path): \(reason)"
+    case let .tooLarge(path, reason): return "\(path): image too large: \(reason)"
     case let .encodingFailed(path, reason): return "\(path): cannot write image: \(reason)"
     case let .invalidArgument(reason): return reason
     }

@@ -12,6 +12,7 @@ func imageError(_ status: loci_status, path: String) -> ImageError {
   case LOCI_ERR_IO: return .unreadable(path: path, reason: reason)
   case LOCI_ERR_FORMAT: return .unrecognisedFormat(path: path, reason: reason)
   case LOCI_ERR_CORRUPT: return .corrupt(path: path, reason: reason)
+  case LOCI_ERR_TOO_LARGE: return .tooLarge(path: path, reason: reason)
   default: return .corrupt(path: path, reason: reason.isEmpty ? "decoder failure \(status.rawValue)" : reason)
   }
 }
@@ -27,19 +28,19 @@ func grayImage(consuming handle: OpaquePointer, path: String) throws -> GrayImag
                        pixels: Array(UnsafeBufferPointer(start: base, count: width * height)))
 }
 
-/// `loci_image_decode_file` (cv::imdecode on the file's bytes).
-func shimDecodeFile(_ path: String) throws -> GrayImage {
+/// `loci_image_decode_file` (cv::imdecode on the file's bytes); `maxPixels` 0: no limit.
+func shimDecodeFile(_ path: String, maxPixels: Int) throws -> GrayImage {
   var handle: OpaquePointer?
-  let status = loci_image_decode_file(path, &handle)
+  let status = loci_image_decode_file(path, Int64(maxPixels), &handle)
   guard status == LOCI_OK, let handle else { throw imageError(status, path: path) }
   return try grayImage(consuming: handle, path: path)
 }
 
 /// `loci_image_decode_memory` (cv::imdecode).
-func shimDecodeMemory(_ data: Data, name: String) throws -> GrayImage {
+func shimDecodeMemory(_ data: Data, name: String, maxPixels: Int) throws -> GrayImage {
   var handle: OpaquePointer?
   let status = data.withUnsafeBytes { raw in
-    loci_image_decode_memory(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &handle)
+    loci_image_decode_memory(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, Int64(maxPixels), &handle)
   }
   guard status == LOCI_OK, let handle else { throw imageError(status, path: name) }
   return try grayImage(consuming: handle, path: name)

@@ -48,6 +48,10 @@ struct Featurize: ParsableCommand {
   @Option(name: .customLong("max-dimension"), help: "Detect on a copy downscaled to at most this many pixels on its larger side (0: off); regions are mapped back.")
   var maxDimension: Int = 0
 
+  @Option(name: .customLong("max-pixels"),
+          help: "Refuse images whose header declares more pixels than this (width × height), before decoding; 0: no limit. Featurizing takes about 40 bytes per pixel per image in flight (--jobs).")
+  var maxPixels: Int = GrayImage.defaultMaxPixels
+
   @Option(help: "Also write a PNG per image with the regions drawn, under this folder.")
   var draw: String?
 
@@ -60,6 +64,7 @@ struct Featurize: ParsableCommand {
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     guard maxDimension >= 0 else { throw ValidationError("--max-dimension must be 0 or positive") }
+    guard maxPixels >= 0 else { throw ValidationError("--max-pixels must be 0 or positive") }
     guard maxFeatures >= 0 else { throw ValidationError("--max-features must be 0 or positive") }
     do { _ = try makeDetector() } catch { throw ValidationError("\(error)") }
   }
@@ -77,6 +82,7 @@ struct Featurize: ParsableCommand {
     job.format = format
     job.overwrite = overwrite
     job.jobs = jobs
+    job.maxPixels = maxPixels
     job.drawRoot = draw.map { URL(fileURLWithPath: $0) }
     do { try FileManager.default.createDirectory(at: job.outputRoot, withIntermediateDirectories: true) } catch {
       printError("featurize: cannot create output folder \(out): \(error.localizedDescription)")

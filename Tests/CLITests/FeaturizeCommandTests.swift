@@ -86,18 +86,26 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertEqual(try again.json()["skipped"] as? Int, 4, "same settings: kept")
   }
 
-  /// A FIFO named like an image once blocked featurize forever in `open`: it is now a failed
-  /// input with its reason, and the good image beside it is written.
-  func testAFIFOAmongTheInputsIsReportedNotOpened() throws {
+  /// A FIFO named like an image once blocked featurize forever in `open`, and a JPEG whose
+  /// header claims 30000 × 30000 pixels made it allocate 7 GB and abort: both are now failed
+  /// inputs with their reasons (each path printed once), and the good image is written.
+  func testAFIFOAndADecompressionBombAreReportedAndTheGoodImageWritten() throws {
     let folder = work.appendingPathComponent("d")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("graf-img1-400.png"),
                                      to: folder.appendingPathComponent("good.png"))
     XCTAssertEqual(mkfifo(folder.appendingPathComponent("p.jpg").path, 0o644), 0)
+    var bomb = [UInt8](try Data(contentsOf: CLI.fixtures.appendingPathComponent("scenes/image00-480.jpg")))
+    let frame = try XCTUnwrap((0..<bomb.count - 1).first { bomb[$0] == 0xFF && (0xC0...0xC2).contains(bomb[$0 + 1]) })
+    bomb[frame + 5...frame + 8] = [0x75, 0x30, 0x75, 0x30]
+    try Data(bomb).write(to: folder.appendingPathComponent("bomb.jpg"))
     let out = work.appendingPathComponent("features")
     let run = try CLI.run("featurize", [folder.path, "--out", out.path, "--descriptor", "none"], timeout: 60)
-    XCTAssertEqual(run.status, 1, "a failed input, not a hang (killed: \(run.status == 15)): \(run.stderr)")
-    XCTAssertTrue(run.stderr.contains("p.jpg") && run.stderr.contains("FIFO"), run.stderr)
+    XCTAssertEqual(run.status, 1, "failed inputs, not a hang or an abort (killed: \(run.status == 15)): \(run.stderr)")
+    XCTAssertTrue(run.stderr.contains("p.jpg: cannot read image: a FIFO"), run.stderr)
+    XCTAssertTrue(run.stderr.contains("bomb.jpg: image too large: JPEG header declares 30000 x 30000"), run.stderr)
+    let bombPath = folder.appendingPathComponent("bomb.jpg").path
+    XCTAssertEqual(run.stderr.components(separatedBy: bombPath).count, 2, "the path once: \(run.stderr)")
     XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
   }
 

@@ -75,6 +75,50 @@ final class ImageCodecTests: XCTestCase {
     }
   }
 
+  /// Every format's header is read for its size before decoding: a limit of exactly
+  /// width × height passes and one pixel less is refused, naming the declared size.
+  func testPixelLimitIsCheckedFromEveryFormatsHeader() throws {
+    let colour = RGBImage(gray: GrayImage(width: 23, height: 11) { x, y in Float((x * 11 + y * 5) % 256) / 255 })
+    for ext in [".png", ".jpg", ".bmp", ".tif", ".webp", ".ppm"] {
+      let bytes = try colour.encoded(as: ext)
+      XCTAssertEqual(try GrayImage(encoded: bytes, name: ext, maxPixels: 23 * 11).width, 23, ext)
+      XCTAssertThrowsError(try GrayImage(encoded: bytes, name: ext, maxPixels: 23 * 11 - 1), ext) { error in
+        guard case let ImageError.tooLarge(path, reason) = error else { return XCTFail("\(ext): \(error)") }
+        XCTAssertEqual(path, ext)
+        XCTAssertTrue(reason.contains("declares 23 x 11 pixels"), reason)
+      }
+    }
+    // A PGM header written by hand, with a comment, and a PAM (P7) header.
+    let commented = Data("P5\n# made by hand\n40000 30000\n255\n".utf8) + Data(repeating: 9, count: 64)
+    XCTAssertThrowsError(try GrayImage(encoded: commented, maxPixels: 1_000_000)) { error in
+      XCTAssertTrue("\(error)".contains("declares 40000 x 30000"), "\(error)")
+    }
+    let pam = Data("P7\nWIDTH 5000\nHEIGHT 4000\nDEPTH 1\nMAXVAL 255\nTUPLTYPE GRAYSCALE\nENDHDR\n".utf8)
+    XCTAssertThrowsError(try GrayImage(encoded: pam + Data(repeating: 0, count: 16), maxPixels: 1_000_000)) { error in
+      XCTAssertTrue("\(error)".contains("declares 5000 x 4000"), "\(error)")
+    }
+  }
+
+  /// A decompression bomb: a 3 KB JPEG whose frame header says 30000 × 30000. libjpeg would
+  /// "decode" it by padding 900 million grey pixels; it is refused from the header at once.
+  func testDecompressionBombIsRefusedBeforeDecoding() throws {
+    var bytes = [UInt8](try RGBImage(gray: GrayImage(width: 64, height: 48) { x, _ in Float(x) / 64 }).encoded(as: ".jpg"))
+    let frame = try XCTUnwrap((0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+    bytes[frame + 5...frame + 8] = [0x75, 0x30, 0x75, 0x30]  // height, width = 30000
+    let url = folder.appendingPathComponent("bomb.jpg")
+    try Data(bytes).write(to: url)
+    let start = Date()
+    XCTAssertThrowsError(try GrayImage(contentsOf: url)) { error in
+      guard case let ImageError.tooLarge(_, reason) = error else { return XCTFail("\(error)") }
+      XCTAssertTrue(reason.contains("JPEG header declares 30000 x 30000"), reason)
+    }
+    XCTAssertLessThan(Date().timeIntervalSince(start), 1, "refused before decoding")
+    // A file larger than any image within the limit could be is refused before it is read.
+    XCTAssertThrowsError(try GrayImage(encoded: Data(repeating: 0xFF, count: 2 << 20), maxPixels: 1000)) { error in
+      guard case ImageError.tooLarge = error else { return XCTFail("\(error)") }
+    }
+  }
+
   func testNonImagesMissingFilesAndEmptyFilesGetTypedErrors() throws {
     let text = folder.appendingPathComponent("notes.jpg")
     try Data("hello, not an image".utf8).write(to: text)
