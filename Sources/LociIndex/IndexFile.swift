@@ -265,9 +265,36 @@ public enum IndexFile {
     }
   }
 
+  /// Writes the index atomically. It takes no lock: a caller that read the index it
+  /// replaces should use `update`, and one that writes beside other writers `withWriteLock`.
   public static func write(_ index: RetrievalIndex, to url: URL) throws {
     do { try writeAtomically(Data(encode(index)), to: url) } catch let e as AtomicWriteError {
       throw IndexFileError.unwritable(path: url.path, reason: e.reason)
+    }
+  }
+
+  /// Reads the index at `url`, lets `change` modify it and writes it back, holding the
+  /// index's advisory write lock (`FileLock`, on `url.lock`) from before the read until the
+  /// new file is in place: two processes adding to one index take turns (`whileWaiting` is
+  /// called once when one must wait), and neither update is lost. When `change` throws,
+  /// nothing is written.
+  public static func update<T>(at url: URL, vocabularyURL: URL? = nil, whileWaiting: () -> Void = {},
+                               _ change: (inout RetrievalIndex) throws -> T) throws -> T {
+    try withWriteLock(on: url, whileWaiting: whileWaiting) {
+      var index = try read(from: url, vocabularyURL: vocabularyURL)
+      let result = try change(&index)
+      try write(index, to: url)
+      return result
+    }
+  }
+
+  /// Runs `body` holding the write lock of the index at `url` (see `update`); a lock that
+  /// cannot be taken is an `IndexFileError.unwritable`.
+  public static func withWriteLock<T>(on url: URL, whileWaiting: () -> Void = {}, _ body: () throws -> T) throws -> T {
+    do {
+      return try FileLock.withExclusiveLock(on: url, whileWaiting: whileWaiting, body)
+    } catch let error as AtomicWriteError {
+      throw IndexFileError.unwritable(path: error.path, reason: error.reason)
     }
   }
 

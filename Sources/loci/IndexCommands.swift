@@ -21,11 +21,8 @@ struct IndexCommand: ParsableCommand {
     var kernel: String
   }
 
-  static func finish(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool) throws {
-    do { try IndexFile.write(index, to: url) } catch {
-      printError("loci index: \(error)")
-      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
-    }
+  /// Prints what was written to `url`.
+  static func report(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool) throws {
     let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     let report = Report(images: index.images.count, added: added, features: index.geometry.words.count,
                         seconds: Date().timeIntervalSince(start), bytes: bytes, kernel: index.options.kernel.rawValue)
@@ -67,7 +64,16 @@ struct IndexCommand: ParsableCommand {
         printError("loci index build: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      try IndexCommand.finish(index, added: index.images.count, to: URL(fileURLWithPath: out), start: start, json: json)
+      let url = URL(fileURLWithPath: out)
+      do {
+        try IndexFile.withWriteLock(on: url, whileWaiting: { printError("loci index build: waiting for another writer of \(out)") }) {
+          try IndexFile.write(index, to: url)
+        }
+      } catch {
+        printError("loci index build: \(error)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      }
+      try IndexCommand.report(index, added: index.images.count, to: url, start: start, json: json)
     }
   }
 
@@ -80,20 +86,28 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
+    /// Reads, extends and rewrites the index under its write lock, so concurrent adds to one
+    /// index take turns instead of overwriting each other's images.
     func run() throws {
       let start = Date()
       let url = URL(fileURLWithPath: index)
-      var loaded: RetrievalIndex
-      do { loaded = try IndexFile.read(from: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
+      var added = 0
+      var final: RetrievalIndex?
+      do {
+        try IndexFile.update(at: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
+                             whileWaiting: { printError("loci index add: waiting for another writer of \(index)") }) { loaded in
+          added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded)
+          final = loaded
+        }
+      } catch let error as IndexFileError {
+        printError("loci index add: \(error)")
+        if case .unwritable = error { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+        throw ExitCode(ExitStatus.usage.rawValue)
+      } catch {
         printError("loci index add: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      let added: Int
-      do { added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded) } catch {
-        printError("loci index add: \(error)")
-        throw ExitCode(ExitStatus.usage.rawValue)
-      }
-      try IndexCommand.finish(loaded, added: added, to: url, start: start, json: json)
+      if let final { try IndexCommand.report(final, added: added, to: url, start: start, json: json) }
     }
   }
 }
