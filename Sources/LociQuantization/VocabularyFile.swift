@@ -35,6 +35,9 @@ public enum VocabularyFileError: Error, CustomStringConvertible, Equatable, Send
 public enum VocabularyFile {
   public static let magic = Array("LOCIVOCB".utf8)
   public static let version: UInt32 = 2
+  /// The largest centroid component read back: descriptors are normalised (RootSIFT, SIFT
+  /// up to 512), so anything near this is damage, and the squared distances stay finite.
+  static let maxMagnitude: Float = 1e6
 
   public struct Contents: Sendable {
     public var method: String
@@ -91,6 +94,9 @@ public enum VocabularyFile {
         throw VocabularyFileError.implausible(path: path, reason: "\(count) words of dimension \(dimension) in \(r.remaining) bytes")
       }
       let centroids = try r.readFloats(count * dimension)
+      if let bad = centroids.firstIndex(where: { !$0.isFinite || abs($0) > maxMagnitude }) {
+        throw VocabularyFileError.implausible(path: path, reason: "centroid \(bad / dimension), component \(bad % dimension): value \(centroids[bad])")
+      }
       let extra = try r.readUInt8()
       var sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil
       switch extra {
@@ -98,6 +104,12 @@ public enum VocabularyFile {
       case 1:
         sigmas = try r.readFloats(count)
         weights = try r.readFloats(count)
+        if let bad = sigmas!.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+          throw VocabularyFileError.implausible(path: path, reason: "word \(bad): σ \(sigmas![bad]) is not a positive finite number")
+        }
+        if let bad = weights!.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
+          throw VocabularyFileError.implausible(path: path, reason: "word \(bad): weight π \(weights![bad]) is not a finite number ≥ 0")
+        }
       case 2 where v >= 2:
         let tree = try DRVQVocabulary.decode(from: &r, dimension: dimension)
         guard tree.count == count else {

@@ -130,6 +130,26 @@ final class VocabularyFileTests: XCTestCase {
     try VocabularyFile.write(vocabulary, method: "kmeans", parameters: "", to: url)
     XCTAssertEqual(try VocabularyFile.read(from: url).vocabulary.count, 2)
   }
+
+  /// A CRC proves the file is intact, not that its values make sense: NaN centroids once gave
+  /// all-zero scores, and a NaN σ or a negative π poisoned AGM's likelihoods. Written by
+  /// the encoder (so sealed with a valid checksum), each is refused naming the value.
+  func testChecksumValidButSenselessValuesAreRefused() {
+    func refused(_ bytes: [UInt8], _ expected: String, line: UInt = #line) {
+      XCTAssertThrowsError(try VocabularyFile.decode(bytes, path: "v"), line: line) {
+        guard case let .implausible(_, reason) = $0 as? VocabularyFileError else { return XCTFail("\($0)", line: line) }
+        XCTAssertTrue(reason.contains(expected), reason, line: line)
+      }
+    }
+    for bad: Float in [.nan, .infinity, -.infinity, 3e7] {
+      let vocabulary = FlatVocabulary(dimension: 3, centroids: [1, 2, 3, 4, bad, 6])
+      refused(VocabularyFile.encode(vocabulary, method: "kmeans", parameters: ""), "centroid 1, component 1")
+    }
+    let good = FlatVocabulary(dimension: 3, centroids: [1, 2, 3, 4, 5, 6])
+    refused(VocabularyFile.encode(good, method: "agm", parameters: "", sigmas: [0.5, .nan], weights: [0.5, 0.5]), "word 1: σ")
+    refused(VocabularyFile.encode(good, method: "agm", parameters: "", sigmas: [0, 0.5], weights: [0.5, 0.5]), "word 0: σ")
+    refused(VocabularyFile.encode(good, method: "agm", parameters: "", sigmas: [0.5, 0.5], weights: [-1, 0.5]), "word 0: weight")
+  }
 }
 
 /// Both builds of the panel kernel (portable SSE and AVX2 + FMA) against plain dot products.

@@ -41,6 +41,7 @@ extension DRVQVocabulary {
       if !ok { throw DRVQFormatError(reason: reason()) }
     }
     let range = try r.readFloat()
+    try check(range.isFinite && range >= 0, "DRVQ range \(range)")
     let bookCount = Int(try r.readUInt32())
     try check(bookCount >= 1 && bookCount <= dimension, "\(bookCount) DRVQ books for dimension \(dimension)")
     var books = [[DRVQNode]]()
@@ -55,12 +56,14 @@ extension DRVQVocabulary {
                   "node \(index): \(count) codewords over dimensions \(offset)..<\(offset + width)")
         try check(count * width * 4 <= r.remaining, "node \(index) is larger than the file")
         var node = DRVQNode(offset: offset, width: width, codewords: try r.readFloats(count * width))
+        try check(node.codewords.allSatisfy { $0.isFinite && abs($0) <= 1e6 }, "node \(index) has a non-finite or absurd codeword")
         let kind = try r.readUInt8()
         if kind == 0 {
           try check(width == 1, "leaf \(index) spans \(width) dimensions")
           node.binBase = try r.readFloat(); node.binWidth = try r.readFloat()
           let bins = Int(try r.readUInt32())
-          try check(bins >= 1 && bins * 2 <= r.remaining && node.binWidth > 0, "leaf \(index): \(bins) bins of width \(node.binWidth)")
+          try check(bins >= 1 && bins * 2 <= r.remaining && node.binWidth > 0 && node.binWidth.isFinite && node.binBase.isFinite,
+                    "leaf \(index): \(bins) bins of width \(node.binWidth)")
           node.binLabels = try r.readUInt16s(bins)
           try check(node.binLabels.allSatisfy { Int($0) < count }, "leaf \(index) labels a bin past its codebook")
         } else {
@@ -81,6 +84,7 @@ extension DRVQVocabulary {
         node.edgeStart = try (0...count).map { _ in Int32(try r.readUInt32()) }
         node.edgeTarget = try r.readUInt16s(edges)
         node.edgeWeight = try r.readFloats(edges)
+        try check(node.edgeWeight.allSatisfy(\.isFinite), "node \(index) has a non-finite edge weight")
         try check(node.edgeStart.first == 0 && node.edgeStart.last == Int32(edges)
                     && zip(node.edgeStart, node.edgeStart.dropFirst()).allSatisfy { $0 <= $1 }
                     && node.edgeTarget.allSatisfy { Int($0) < count }, "node \(index) has a malformed graph")
