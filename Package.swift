@@ -83,7 +83,10 @@ let package = Package(
     .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
     .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
     // Benchmarks against OpenCV in the same process (docs/benchmarks.md); not installed.
-    .executableTarget(name: "loci-bench", dependencies: ["LociCommandLine"]),
+    .executableTarget(name: "loci-bench", dependencies: ["LociCommandLine", "LociFuzz"]),
+    // Seeded mutation fuzzing of the file formats (checksums fixed up); `loci-bench fuzz`
+    // and scripts/fuzz.sh run it for a bounded time, the tests briefly. Not in the product.
+    .target(name: "LociFuzz", dependencies: ["Loci"]),
 
     // MARK: Tests
     .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
@@ -93,6 +96,7 @@ let package = Package(
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
+    .testTarget(name: "LociFuzzTests", dependencies: ["LociFuzz"]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

@@ -194,8 +194,10 @@ public enum IndexFile {
         }
         lists.append(list)
       }
-      let featureTotal = Int(try r.readUInt64())
-      guard featureTotal <= r.remaining / 32, featureTotal == images.reduce(0, { $0 + $1.featureCount }) else {
+      let storedTotal = try r.readUInt64()
+      guard storedTotal <= UInt64(r.remaining / 32) else { throw IndexFileError.truncated(path: path) }
+      let featureTotal = Int(storedTotal)
+      guard featureTotal == images.reduce(0, { $0 + $1.featureCount }) else {
         throw IndexFileError.implausible(path: path, reason: "geometry does not match the image table")
       }
       var geometry = GeometryStore()

@@ -81,7 +81,9 @@ extension DRVQVocabulary {
         }
         let edges = Int(try r.readUInt32())
         try check(edges <= count * count && (count + 1) * 4 + edges * 6 <= r.remaining, "node \(index): \(edges) edges")
-        node.edgeStart = try (0...count).map { _ in Int32(try r.readUInt32()) }
+        let starts = try (0...count).map { _ in try r.readUInt32() }
+        try check(starts.allSatisfy { $0 <= UInt32(edges) }, "node \(index) has an edge start past its edges")
+        node.edgeStart = starts.map { Int32($0) }
         node.edgeTarget = try r.readUInt16s(edges)
         node.edgeWeight = try r.readFloats(edges)
         try check(node.edgeWeight.allSatisfy(\.isFinite), "node \(index) has a non-finite edge weight")
