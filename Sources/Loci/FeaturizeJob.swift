@@ -5,6 +5,11 @@ import LociCore
 public struct FeaturizeFailure: Sendable, Codable, Equatable {
   public var path: String
   public var error: String
+
+  public init(path: String, error: String) {
+    self.path = path
+    self.error = error
+  }
 }
 
 /// What a `featurize` run did; the `--json` document.

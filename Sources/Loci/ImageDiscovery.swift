@@ -28,17 +28,30 @@ public enum ImageDiscovery {
   public static let extensions: Set<String> = ["jpg", "jpeg", "jpe", "png", "pgm", "ppm", "pnm", "pbm", "tif",
                                                "tiff", "bmp", "webp"]
 
+  /// An input that yields no image, and why: a missing file or folder, a folder without
+  /// images, a dangling symbolic link or a folder that cannot be read. Reported as a
+  /// failed input; the other inputs are still processed.
+  public struct Problem: Sendable, Equatable {
+    public var path: String
+    public var reason: String
+  }
+
   /// Files are taken as given (relative path: the file name). Folders are walked
   /// recursively (hidden files skipped) and sorted; with a single folder input paths are
   /// relative to it, with several each folder's name is kept as the first component so the
-  /// mirrored trees cannot collide.
-  public static func collect(_ inputs: [URL]) throws -> [ImageInput] {
+  /// mirrored trees cannot collide. Throws only for output collisions (bad usage); inputs
+  /// that yield nothing are returned as problems.
+  public static func discover(_ inputs: [URL]) throws -> (images: [ImageInput], problems: [Problem]) {
     let fm = FileManager.default
-    var out: [ImageInput] = []
+    var out: [ImageInput] = [], problems: [Problem] = []
     let folderCount = inputs.filter { isDirectory($0) }.count
     for input in inputs {
       var isDir: ObjCBool = false
-      guard fm.fileExists(atPath: input.path, isDirectory: &isDir) else { throw InputError.missing(path: input.path) }
+      guard fm.fileExists(atPath: input.path, isDirectory: &isDir) else {
+        let dangling = (try? fm.destinationOfSymbolicLink(atPath: input.path)) != nil
+        problems.append(Problem(path: input.path, reason: dangling ? "dangling symbolic link" : "no such file or folder"))
+        continue
+      }
       if !isDir.boolValue {
         out.append(ImageInput(url: input, relativePath: input.lastPathComponent))
         continue
@@ -46,23 +59,44 @@ public enum ImageDiscovery {
       let root = input.standardizedFileURL.resolvingSymlinksInPath()
       let prefix = folderCount > 1 ? root.lastPathComponent + "/" : ""
       var found: [ImageInput] = []
+      var unreadable: [Problem] = []
       let enumerator = fm.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
-                                     options: [.skipsHiddenFiles])
+                                     options: [.skipsHiddenFiles]) { url, error in
+        unreadable.append(Problem(path: url.path, reason: "cannot read folder: \((error as NSError).localizedDescription)"))
+        return true
+      }
       while let url = enumerator?.nextObject() as? URL {
         // Symbolic links to image files count (a data set of links into a shared store is
         // common); the relative path is the link's own place in the tree.
+        guard extensions.contains(url.pathExtension.lowercased()) else { continue }
         var isFolder: ObjCBool = false
-        guard extensions.contains(url.pathExtension.lowercased()),
-              fm.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+        guard fm.fileExists(atPath: url.path, isDirectory: &isFolder) else {
+          problems.append(Problem(path: url.path, reason: "dangling symbolic link"))
+          continue
+        }
+        guard !isFolder.boolValue else { continue }
         let candidates = [url.standardizedFileURL.path, url.standardizedFileURL.resolvingSymlinksInPath().path]
         let relative = candidates.first { $0.hasPrefix(root.path + "/") }.map { String($0.dropFirst(root.path.count + 1)) }
           ?? url.lastPathComponent
         found.append(ImageInput(url: url, relativePath: prefix + relative))
       }
-      guard !found.isEmpty else { throw InputError.noImages(path: input.path) }
+      problems += unreadable
+      if found.isEmpty && unreadable.isEmpty {
+        problems.append(Problem(path: input.path, reason: InputError.noImages(path: input.path).description
+                                  .replacingOccurrences(of: input.path + ": ", with: "")))
+      }
       out += found.sorted { $0.relativePath < $1.relativePath }
     }
-    return try withoutCollisions(out)
+    return (try withoutCollisions(out), problems.sorted { $0.path < $1.path })
+  }
+
+  /// `discover`, with the first problem thrown (`InputError.missing` or `.noImages`).
+  public static func collect(_ inputs: [URL]) throws -> [ImageInput] {
+    let (images, problems) = try discover(inputs)
+    if let first = problems.first {
+      throw first.reason.hasPrefix("no images") ? InputError.noImages(path: first.path) : InputError.missing(path: first.path)
+    }
+    return images
   }
 
   /// The same image named twice is kept once; two different images that would be written

@@ -70,8 +70,8 @@ struct Featurize: ParsableCommand {
   }
 
   func run() throws {
-    let images: [ImageInput]
-    do { images = try ImageDiscovery.collect(inputs.map { URL(fileURLWithPath: $0) }) } catch {
+    let images: [ImageInput], problems: [ImageDiscovery.Problem]
+    do { (images, problems) = try ImageDiscovery.discover(inputs.map { URL(fileURLWithPath: $0) }) } catch {
       printError("featurize: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
@@ -89,7 +89,11 @@ struct Featurize: ParsableCommand {
       throw ExitCode(ExitStatus.usage.rawValue)
     }
     let bar = ProgressBar(label: "featurize")
-    let summary = job.run(images) { done, total in bar.update(done: done, total: total) }
+    var summary = job.run(images) { done, total in bar.update(done: done, total: total) }
+    // Inputs that yielded no image (missing, dangling links, unreadable folders) are failed
+    // inputs like bad images: reported, the rest processed, exit 1.
+    summary.failed = (summary.failed + problems.map { FeaturizeFailure(path: $0.path, error: $0.reason) })
+      .sorted { $0.path < $1.path }
     for failure in summary.failed { printError("featurize: \(failure.path): \(failure.error)") }
     if json {
       try printJSON(summary)

@@ -66,7 +66,7 @@ struct IndexCommand: ParsableCommand {
       }
       let url = URL(fileURLWithPath: out)
       do {
-        try IndexFile.withWriteLock(on: url, whileWaiting: { printError("loci index build: waiting for another writer of \(out)") }) {
+        try IndexFile.withWriteLock(on: url, whileWaiting: { printNote("loci index build: waiting for another writer of \(out)") }) {
           try IndexFile.write(index, to: url)
         }
       } catch {
@@ -95,7 +95,7 @@ struct IndexCommand: ParsableCommand {
       var final: RetrievalIndex?
       do {
         try IndexFile.update(at: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
-                             whileWaiting: { printError("loci index add: waiting for another writer of \(index)") }) { loaded in
+                             whileWaiting: { printNote("loci index add: waiting for another writer of \(index)") }) { loaded in
           added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded)
           final = loaded
         }

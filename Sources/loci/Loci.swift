@@ -43,7 +43,7 @@ struct Verify: ParsableCommand {
     let outcome: PairVerification.Outcome
     do { outcome = try verification.verify(urlA, urlB) } catch {
       printError("loci verify: \(error)")
-      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      throw ExitCode(ExitStatus.usage.rawValue)
     }
     let r = outcome.result
     let transform = r.bFromA.map { h in (0..<3).map { i in Array(h.m[(3 * i)..<(3 * i + 3)]) } }
@@ -115,7 +115,7 @@ struct RepeatabilityCommand: ParsableCommand {
     let report: RepeatabilityReport
     do {
       report = try runRepeatabilityBenchmark(dataset: data, extractor: extractor) { name in
-        if !json { printError("evaluating \(name)…") }
+        if !json { printNote("evaluating \(name)…") }
       }
     } catch {
       printError("loci eval repeatability: \(error)")

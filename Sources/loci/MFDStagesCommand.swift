@@ -28,7 +28,7 @@ struct MFDStagesCommand: ParsableCommand {
     let gray: GrayImage
     do { gray = try GrayImage(contentsOf: URL(fileURLWithPath: image)) } catch {
       printError("loci mfd-stages: \(error)")
-      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      throw ExitCode(ExitStatus.usage.rawValue)
     }
     let detector = MFDDetector()
     let analysis = binary

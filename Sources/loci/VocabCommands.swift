@@ -159,7 +159,7 @@ struct Vocab: ParsableCommand {
       let contents: VocabularyFile.Contents
       do { contents = try VocabularyFile.read(from: URL(fileURLWithPath: vocabulary)) } catch {
         printError("loci vocab info: \(error)")
-        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+        throw ExitCode(ExitStatus.usage.rawValue)
       }
       let report = Report(method: contents.method, parameters: contents.parameters, words: contents.vocabulary.count,
                           dimension: contents.vocabulary.dimension, drvq_words_per_book: contents.drvq?.wordsPerBook)

@@ -109,6 +109,41 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
   }
 
+  /// A missing explicit input once aborted the whole batch with exit 2, and a dangling
+  /// symbolic link in a folder was skipped without a word: both are now failed inputs,
+  /// reported with their reason, and the rest is processed (exit 1).
+  func testMissingInputsAndDanglingLinksAreFailedInputsNotAborts() throws {
+    let folder = work.appendingPathComponent("d")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("graf-img1-400.png"),
+                                     to: folder.appendingPathComponent("good.png"))
+    try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("gone.png").path,
+                                               withDestinationPath: "/nonexistent/gone.png")
+    let out = work.appendingPathComponent("features")
+    let run = try CLI.run("featurize", [folder.path, "/nonexistent/missing.jpg", "--out", out.path, "--descriptor", "none", "--json"])
+    XCTAssertEqual(run.status, 1, run.stderr)
+    let summary = try run.json()
+    XCTAssertEqual(summary["processed"] as? Int, 1)
+    let failed = try XCTUnwrap(summary["failed"] as? [[String: String]])
+    XCTAssertEqual(failed.map { $0["path"]! }, [folder.appendingPathComponent("gone.png").path, "/nonexistent/missing.jpg"].sorted())
+    XCTAssertEqual(Set(failed.map { $0["error"]! }), ["dangling symbolic link", "no such file or folder"])
+    XCTAssertTrue(run.stderr.contains("missing.jpg: no such file or folder"), run.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("d/good.png.lfeat").path)
+                    || FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
+  }
+
+  /// With `--json`, a usage error is one JSON document too (`error`, `exit_code` 2).
+  func testUsageErrorsWithJSONPrintOneDocument() throws {
+    let run = try CLI.run("featurize", [CLI.fixtures.path, "--json", "--jobs", "0", "--out", work.path])
+    XCTAssertEqual(run.status, 2)
+    let document = try run.json()
+    XCTAssertTrue(try XCTUnwrap(document["error"] as? String).contains("--jobs"), run.stdout)
+    XCTAssertEqual(document["exit_code"] as? Int, 2)
+    let query = try CLI.run("loci", ["query", work.appendingPathComponent("missing.lidx").path, "q.lfeat", "--json"])
+    XCTAssertEqual(query.status, 2)
+    XCTAssertTrue(try XCTUnwrap(query.json()["error"] as? String).contains("missing.lidx"), query.stdout)
+  }
+
   /// A folder of symbolic links into a shared store: each link is an image, mirrored under
   /// its own name, and the feature file records the resolved source path.
   func testSymlinkedImagesAreFeaturizedUnderTheirLinkNames() throws {
@@ -175,13 +210,18 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertTrue(result.stdout.contains("1 images (1 written"))
   }
 
+  /// Bad usage is exit 2 with nothing on stdout; inputs that yield no image (a missing
+  /// path, an empty folder) are failed inputs instead (exit 1), the rest still processed.
   func testUsageErrorsExitWithTwo() throws {
     let empty = work.appendingPathComponent("empty")
     try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    for arguments in [[work.appendingPathComponent("missing").path, "--out", work.path], [empty.path, "--out", work.path]] {
+      let result = try CLI.run("featurize", arguments)
+      XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(result.stdout.contains("0 images (0 written, 0 already done, 1 failed)"), result.stdout)
+    }
     for arguments in [
       [CLI.fixtures.path, "--out", work.path, "--jobs", "0"],
-      [work.appendingPathComponent("missing").path, "--out", work.path],
-      [empty.path, "--out", work.path],
       [CLI.fixtures.path, "--out", work.path, "--detector", "nope"],
       [CLI.fixtures.path],
     ] {

@@ -22,9 +22,15 @@ final class VerifyCommandTests: XCTestCase {
     }
   }
 
+  /// Both inputs are what `verify` cannot run without: a missing one is exit 2, like a
+  /// missing index or vocabulary elsewhere; with `--json` the error is one JSON document.
   func testMissingInputFailsWithItsPath() throws {
-    let result = try CLI.run("loci", ["verify", "/nonexistent/a.png", CLI.fixtures.appendingPathComponent("graf-img1-400.png").path])
-    XCTAssertEqual(result.status, 1)
+    let result = try CLI.run("loci", ["verify", "/nonexistent/a.png", CLI.fixtures.appendingPathComponent("graf-img1-400.png").path,
+                                      "--json"])
+    XCTAssertEqual(result.status, 2)
     XCTAssertTrue(result.stderr.contains("/nonexistent/a.png"), result.stderr)
+    let document = try result.json()
+    XCTAssertTrue(try XCTUnwrap(document["error"] as? String).contains("/nonexistent/a.png"))
+    XCTAssertEqual(document["exit_code"] as? Int, 2)
   }
 }
