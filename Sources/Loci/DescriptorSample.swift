@@ -11,12 +11,20 @@ public struct DescriptorSample: Sendable {
 
   /// Every descriptor of every `.lfeat` file under `folder` (recursively, sorted by path);
   /// when there are more than `limit`, a seeded uniform sample of `limit` of them.
-  public static func load(from folder: URL, limit: Int = 0, seed: UInt64 = 1) throws -> DescriptorSample {
+  /// A file that cannot be read goes to `skipUnreadable` and is left out when that is
+  /// given (one damaged file does not stop training); without it, it is thrown.
+  public static func load(from folder: URL, limit: Int = 0, seed: UInt64 = 1,
+                          skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> DescriptorSample {
     let files = try FeatureFolder.files(in: [folder])
     var dimension = 0
     var descriptors: [Float] = []
     for url in files {
-      let set = try FeatureFile.read(from: url)
+      let set: FeatureSet
+      do { set = try FeatureFile.read(from: url) } catch {
+        guard let skipUnreadable else { throw error }
+        skipUnreadable(url, error)
+        continue
+      }
       guard set.dimension > 0 else { continue }
       if dimension == 0 { dimension = set.dimension }
       guard set.dimension == dimension else {

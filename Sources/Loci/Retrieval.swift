@@ -8,11 +8,21 @@ public enum Retrieval {
   /// holds one detector's features; queries given as images are featurized with it.
   /// Their parameter strings must agree too (`parameters`, or else the first file's), except
   /// for files that record none (VGG text).
-  public static func loadFeatures(_ files: [URL], dimension: Int, detector: String = "", parameters: String = "") throws
-    -> [FeatureSet] {
+  ///
+  /// A file that cannot be read (damaged, truncated, not a feature file) is passed to
+  /// `skipUnreadable` and left out when that is given, so one bad file among thousands does
+  /// not stop a build; without it, it is thrown. Files of another detector, dimension or
+  /// settings are always thrown: mixing them would be a wrong index, not a smaller one.
+  public static func loadFeatures(_ files: [URL], dimension: Int, detector: String = "", parameters: String = "",
+                                  skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> [FeatureSet] {
     var expected = detector, expectedParameters = parameters
-    return try files.map { url in
-      let set = try FeatureFile.read(from: url)
+    return try files.compactMap { url in
+      let set: FeatureSet
+      do { set = try FeatureFile.read(from: url) } catch {
+        guard let skipUnreadable else { throw error }
+        skipUnreadable(url, error)
+        return nil
+      }
       if set.count > 0 && set.dimension == 0 { throw FeatureFolder.FolderError.noDescriptors(path: url.path) }
       if set.count > 0 && set.dimension != dimension {
         throw FeatureFolder.FolderError.dimensionMismatch(path: url.path, expected: dimension, found: set.dimension)
@@ -35,10 +45,12 @@ public enum Retrieval {
 
   /// A new index over the feature files under `folders`. The binary embedding (HE, ASMK*
   /// medians) is trained on a seeded sample of at most `trainingLimit` of their descriptors.
+  /// Unreadable feature files go to `skipUnreadable` (see `loadFeatures`).
   public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
-                                trainingLimit: Int = 200_000) throws -> RetrievalIndex {
+                                trainingLimit: Int = 200_000, skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension)
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
+                                skipUnreadable: skipUnreadable)
     var training: [Float] = []
     let needsTraining = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
     if needsTraining {
@@ -64,10 +76,10 @@ public enum Retrieval {
   /// Adds the feature files under `folders`, skipping images already indexed (by source
   /// path), so an interrupted `index add` can simply be rerun. Returns how many were added.
   @discardableResult
-  public static func add(folders: [URL], to index: inout RetrievalIndex) throws -> Int {
+  public static func add(folders: [URL], to index: inout RetrievalIndex, skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> Int {
     let known = Set(index.images.map(\.path))
     let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector,
-                                 parameters: index.featureParameters)
+                                 parameters: index.featureParameters, skipUnreadable: skipUnreadable)
       .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
     index.add(sets)
     return sets.count

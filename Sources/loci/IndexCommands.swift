@@ -19,13 +19,16 @@ struct IndexCommand: ParsableCommand {
     var seconds: Double
     var bytes: Int
     var kernel: String
+    /// Feature files left out because they could not be read.
+    var skipped: [[String: String]]
   }
 
   /// Prints what was written to `url`.
-  static func report(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool) throws {
+  static func report(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool, skipped: SkippedFiles) throws {
     let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     let report = Report(images: index.images.count, added: added, features: index.geometry.words.count,
-                        seconds: Date().timeIntervalSince(start), bytes: bytes, kernel: index.options.kernel.rawValue)
+                        seconds: Date().timeIntervalSince(start), bytes: bytes, kernel: index.options.kernel.rawValue,
+                        skipped: skipped.list)
     if json { try printJSON(report) } else {
       print("\(report.images) images (\(added) added), \(report.features) features, \(bytes) bytes, "
         + String(format: "%.2f s", report.seconds) + " → \(url.path)")
@@ -43,6 +46,8 @@ struct IndexCommand: ParsableCommand {
     var binarisation: Binarisation = .medians
     @Option(help: "Query-side multiple assignment.") var queryAssignments: Int = IndexOptions().queryAssignments
     @Flag(inversion: .prefixedNo, help: "Weigh words by idf.") var idf = IndexOptions().useIDF
+    @Flag(help: "Stop at the first unreadable feature file (default: report it, leave it out, exit 1 at the end).")
+    var strict = false
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     func validate() throws {
@@ -57,9 +62,10 @@ struct IndexCommand: ParsableCommand {
       options.queryAssignments = queryAssignments
       options.useIDF = idf
       let index: RetrievalIndex
+      let skipped = SkippedFiles(command: "loci index build")
       do {
         index = try Retrieval.buildIndex(folders: [URL(fileURLWithPath: features)], vocabularyURL: URL(fileURLWithPath: vocab),
-                                         options: options)
+                                         options: options, skipUnreadable: skipped.handler(strict: strict))
       } catch {
         printError("loci index build: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
@@ -73,7 +79,8 @@ struct IndexCommand: ParsableCommand {
         printError("loci index build: \(error)")
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
-      try IndexCommand.report(index, added: index.images.count, to: url, start: start, json: json)
+      try IndexCommand.report(index, added: index.images.count, to: url, start: start, json: json, skipped: skipped)
+      try skipped.exitIfAny()
     }
   }
 
@@ -84,6 +91,8 @@ struct IndexCommand: ParsableCommand {
     @Argument(help: "The .lidx file to extend (rewritten atomically).") var index: String
     @Argument(help: "Folders of .lfeat files.") var features: [String]
     @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+    @Flag(help: "Stop at the first unreadable feature file (default: report it, leave it out, exit 1 at the end).")
+    var strict = false
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     /// Reads, extends and rewrites the index under its write lock, so concurrent adds to one
@@ -93,10 +102,12 @@ struct IndexCommand: ParsableCommand {
       let url = URL(fileURLWithPath: index)
       var added = 0
       var final: RetrievalIndex?
+      let skipped = SkippedFiles(command: "loci index add")
       do {
         try IndexFile.update(at: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
                              whileWaiting: { printNote("loci index add: waiting for another writer of \(index)") }) { loaded in
-          added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded)
+          added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded,
+                                    skipUnreadable: skipped.handler(strict: strict))
           final = loaded
         }
       } catch let error as IndexFileError {
@@ -107,7 +118,8 @@ struct IndexCommand: ParsableCommand {
         printError("loci index add: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      if let final { try IndexCommand.report(final, added: added, to: url, start: start, json: json) }
+      if let final { try IndexCommand.report(final, added: added, to: url, start: start, json: json, skipped: skipped) }
+      try skipped.exitIfAny()
     }
   }
 }

@@ -40,11 +40,15 @@ struct Vocab: ParsableCommand {
     @Option(help: "Seeding: random or plusPlus.") var initialisation: String = "random"
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output .lvoc file.") var out: String
+    @Flag(help: "Stop at the first unreadable feature file (default: report it, leave it out, exit 1 at the end).")
+    var strict = false
     @Flag(help: "Print a JSON summary on stdout.") var json = false
 
     struct Report: Encodable {
       var method: String, words: Int, dimension: Int, descriptors: Int, seconds: Double, mse: Double
       var repaired_clusters: Int
+      /// Feature files left out because they could not be read.
+      var skipped: [[String: String]] = []
       /// agm only: components alive after each iteration.
       var history: [Int]? = nil
     }
@@ -62,7 +66,11 @@ struct Vocab: ParsableCommand {
     func run() throws {
       let start = Date()
       let data: DescriptorSample
-      do { data = try DescriptorSample.load(from: URL(fileURLWithPath: features), limit: sample, seed: seed) } catch {
+      let skipped = SkippedFiles(command: "loci vocab train")
+      do {
+        data = try DescriptorSample.load(from: URL(fileURLWithPath: features), limit: sample, seed: seed,
+                                         skipUnreadable: skipped.handler(strict: strict))
+      } catch {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
@@ -136,11 +144,12 @@ struct Vocab: ParsableCommand {
       let mse = assignment.distances.reduce(0.0) { $0 + Double($1) } / Double(Swift.max(data.count, 1))
       let report = Report(method: method.rawValue, words: vocabulary.count, dimension: data.dimension,
                           descriptors: data.count, seconds: Date().timeIntervalSince(start), mse: mse,
-                          repaired_clusters: repaired, history: history)
+                          repaired_clusters: repaired, skipped: skipped.list, history: history)
       if json { try printJSON(report) } else {
         print(String(format: "%@: %d words from %d descriptors, MSE %.6f, %.1f s", method.rawValue as NSString,
                      report.words, report.descriptors, report.mse, report.seconds))
       }
+      try skipped.exitIfAny()
     }
   }
 
