@@ -83,23 +83,41 @@ public struct FeaturizeJob: Sendable {
     let target = outputURL(for: input)
     if !overwrite, FileManager.default.fileExists(atPath: target.path),
        let existing = try? FeatureFile.read(from: target), isCurrent(existing, for: input) {
+      // Resume covers the drawings too: a kept output whose drawing is missing gets one.
+      if let drawing = drawingURL(for: input), !FileManager.default.fileExists(atPath: drawing.path) {
+        do { try draw(existing, on: try GrayImage(contentsOf: input.url, maxPixels: maxPixels), for: input) } catch {
+          return .failed(Self.describe(error, of: input.url.path))
+        }
+      }
       return .skipped(features: existing.count)
     }
     do {
       let image = try GrayImage(contentsOf: input.url, maxPixels: maxPixels)
       let set = try extractor.extract(from: image, sourcePath: input.url.standardizedFileURL.resolvingSymlinksInPath().path,
                                       relativePath: input.relativePath)
-      try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try FeatureFile.write(set, to: target, format: format)
-      if let drawRoot {
-        let drawing = drawRoot.appendingPathComponent(input.relativePath + ".png")
-        try FileManager.default.createDirectory(at: drawing.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try RGBImage(gray: image).drawingRegions(set.regions).write(to: drawing)
+      do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+        return .failed("cannot create the output folder: \(fileSystemReason(error))")
       }
+      try FeatureFile.write(set, to: target, format: format)
+      try draw(set, on: image, for: input)
       return .written(features: set.count)
     } catch {
       return .failed(Self.describe(error, of: input.url.path))
     }
+  }
+
+  /// Where the drawing of `input` goes, when drawings are asked for.
+  func drawingURL(for input: ImageInput) -> URL? {
+    drawRoot?.appendingPathComponent(input.relativePath + ".png")
+  }
+
+  /// Writes the drawing of `set`'s regions on `image` (atomically), when asked for.
+  private func draw(_ set: FeatureSet, on image: GrayImage, for input: ImageInput) throws {
+    guard let drawing = drawingURL(for: input) else { return }
+    do { try FileManager.default.createDirectory(at: drawing.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+      throw ImageError.encodingFailed(path: drawing.path, reason: fileSystemReason(error))
+    }
+    try RGBImage(gray: image).drawingRegions(set.regions).write(to: drawing)
   }
 
   /// Whether a valid existing output is what this run would write, so that resuming may

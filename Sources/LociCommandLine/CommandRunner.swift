@@ -65,7 +65,7 @@ public func runMain<Command: ParsableCommand>(_ type: Command.Type) -> Never {
     exit(code)
   }
   do {
-    var command = try type.parseAsRoot()
+    var command = try type.parseAsRoot(joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
     try command.run()
     finish(ExitStatus.success.rawValue)
   } catch let status as ExitCode {
@@ -81,6 +81,24 @@ public func runMain<Command: ParsableCommand>(_ type: Command.Type) -> Never {
     finish(code == .validationFailure || error is ValidationError ? ExitStatus.usage.rawValue
            : (code.rawValue == 1 ? 1 : ExitStatus.usage.rawValue), usageMessage: message)
   }
+}
+
+/// ArgumentParser reads `--jobs -1` as the option `--jobs` without a value followed by
+/// the short option `-1`, and reports "Missing value", which hides the real mistake. A
+/// negative number right after a long option is joined to it (`--jobs=-1`), so the option's
+/// own validation answers ("--jobs must be at least 1"). No Loci command takes a negative
+/// number as a positional argument.
+func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+  var out: [String] = []
+  for argument in arguments {
+    if let last = out.last, last.hasPrefix("--"), !last.contains("="), argument.hasPrefix("-"),
+       Double(argument) != nil {
+      out[out.count - 1] = last + "=" + argument
+    } else {
+      out.append(argument)
+    }
+  }
+  return out
 }
 
 /// An error or failure message on stderr; with `--json` it is also the `error` of the

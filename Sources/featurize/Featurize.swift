@@ -84,9 +84,12 @@ struct Featurize: ParsableCommand {
     job.jobs = jobs
     job.maxPixels = maxPixels
     job.drawRoot = draw.map { URL(fileURLWithPath: $0) }
-    do { try FileManager.default.createDirectory(at: job.outputRoot, withIntermediateDirectories: true) } catch {
-      printError("featurize: cannot create output folder \(out): \(error.localizedDescription)")
-      throw ExitCode(ExitStatus.usage.rawValue)
+    for (folder, what) in [(job.outputRoot, "output"), (job.drawRoot, "drawing")] {
+      guard let folder else { continue }
+      do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+        printError("featurize: cannot create the \(what) folder \(folder.path): \(fileSystemReason(error))")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
     }
     let bar = ProgressBar(label: "featurize")
     var summary = job.run(images) { done, total in bar.update(done: done, total: total) }

@@ -132,6 +132,35 @@ final class FeaturizeCommandTests: XCTestCase {
                     || FileManager.default.fileExists(atPath: out.appendingPathComponent("good.png.lfeat").path))
   }
 
+  /// A negative number after an option was reported as "Missing value"; the option's own
+  /// check answers now.
+  func testNegativeNumbersReachTheOptionsOwnCheck() throws {
+    let run = try CLI.run("featurize", [CLI.fixtures.path, "--out", work.path, "--jobs", "-1"])
+    XCTAssertEqual(run.status, 2)
+    XCTAssertTrue(run.stderr.contains("--jobs must be at least 1") && !run.stderr.contains("Missing value"), run.stderr)
+    let query = try CLI.run("loci", ["query", "i.lidx", "q.lfeat", "--top", "-3"])
+    XCTAssertTrue(query.stderr.contains("--top must be at least 1"), query.stderr)
+  }
+
+  /// Drawings resume like features: a kept output whose drawing is missing gets one. A
+  /// drawing folder that cannot be made is a usage error naming the reason, not a raw
+  /// NSError dump per image.
+  func testDrawingsAreResumedAndAnUnusableDrawingFolderIsNamed() throws {
+    let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
+    let out = work.appendingPathComponent("out"), drawings = work.appendingPathComponent("drawings")
+    XCTAssertEqual(try CLI.run("featurize", [image.path, "--out", out.path, "--descriptor", "none"]).status, 0)
+    let again = try CLI.run("featurize", [image.path, "--out", out.path, "--descriptor", "none", "--draw", drawings.path, "--json"])
+    XCTAssertEqual(again.status, 0, again.stderr)
+    XCTAssertEqual(try again.json()["skipped"] as? Int, 1)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: drawings.appendingPathComponent("graf-img1-400.png.png").path))
+    let file = work.appendingPathComponent("a-file")
+    try Data().write(to: file)
+    let bad = try CLI.run("featurize", [image.path, "--out", out.path, "--draw", file.appendingPathComponent("d").path])
+    XCTAssertEqual(bad.status, 2)
+    XCTAssertTrue(bad.stderr.contains("cannot create the drawing folder") && bad.stderr.contains("Not a directory"), bad.stderr)
+    XCTAssertFalse(bad.stderr.contains("Error Domain"), bad.stderr)
+  }
+
   /// With `--json`, a usage error is one JSON document too (`error`, `exit_code` 2).
   func testUsageErrorsWithJSONPrintOneDocument() throws {
     let run = try CLI.run("featurize", [CLI.fixtures.path, "--json", "--jobs", "0", "--out", work.path])
