@@ -55,8 +55,12 @@ public struct FeaturizeJob: Sendable {
   }
 
   /// Runs over `inputs`; `progress(done, total)` is called after each image (any thread).
+  /// Temporary files of killed earlier runs (`NAME.tmp-PID` whose process is gone) under
+  /// the output and drawing folders are removed first.
   public func run(_ inputs: [ImageInput], progress: (@Sendable (Int, Int) -> Void)? = nil) -> FeaturizeSummary {
     let start = Date()
+    StaleTemporaries.removeAll(under: outputRoot)
+    if let drawRoot { StaleTemporaries.removeAll(under: drawRoot) }
     let state = JobState()
     let total = inputs.count
     let workers = Swift.max(1, Swift.min(jobs, total))

@@ -270,6 +270,7 @@ public enum IndexFile {
   /// Writes the index atomically. It takes no lock: a caller that read the index it
   /// replaces should use `update`, and one that writes beside other writers `withWriteLock`.
   public static func write(_ index: RetrievalIndex, to url: URL) throws {
+    StaleTemporaries.removeSiblings(of: url)
     do { try writeAtomically(Data(encode(index)), to: url) } catch let e as AtomicWriteError {
       throw IndexFileError.unwritable(path: url.path, reason: e.reason)
     }

@@ -132,6 +132,7 @@ public enum VocabularyFile {
   public static func write(_ vocabulary: FlatVocabulary, method: String, parameters: String, sigmas: [Float]? = nil,
                            weights: [Float]? = nil, drvq: DRVQVocabulary? = nil, to url: URL) throws {
     let bytes = encode(vocabulary, method: method, parameters: parameters, sigmas: sigmas, weights: weights, drvq: drvq)
+    StaleTemporaries.removeSiblings(of: url)
     do { try writeAtomically(Data(bytes), to: url) } catch let e as AtomicWriteError {
       throw VocabularyFileError.unwritable(path: url.path, reason: e.reason)
     }

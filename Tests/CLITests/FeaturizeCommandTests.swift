@@ -142,6 +142,26 @@ final class FeaturizeCommandTests: XCTestCase {
     XCTAssertTrue(query.stderr.contains("--top must be at least 1"), query.stderr)
   }
 
+  /// A run killed between writing `NAME.tmp-PID` and renaming it leaves that file; the next
+  /// run removes it when no process has that PID, and never touches a live writer's.
+  func testStaleTemporariesOfKilledRunsAreRemoved() throws {
+    let finished = Process()
+    finished.executableURL = URL(fileURLWithPath: "/bin/true")
+    try finished.run()
+    finished.waitUntilExit()
+    let out = work.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: out.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    let stale = out.appendingPathComponent("sub/old.png.lfeat.tmp-\(finished.processIdentifier)")
+    let live = out.appendingPathComponent("sub/busy.png.lfeat.tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    try Data([1, 2, 3]).write(to: stale)
+    try Data([1, 2, 3]).write(to: live)
+    let run = try CLI.run("featurize", [CLI.fixtures.appendingPathComponent("graf-img1-400.png").path, "--out", out.path,
+                                        "--descriptor", "none"])
+    XCTAssertEqual(run.status, 0, run.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path), "its writer is gone")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: live.path), "its writer (this test) is running")
+  }
+
   /// Drawings resume like features: a kept output whose drawing is missing gets one. A
   /// drawing folder that cannot be made is a usage error naming the reason, not a raw
   /// NSError dump per image.
