@@ -17,6 +17,7 @@
 
 #include "loci_error.hpp"
 #include "loci_image_format.hpp"
+#include "loci_jpeg.hpp"
 
 struct loci_image {
   int32_t width = 0, height = 0, channels = 0, bits = 0;
@@ -60,7 +61,7 @@ bool fileTooLargeForLimit(int64_t bytes, int64_t maxPixels) {
   return maxPixels > 0 && bytes > maxBytesPerPixel * maxPixels + headerAllowance;
 }
 
-loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, loci_image **out) {
+loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, bool openCVOnly, loci_image **out) {
   if (!out) return loci::fail(LOCI_ERR_ARGUMENT, "null output pointer");
   *out = nullptr;
   if (count == 0) return loci::fail(LOCI_ERR_FORMAT, "empty file (0 bytes)");
@@ -89,12 +90,19 @@ loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, loci_i
                                               " x " + std::to_string(height) + " pixels, more than the limit of " +
                                               std::to_string(maxPixels));
 
-  cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
   cv::Mat decoded;
-  try {
-    decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception &e) {
-    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName + " data: " + e.what());
+  loci::JPEGOutcome jpeg = loci::JPEGOutcome::notHandled;
+  if (format == ImageFormat::jpeg && !openCVOnly) {
+    jpeg = loci::decodeJPEG(bytes, count, decoded, why);
+    if (jpeg == loci::JPEGOutcome::corrupt) return loci::fail(LOCI_ERR_CORRUPT, why);
+  }
+  if (jpeg == loci::JPEGOutcome::notHandled) {
+    cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
+    try {
+      decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception &e) {
+      return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName + " data: " + e.what());
+    }
   }
   if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
     return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName + " data");
@@ -161,14 +169,21 @@ loci_status loci_image_decode_file(const char *path, int64_t max_pixels, loci_im
     file.seekg(0);
     if (size > 0 && !file.read(reinterpret_cast<char *>(bytes.data()), size))
       return loci::fail(LOCI_ERR_IO, std::string("read failed: ") + std::strerror(errno));
-    return decode(bytes.data(), bytes.size(), max_pixels, out);
+    return decode(bytes.data(), bytes.size(), max_pixels, false, out);
   });
 }
 
 loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels, loci_image **out) {
   return loci::guarded("decode", [&]() -> loci_status {
     if (!bytes && count > 0) return loci::fail(LOCI_ERR_ARGUMENT, "null bytes");
-    return decode(bytes, count, max_pixels, out);
+    return decode(bytes, count, max_pixels, false, out);
+  });
+}
+
+loci_status loci_image_decode_memory_opencv(const uint8_t *bytes, size_t count, loci_image **out) {
+  return loci::guarded("decode", [&]() -> loci_status {
+    if (!bytes && count > 0) return loci::fail(LOCI_ERR_ARGUMENT, "null bytes");
+    return decode(bytes, count, 0, true, out);
   });
 }
 

@@ -44,6 +44,10 @@ loci_status loci_image_decode_file(const char *path, int64_t max_pixels, loci_im
 /* Same from bytes in memory. */
 loci_status loci_image_decode_memory(const uint8_t *bytes, size_t count, int64_t max_pixels,
                                      loci_image **out);
+/* The same with every format through cv::imdecode (JPEG included, which the two above
+ * decode with libjpeg directly to attribute its warnings): the reference the tests compare
+ * the JPEG path against. */
+loci_status loci_image_decode_memory_opencv(const uint8_t *bytes, size_t count, loci_image **out);
 int32_t loci_image_width(const loci_image *image);
 int32_t loci_image_height(const loci_image *image);
 /* Channels and bits per channel of the encoded source (e.g. 3 and 8 for a colour JPEG). */

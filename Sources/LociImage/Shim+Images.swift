@@ -46,6 +46,17 @@ func shimDecodeMemory(_ data: Data, name: String, maxPixels: Int) throws -> Gray
   return try grayImage(consuming: handle, path: name)
 }
 
+/// `loci_image_decode_memory_opencv`: every format through cv::imdecode (the tests' reference
+/// for the JPEG path).
+func shimDecodeMemoryWithOpenCV(_ data: Data, name: String) throws -> GrayImage {
+  var handle: OpaquePointer?
+  let status = data.withUnsafeBytes { raw in
+    loci_image_decode_memory_opencv(raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &handle)
+  }
+  guard status == LOCI_OK, let handle else { throw imageError(status, path: name) }
+  return try grayImage(consuming: handle, path: name)
+}
+
 /// `loci_image_encode` (cv::imencode): 8-bit grey (1 channel) or RGB (3 channels).
 func shimEncode(_ pixels: [UInt8], width: Int, height: Int, channels: Int, fileExtension: String,
                 quality: Int, path: String) throws -> Data {

@@ -119,6 +119,45 @@ final class ImageCodecTests: XCTestCase {
     }
   }
 
+  /// JPEGs are decoded with libjpeg directly (to attribute its warnings); the pixels must be
+  /// exactly cv::imdecode's: colour (4:2:0) and grey, and the fixtures' camera photo.
+  func testJPEGPathGivesOpenCVsPixelsExactly() throws {
+    var files: [(String, Data)] = []
+    let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Fixtures/scenes/image00-480.jpg")
+    files.append(("fixture", try Data(contentsOf: photo)))
+    let gradient = GrayImage(width: 37, height: 29) { x, y in Float((x * 7 + y * 3) % 256) / 255 }
+    files.append(("grey", try shimEncode(gradient.bytes(), width: 37, height: 29, channels: 1, fileExtension: ".jpg",
+                                         quality: 90, path: "g")))
+    var rgb: [UInt8] = []
+    for y in 0..<29 { for x in 0..<37 { rgb += [UInt8(x * 6), UInt8(y * 8), UInt8((x * y) % 256)] } }
+    files.append(("colour", try shimEncode(rgb, width: 37, height: 29, channels: 3, fileExtension: ".jpg", quality: 75, path: "c")))
+    for (name, data) in files {
+      let ours = try GrayImage(encoded: data, name: name)
+      let openCV = try shimDecodeMemoryWithOpenCV(data, name: name)
+      XCTAssertEqual(ours.width, openCV.width, name)
+      XCTAssertEqual(ours.pixels, openCV.pixels, name)
+    }
+  }
+
+  /// A JPEG whose scan data is damaged (a run of zeroed bytes mid-scan, EOI still present)
+  /// once decoded with an unattributed libjpeg warning on stderr: it is now refused as
+  /// corrupt, naming libjpeg's reason.
+  func testDamagedJPEGScanIsCorruptWithLibjpegsReason() throws {
+    let photo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Fixtures/scenes/image00-480.jpg")
+    var bytes = [UInt8](try Data(contentsOf: photo))
+    let scan = try XCTUnwrap((0..<bytes.count - 1).last { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA })
+    let middle = scan + (bytes.count - scan) / 2
+    for k in middle..<(middle + 2000) { bytes[k] = 0xFF }  // FF FF…: a marker where data was
+    bytes[middle + 2000] = 0xD0
+    XCTAssertThrowsError(try GrayImage(encoded: Data(bytes), name: "damaged.jpg")) { error in
+      guard case let ImageError.corrupt(path, reason) = error else { return XCTFail("\(error)") }
+      XCTAssertEqual(path, "damaged.jpg")
+      XCTAssertTrue(reason.contains("Corrupt JPEG data") || reason.contains("Premature end"), reason)
+    }
+  }
+
   func testNonImagesMissingFilesAndEmptyFilesGetTypedErrors() throws {
     let text = folder.appendingPathComponent("notes.jpg")
     try Data("hello, not an image".utf8).write(to: text)
