@@ -60,6 +60,13 @@ extension FeatureFile {
       guard let region = AffineRegion(vggU: values[0], v: values[1], a: values[2], b: values[3], c: values[4]) else {
         throw FeatureFileError.malformedText(path: path, line: lineNumber, reason: "[[a b] [b c]] is not positive definite")
       }
+      // The same sanity limits as `.lfeat` (positions and shapes below 10⁹; descriptor
+      // values that stay finite as Float32): a finite 1e300 is no more a feature than NaN.
+      try FeatureFile.checkRegionValues([region.x, region.y, region.shape.a, region.shape.b, region.shape.c, .nan, 0],
+                                        feature: regions.count, path: path)
+      if let bad = values[5...].first(where: { abs($0) > 1e30 }) {
+        throw FeatureFileError.malformedText(path: path, line: lineNumber, reason: "descriptor value \(bad) is out of range")
+      }
       regions.append(region)
       descriptors += values[5...].map(Float.init)
     }

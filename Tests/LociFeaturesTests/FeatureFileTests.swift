@@ -149,6 +149,16 @@ final class FeatureFileTests: XCTestCase {
       guard case .truncated = $0 as? FeatureFileError else { return XCTFail("\($0)") }
     }
     XCTAssertThrowsError(try FeatureFile.decodeVGG("1\n1e12\n", path: "f"))
+    // Finite but absurd: a position of 1e300, a descriptor value that is infinite as Float32.
+    XCTAssertThrowsError(try FeatureFile.decodeVGG("0\n1\n1e300 2 1 0 1\n", path: "f")) {
+      guard case let .implausible(_, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+      XCTAssertTrue(reason.contains("feature 0: x is 1e+300"), reason)
+    }
+    XCTAssertThrowsError(try FeatureFile.decodeVGG("2\n1\n1 2 1 0 1 0.5 1e39\n", path: "f")) {
+      guard case let .malformedText(_, line, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+      XCTAssertEqual(line, 3)
+      XCTAssertTrue(reason.contains("out of range"), reason)
+    }
   }
 
   func testReadingAMissingFileOrAnImageIsATypedError() throws {
