@@ -15,14 +15,6 @@ let openCVLibraries: [LinkerSetting] = [
   "opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_features2d",
 ].map { .linkedLibrary($0) }
 
-/// The AVX2 + FMA builds of the hot kernels, on x86-64 hosts only (elsewhere the target
-/// compiles the portable kernel, and `CPUFeatures` never selects it).
-#if arch(x86_64)
-let avx2Settings: [SwiftSetting] = [.define("LOCI_FMA"), .unsafeFlags(["-target-cpu", "haswell"], .when(platforms: [.linux]))]
-#else
-let avx2Settings: [SwiftSetting] = []
-#endif
-
 let package = Package(
   name: "Loci",
   platforms: [.macOS(.v13)],
@@ -37,13 +29,16 @@ let package = Package(
   targets: [
     // MARK: Shim
     // C ABI over OpenCV (decode/encode, SIFT/MSER baselines) and CGAL (weighted alpha filtration).
+    // OpenCV's include path from pkg-config (`opencv4`), without an unsafe flag.
+    .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
     .target(
       name: "CShims",
+      dependencies: ["COpenCV"],
       path: "CShims",
       exclude: ["README.md"],
       // CGAL_NDEBUG in release: CGAL's own preconditions and postconditions are checked in
       // debug builds (the tests) but left out of the timed builds.
-      cxxSettings: [.unsafeFlags(["-I/usr/include/opencv4"]), .define("CGAL_NDEBUG", .when(configuration: .release))],
+      cxxSettings: [.define("CGAL_NDEBUG", .when(configuration: .release))],
       // libjpeg, libpng, libtiff and libwebp (the codecs OpenCV decodes with) read image
       // headers before decoding, so that a size limit holds before any allocation.
       linkerSettings: openCVLibraries + ["jpeg", "png16", "tiff", "webp"].map { .linkedLibrary($0) }
@@ -54,18 +49,15 @@ let package = Package(
     // Shared primitives (Foundation only): CRC-32C, little-endian coding, atomic writes, SIMD distances, CPU features, a work counter.
     .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
-    .target(name: "LociImage", dependencies: ["CShims", "LociCore", "LociKernelsAVX2"]),
+    .target(name: "LociImage", dependencies: ["CShims", "LociCore", "LociKernels"]),
     // Regions, features, detectors, descriptors and feature files.
-    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims", "LociCore", "LociKernelsAVX2"]),
+    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims", "LociCore", "LociKernels"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
-    .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernelsAVX2"]),
-    // Hot kernels again, compiled for AVX2 + FMA (symbolic links to LociQuantization's
-    // PanelKernel.swift, LociFeatures' MFD/SourceRowKernel.swift and LociImage's
-    // BlurKernel.swift); used only when the CPU
-    // reports both (`CPUFeatures`, checked at run time).
-    .target(
-      name: "LociKernelsAVX2",
-      swiftSettings: avx2Settings),
+    .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernels"]),
+    // The hot loops in C for AVX2 + FMA (`__attribute__((target("avx2,fma")))` per function,
+    // no compiler flag): exact assignment's dot products, MFD's row offers, the Gaussian blur.
+    // Called only when the CPU reports both (`CPUFeatures`, checked at run time).
+    .target(name: "LociKernels"),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
@@ -89,9 +81,9 @@ let package = Package(
     .target(name: "LociFuzz", dependencies: ["Loci"]),
 
     // MARK: Tests
-    .testTarget(name: "LociImageTests", dependencies: ["LociImage"]),
-    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry", "LociKernelsAVX2"]),
-    .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization", "LociKernelsAVX2"]),
+    .testTarget(name: "LociImageTests", dependencies: ["LociImage", "LociKernels"]),
+    .testTarget(name: "LociFeaturesTests", dependencies: ["LociFeatures", "LociEval", "LociGeometry", "LociKernels"]),
+    .testTarget(name: "LociQuantizationTests", dependencies: ["LociQuantization", "LociKernels"]),
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures", "LociCore"]),
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),

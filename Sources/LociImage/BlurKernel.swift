@@ -1,7 +1,6 @@
-// This file is compiled twice: into LociImage for any CPU (SSE on x86-64), and, through the
-// symbolic link Sources/LociKernelsAVX2/BlurKernel.swift, into LociKernelsAVX2 for CPUs with
-// AVX2 (`-target-cpu haswell`), where a SIMD8 is one register. `GrayImage.gaussianBlurred`
-// picks one at run time. Both give the same bits (no fused multiply-add is formed).
+// The portable build of the blur's inner loop (SSE on x86-64). On CPUs with AVX2,
+// `GrayImage.gaussianBlurred` calls the C version in LociKernels (`loci_blur_weighted_sum_avx2`),
+// where a SIMD8 is one register. Both give the same bits (no fused multiply-add is formed).
 
 /// The Gaussian blur's inner loop (`GrayImage.gaussianBlurred`).
 public enum BlurKernel {

@@ -1,5 +1,5 @@
 import LociCore
-import LociKernelsAVX2
+import LociKernels
 
 extension GrayImage {
   /// Separable Gaussian smoothing with replicated borders.
@@ -64,7 +64,11 @@ extension GrayImage {
 private func weightedSum(taps: Int, weights: UnsafePointer<Float>, width: Int, into out: UnsafeMutablePointer<Float>,
                          inputs: UnsafePointer<UnsafePointer<Float>>) {
   if CPUFeatures.hasAVX2AndFMA {
-    LociKernelsAVX2.BlurKernel.weightedSum(taps: taps, weights: weights, width: width, into: out, inputs: inputs)
+    #if arch(x86_64)
+      inputs.withMemoryRebound(to: UnsafePointer<Float>?.self, capacity: taps) {
+        loci_blur_weighted_sum_avx2(taps, weights, width, out, $0)
+      }
+    #endif
   } else {
     BlurKernel.weightedSum(taps: taps, weights: weights, width: width, into: out, inputs: inputs)
   }

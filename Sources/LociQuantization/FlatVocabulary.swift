@@ -1,6 +1,6 @@
 import Foundation
 import LociCore
-import LociKernelsAVX2
+import LociKernels
 
 /// Words as explicit centroids, with exact assignment: the baseline and the oracle for the
 /// approximate vocabularies.
@@ -68,9 +68,10 @@ public struct FlatVocabulary: Vocabulary {
                       for i in Swift.stride(from: start, to: end, by: 6) {
                         let target = out.baseAddress! + (i - start) * rowStride
                         if CPUFeatures.hasAVX2AndFMA {
-                          LociKernelsAVX2.PanelKernel.dotProducts(row(i), row(i + 1), row(i + 2), row(i + 3), row(i + 4), row(i + 5),
-                                                                  panels: panel.baseAddress!, blocks: t..<Swift.min(t + tile, blocks),
-                                                                  dimension: d, into: target, rowStride: rowStride)
+                          #if arch(x86_64)
+                            loci_panel_dot_products_avx2_fma(row(i), row(i + 1), row(i + 2), row(i + 3), row(i + 4), row(i + 5),
+                                                             panel.baseAddress!, t, Swift.min(t + tile, blocks), d, target, rowStride)
+                          #endif
                         } else {
                           PanelKernel.dotProducts(row(i), row(i + 1), row(i + 2), row(i + 3), row(i + 4), row(i + 5),
                                                   panels: panel.baseAddress!, blocks: t..<Swift.min(t + tile, blocks),

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 @testable import LociFeatures
-import LociKernelsAVX2
+import LociKernels
 @testable import LociImage
 import LociCore
 
@@ -315,9 +315,14 @@ extension MFDStageTests {
         XCTAssert(portable == expected, "portable kernel, width \(width), offset \(offset)")
         if CPUFeatures.hasAVX2AndFMA {
           let avx2 = columns.withUnsafeBufferPointer { c in
-            run { LociKernelsAVX2.SourceRowKernel.offer(distance: $0, sourceX: $1, sourceY: $2, sourceHeight: $3, fromX: $4,
-                                                        fromY: $5, fromHeight: $6, first: first, end: end, y: y,
-                                                        columns: c.baseAddress!) }
+            run {
+              var start = first
+              #if arch(x86_64)
+                start = loci_source_row_offer_avx2($0, $1, $2, $3, $4, $5, $6, first, end, y, c.baseAddress!)
+              #endif
+              LociFeatures.SourceRowKernel.offer(distance: $0, sourceX: $1, sourceY: $2, sourceHeight: $3, fromX: $4, fromY: $5,
+                                                 fromHeight: $6, first: start, end: end, y: y, columns: c.baseAddress!)
+            }
           }
           XCTAssert(avx2 == expected, "AVX2 kernel, width \(width), offset \(offset)")
         }

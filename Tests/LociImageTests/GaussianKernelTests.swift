@@ -1,6 +1,8 @@
 import XCTest
 
 @testable import LociImage
+import LociCore
+import LociKernels
 
 final class GaussianKernelTests: XCTestCase {
   func testSigmaOneKernelMatchesHandComputedWeights() {
@@ -68,5 +70,38 @@ final class GaussianKernelTests: XCTestCase {
         }
       }
     }
+  }
+}
+
+/// The blur's two kernels (portable Swift, C for AVX2) give the same bits: each pixel sums
+/// its taps in the same order with separate multiplies and adds. Widths cover the 32-pixel
+/// blocks, the 8-pixel blocks and the scalar tail.
+final class BlurKernelTests: XCTestCase {
+  func testAVX2KernelGivesThePortableKernelsBits() throws {
+    #if arch(x86_64)
+      guard CPUFeatures.hasAVX2AndFMA else { throw XCTSkip("no AVX2 + FMA on this CPU") }
+      var rng = SplitMix64(seed: 5)
+      let taps = 9
+      let weights = (0..<taps).map { _ in Float(rng.unit()) }
+      for width in [1, 7, 8, 31, 32, 45, 77, 200] {
+        let rows = (0..<taps).map { _ in (0..<width).map { _ in Float(rng.unit()) * 255 } }
+        var portable = [Float](repeating: 0, count: width), avx = portable
+        let bases = rows.map { row -> UnsafeMutablePointer<Float> in
+          let p = UnsafeMutablePointer<Float>.allocate(capacity: width)
+          p.initialize(from: row, count: width)
+          return p
+        }
+        defer { bases.forEach { $0.deallocate() } }
+        let inputs = bases.map { UnsafePointer($0) }
+        inputs.withUnsafeBufferPointer { input in
+          BlurKernel.weightedSum(taps: taps, weights: weights, width: width, into: &portable, inputs: input.baseAddress!)
+        }
+        let optionalInputs: [UnsafePointer<Float>?] = inputs
+        avx.withUnsafeMutableBufferPointer { out in
+          loci_blur_weighted_sum_avx2(taps, weights, width, out.baseAddress!, optionalInputs)
+        }
+        XCTAssertEqual(portable.map(\.bitPattern), avx.map(\.bitPattern), "width \(width)")
+      }
+    #endif
   }
 }

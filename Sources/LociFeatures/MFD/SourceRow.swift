@@ -1,5 +1,5 @@
 import LociCore
-import LociKernelsAVX2
+import LociKernels
 
 /// One row of the distance transform's state (`PropagationState`) seen through pointers:
 /// per pixel the distance and the source's x, y and height. The passes work a row at a time
@@ -39,13 +39,15 @@ struct SourceRow {
     guard first < end else { return }  // a row narrower than the offset
     let qx = UnsafePointer(neighbour.sourceX + offset), qy = UnsafePointer(neighbour.sourceY + offset)
     let qh = UnsafePointer(neighbour.sourceHeight + offset)
-    if CPUFeatures.hasAVX2AndFMA {
-      LociKernelsAVX2.SourceRowKernel.offer(distance: distance, sourceX: sourceX, sourceY: sourceY, sourceHeight: sourceHeight,
-                                            fromX: qx, fromY: qy, fromHeight: qh, first: first, end: end, y: y, columns: columns)
-    } else {
-      SourceRowKernel.offer(distance: distance, sourceX: sourceX, sourceY: sourceY, sourceHeight: sourceHeight,
-                            fromX: qx, fromY: qy, fromHeight: qh, first: first, end: end, y: y, columns: columns)
-    }
+    var start = first
+    #if arch(x86_64)
+      if CPUFeatures.hasAVX2AndFMA {
+        // Eight pixels at a time; the portable kernel finishes the last few.
+        start = loci_source_row_offer_avx2(distance, sourceX, sourceY, sourceHeight, qx, qy, qh, first, end, y, columns)
+      }
+    #endif
+    SourceRowKernel.offer(distance: distance, sourceX: sourceX, sourceY: sourceY, sourceHeight: sourceHeight,
+                          fromX: qx, fromY: qy, fromHeight: qh, first: start, end: end, y: y, columns: columns)
   }
 
   /// Offers each pixel the source its neighbour along the row holds by then, visiting the

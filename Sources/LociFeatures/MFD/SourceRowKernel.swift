@@ -1,8 +1,8 @@
-// This file is compiled twice: into LociFeatures for any CPU (SSE on x86-64), and, through the
-// symbolic link Sources/LociKernelsAVX2/SourceRowKernel.swift, into LociKernelsAVX2 for CPUs
-// with AVX2 (`-target-cpu haswell`, `LOCI_FMA`), eight pixels at a time. `SourceRow.offer`
-// picks one at run time. Both give the same bits: every operation is an exactly rounded
-// IEEE one (no fused multiply-add is formed), so lane width changes nothing.
+// The portable build of the row offers (SSE on x86-64, four pixels at a time). On CPUs with
+// AVX2, `SourceRow.offer` runs the C version in LociKernels (`loci_source_row_offer_avx2`,
+// eight at a time) first and this one finishes the row. Both give the same bits: every
+// operation is an exactly rounded IEEE one (no fused multiply-add is formed), so lane width
+// changes nothing.
 
 /// The distance transform's hot loop: offers from one row to another (MFD S2).
 public enum SourceRowKernel {
@@ -17,25 +17,8 @@ public enum SourceRowKernel {
     var x = first
     // Most offers change nothing (in the polish, all but about 0.2 %), so a block of lanes
     // none of which improves writes nothing: the four stores were most of the kernel's time.
-    // The two vector loops differ only in lane width. They are written out: a generic
-    // version over `SIMD` measured 3× slower (not specialised into vector code).
-    #if LOCI_FMA
-      let y8 = SIMD8<Float>(repeating: y)
-      while x + 8 <= end {
-        let nx = load8(qx + x), ny = load8(qy + x), nh = load8(qh + x)
-        let ex = load8(columns + x) - nx, ey = y8 - ny
-        let candidate = (ex * ex + ey * ey).squareRoot() + nh
-        let current = load8(b + x)
-        let better = candidate .< current
-        if any(better) {
-          store8(current.replacing(with: candidate, where: better), b + x)
-          store8(load8(bx + x).replacing(with: nx, where: better), bx + x)
-          store8(load8(by + x).replacing(with: ny, where: better), by + x)
-          store8(load8(bh + x).replacing(with: nh, where: better), bh + x)
-        }
-        x += 8
-      }
-    #endif
+    // Written out over SIMD4: a generic version over `SIMD` measured 3× slower (not
+    // specialised into vector code).
     let y4 = SIMD4<Float>(repeating: y)
     while x + 4 <= end {
       let nx = load4(qx + x), ny = load4(qy + x), nh = load4(qh + x)
@@ -87,17 +70,3 @@ public enum SourceRowKernel {
 @inline(__always) private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
   UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
 }
-
-#if LOCI_FMA
-  @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-  }
-
-  @inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
-  }
-
-  @inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
-  }
-#endif

@@ -1,1 +1,0 @@
-../LociImage/BlurKernel.swift

@@ -1,1 +1,0 @@
-../LociQuantization/PanelKernel.swift

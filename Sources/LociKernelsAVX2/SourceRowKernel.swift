@@ -1,1 +1,0 @@
-../LociFeatures/MFD/SourceRowKernel.swift

@@ -1,0 +1,42 @@
+// What a retrieval app does with Loci as a dependency, on a small synthetic world: build an
+// index, query it with re-ranking, and verify a pair from plain correspondences. Exits
+// non-zero when a result is wrong.
+import Foundation
+import Loci
+
+var state: UInt64 = 7
+func unit() -> Double {
+  state = state &* 6364136223846793005 &+ 1442695040888963407
+  return Double(state >> 11) / Double(1 << 53)
+}
+
+let d = 32, words = 16
+let centroids = (0..<(words * d)).map { _ in Float(unit() * 6 - 3) }
+let vocabulary = FlatVocabulary(dimension: d, centroids: centroids)
+func image(_ id: Int, shift: Double) -> FeatureSet {
+  var regions: [AffineRegion] = [], descriptors: [Float] = []
+  for f in 0..<30 {
+    let w = (f * 7 + id * 3) % words
+    descriptors += (0..<d).map { centroids[w * d + $0] + Float(unit() * 0.2 - 0.1) }
+    regions.append(AffineRegion(x: 10 + Double(f % 6) * 50 + shift, y: 10 + Double(f / 6) * 40, radius: 4, angle: 0.2))
+  }
+  return FeatureSet(imageWidth: 320, imageHeight: 240, detector: "consumer", descriptorKind: .rootsift, dimension: d,
+                    regions: regions, descriptors: descriptors, sourcePath: "/consumer/\(id).png")
+}
+let database = (0..<5).map { image($0, shift: 0) }
+var index = RetrievalIndex(vocabulary: vocabulary, training: database.flatMap(\.descriptors))
+index.add(database)
+let query = image(2, shift: 5)
+let result = try Retrieval.search(index, query: query)
+guard let best = result.ranking.first, index.images[best.image].path == "/consumer/2.png" else {
+  print("wrong top result: \(result.ranking.prefix(3))")
+  exit(1)
+}
+let correspondences = (0..<30).map { Correspondence(a: Int32($0), b: Int32($0)) }
+let verdict = RANSACVerifier().verify(correspondences, framesA: database[2].regions.map(LocalFrame.init),
+                                      framesB: query.regions.map(LocalFrame.init))
+guard verdict.inlierCount == 30 else {
+  print("verification found \(verdict.inlierCount) of 30 inliers")
+  exit(1)
+}
+print("consumer: top result \(index.images[best.image].path), \(verdict.inlierCount) inliers")
