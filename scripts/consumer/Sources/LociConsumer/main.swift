@@ -10,23 +10,27 @@ func unit() -> Double {
   return Double(state >> 11) / Double(1 << 53)
 }
 
-let d = 32, words = 16
+let d = 32, words = 64
 let centroids = (0..<(words * d)).map { _ in Float(unit() * 6 - 3) }
 let vocabulary = FlatVocabulary(dimension: d, centroids: centroids)
-func image(_ id: Int, shift: Double) -> FeatureSet {
+/// Image `id`: 30 features on words of its own choosing, on a grid.
+func image(_ id: Int) -> FeatureSet {
   var regions: [AffineRegion] = [], descriptors: [Float] = []
   for f in 0..<30 {
-    let w = (f * 7 + id * 3) % words
+    let w = Int(unit() * Double(words))
     descriptors += (0..<d).map { centroids[w * d + $0] + Float(unit() * 0.2 - 0.1) }
-    regions.append(AffineRegion(x: 10 + Double(f % 6) * 50 + shift, y: 10 + Double(f / 6) * 40, radius: 4, angle: 0.2))
+    regions.append(AffineRegion(x: 10 + Double(f % 6) * 50, y: 10 + Double(f / 6) * 40, radius: 4, angle: 0.2))
   }
   return FeatureSet(imageWidth: 320, imageHeight: 240, detector: "consumer", descriptorKind: .rootsift, dimension: d,
                     regions: regions, descriptors: descriptors, sourcePath: "/consumer/\(id).png")
 }
-let database = (0..<5).map { image($0, shift: 0) }
+let database = (0..<5).map(image)
 var index = RetrievalIndex(vocabulary: vocabulary, training: database.flatMap(\.descriptors))
 index.add(database)
-let query = image(2, shift: 5)
+// The query: image 2 seen again, moved by 5 pixels, its descriptors a little noisier.
+var query = database[2]
+query.regions = query.regions.map { AffineRegion(x: $0.x + 5, y: $0.y, radius: 4, angle: 0.2) }
+query.descriptors = query.descriptors.map { $0 + Float(unit() * 0.1 - 0.05) }
 let result = try Retrieval.search(index, query: query)
 guard let best = result.ranking.first, index.images[best.image].path == "/consumer/2.png" else {
   print("wrong top result: \(result.ranking.prefix(3))")
