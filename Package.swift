@@ -29,16 +29,13 @@ let package = Package(
   targets: [
     // MARK: Shim
     // C ABI over OpenCV (decode/encode, SIFT/MSER baselines) and CGAL (weighted alpha filtration).
-    // OpenCV's include path from pkg-config (`opencv4`), without an unsafe flag.
-    .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev"])]),
     .target(
       name: "CShims",
-      dependencies: ["COpenCV"],
       path: "CShims",
       exclude: ["README.md"],
       // CGAL_NDEBUG in release: CGAL's own preconditions and postconditions are checked in
       // debug builds (the tests) but left out of the timed builds.
-      cxxSettings: [.define("CGAL_NDEBUG", .when(configuration: .release))],
+      cxxSettings: [.headerSearchPath("opencv4"), .define("CGAL_NDEBUG", .when(configuration: .release))],
       // libjpeg, libpng, libtiff and libwebp (the codecs OpenCV decodes with) read image
       // headers before decoding, so that a size limit holds before any allocation.
       linkerSettings: openCVLibraries + ["jpeg", "png16", "tiff", "webp"].map { .linkedLibrary($0) }
