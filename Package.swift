@@ -20,6 +20,10 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .library(name: "Loci", targets: ["Loci"]),
+    // The parts a pipeline can use without OpenCV or CGAL: verification of correspondences,
+    // and indexes with their queries and re-ranking (features come from files).
+    .library(name: "LociGeometry", targets: ["LociGeometry"]),
+    .library(name: "LociIndex", targets: ["LociIndex"]),
     .executable(name: "featurize", targets: ["featurize"]),
     .executable(name: "loci", targets: ["loci"]),
   ],
@@ -47,8 +51,11 @@ let package = Package(
     .target(name: "LociCore"),
     // Grey images: decoding via the shim, smoothing, gradients, resampling, drawing.
     .target(name: "LociImage", dependencies: ["CShims", "LociCore", "LociKernels"]),
-    // Regions, features, detectors, descriptors and feature files.
-    .target(name: "LociFeatures", dependencies: ["LociImage", "CShims", "LociCore", "LociKernels"]),
+    // Regions, feature sets and feature files (.lfeat, VGG text): Foundation only, so
+    // verification and indexes need no OpenCV or CGAL.
+    .target(name: "LociFeatureTypes", dependencies: ["LociCore"]),
+    // Detectors (MFD, WaSH, the OpenCV baselines) and descriptors on images.
+    .target(name: "LociFeatures", dependencies: ["LociFeatureTypes", "LociImage", "CShims", "LociCore", "LociKernels"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
     .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernels"]),
     // The hot loops in C for AVX2 + FMA (`__attribute__((target("avx2,fma")))` per function,
@@ -56,13 +63,13 @@ let package = Package(
     // Called only when the CPU reports both (`CPUFeatures`, checked at run time).
     .target(name: "LociKernels"),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
-    .target(name: "LociGeometry", dependencies: ["LociFeatures"]),
+    .target(name: "LociGeometry", dependencies: ["LociFeatureTypes"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
-    .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatures", "LociGeometry"]),
+    .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatureTypes", "LociGeometry"]),
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).
-    .target(name: "Loci", dependencies: ["LociCore", "LociImage", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
+    .target(name: "Loci", dependencies: ["LociCore", "LociImage", "LociFeatureTypes", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
 
     // MARK: Executables
     // What both executables share: exit codes of the contract, progress bar, JSON output.

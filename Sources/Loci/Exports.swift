@@ -1,5 +1,6 @@
 // The library face: one import gives a retrieval app the whole public API.
 @_exported import LociEval
+@_exported import LociFeatureTypes
 @_exported import LociFeatures
 @_exported import LociGeometry
 @_exported import LociImage

@@ -1,1 +1,2 @@
 @_exported import LociCore
+@_exported import LociFeatureTypes

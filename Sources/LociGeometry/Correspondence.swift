@@ -1,5 +1,5 @@
 import Foundation
-import LociFeatures
+import LociFeatureTypes
 
 /// A tentative correspondence: feature `a` of image A with feature `b` of image B, found
 /// through visual word `word` (or -1 when found by descriptor matching).

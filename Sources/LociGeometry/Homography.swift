@@ -1,5 +1,5 @@
 import Foundation
-import LociFeatures
+import LociFeatureTypes
 
 /// A planar projective map, 3×3 row-major, acting on pixel coordinates (origin at pixel
 /// (0, 0)'s centre). Named `bFromA` by its users: it maps points of image A into image B.

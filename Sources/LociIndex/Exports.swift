@@ -1,3 +1,3 @@
-@_exported import LociFeatures
+@_exported import LociFeatureTypes
 @_exported import LociGeometry
 @_exported import LociQuantization

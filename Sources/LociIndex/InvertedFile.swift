@@ -1,4 +1,4 @@
-import LociFeatures
+import LociFeatureTypes
 
 /// Per-word posting lists in struct-of-arrays form: image ids, binary codes (HE, ASMK*) and
 /// float values (ASMK vectors, BoW term frequencies), each contiguous per word.

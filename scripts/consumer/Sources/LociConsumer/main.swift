@@ -1,6 +1,8 @@
 // What a retrieval app does with Loci as a dependency, on a small synthetic world: build an
 // index, query it with re-ranking, and verify a pair from plain correspondences. Exits
-// non-zero when a result is wrong.
+// non-zero when a result is wrong. Built twice by scripts/consumer-check.sh: against the
+// `Loci` product, and (with the import changed) against `LociIndex` alone, which must link
+// no OpenCV or CGAL.
 import Foundation
 import Loci
 
@@ -31,9 +33,11 @@ index.add(database)
 var query = database[2]
 query.regions = query.regions.map { AffineRegion(x: $0.x + 5, y: $0.y, radius: 4, angle: 0.2) }
 query.descriptors = query.descriptors.map { $0 + Float(unit() * 0.1 - 0.05) }
-let result = try Retrieval.search(index, query: query)
-guard let best = result.ranking.first, index.images[best.image].path == "/consumer/2.png" else {
-  print("wrong top result: \(result.ranking.prefix(3))")
+let assignments = index.queryAssignments(query)
+let (ranking, _) = SpatialReranker().rerank(index.query(query, assignments: assignments), query: query,
+                                            assignments: assignments, index: index)
+guard let best = ranking.first, index.images[best.image].path == "/consumer/2.png" else {
+  print("wrong top result: \(ranking.prefix(3))")
   exit(1)
 }
 let correspondences = (0..<30).map { Correspondence(a: Int32($0), b: Int32($0)) }

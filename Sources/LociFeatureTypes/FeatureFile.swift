@@ -1,5 +1,5 @@
 import Foundation
-import LociImage
+import LociCore
 
 /// On-disk formats for one image's features.
 public enum FeatureFileFormat: String, Sendable, CaseIterable {
