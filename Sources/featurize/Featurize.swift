@@ -16,7 +16,8 @@ struct Featurize: ParsableCommand {
       Images whose output already exists and is valid are skipped, so an interrupted run resumes. \
       A bad image is reported on stderr with its reason and the rest are processed; the exit code is 1 \
       if any image failed, 2 for bad usage.
-      """)
+      """,
+    version: lociVersion)
 
   @Argument(help: "Image files or folders.")
   var inputs: [String]

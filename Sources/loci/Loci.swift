@@ -10,6 +10,7 @@ struct LociCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci",
     abstract: "Local-feature geometry for image retrieval.",
+    version: lociVersion,
     subcommands: [Vocab.self, IndexCommand.self, QueryCommand.self, Verify.self, Eval.self, MFDStagesCommand.self])
 }
 
