@@ -65,11 +65,11 @@ public enum Retrieval {
         }
       }
     }
-    var index = RetrievalIndex(vocabulary: vocabulary, options: options, training: training)
+    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, training: training)
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
     index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
     index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
-    index.add(sets)
+    try index.add(sets)
     return index
   }
 
@@ -81,7 +81,7 @@ public enum Retrieval {
     let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector,
                                  parameters: index.featureParameters, skipUnreadable: skipUnreadable)
       .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
-    index.add(sets)
+    try index.add(sets)
     return sets.count
   }
 
@@ -143,7 +143,7 @@ public enum Retrieval {
     let t0 = DispatchTime.now().uptimeNanoseconds
     // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).
     let assignments = index.queryAssignments(set)
-    var ranking = index.query(set, excluding: excluding, assignments: assignments)
+    var ranking = try index.query(set, excluding: excluding, assignments: assignments)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var verified: [SpatialReranker.Verified] = []
     if reranker.method != .none && set.count > 0 {

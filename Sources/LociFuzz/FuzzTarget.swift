@@ -18,21 +18,21 @@ struct FuzzTarget {
   static func make(_ format: FuzzFormat) throws -> FuzzTarget {
     let world = FuzzWorld()
     switch format {
-    case .lfeat: return featureTarget(world)
+    case .lfeat: return try featureTarget(world)
     case .lvoc: return try vocabularyTarget(world)
-    case .lidx: return indexTarget(world)
+    case .lidx: return try indexTarget(world)
     }
   }
 
   /// Feature files: sets with and without descriptors; accepted sets are verified against
   /// themselves (ratio-test correspondences, HPM and RANSAC) and used as a query of an
   /// index with re-ranking, as `loci verify` and `loci query` do.
-  static func featureTarget(_ world: FuzzWorld) -> FuzzTarget {
+  static func featureTarget(_ world: FuzzWorld) throws -> FuzzTarget {
     var bare = world.images[1]
     bare.dimension = 0
     bare.descriptors = []
     let seeds = [world.images[0], bare, world.query].map { FeatureFile.encode($0) }
-    let index = world.indexes()[0]
+    let index = try world.indexes()[0]
     return FuzzTarget(seeds: seeds) { bytes in
       let set = try FeatureFile.decode(bytes, path: "mutant.lfeat")
       _ = FeatureFile.encode(set)
@@ -72,8 +72,8 @@ struct FuzzTarget {
         for encoder in DRVQVocabulary.Encoder.allCases { _ = drvq.encode(descriptors, with: encoder) }
       }
       if vocabulary.dimension == FuzzWorld.dimension {
-        var index = RetrievalIndex(vocabulary: vocabulary, training: world.images.flatMap(\.descriptors))
-        index.add(world.images)
+        var index = try RetrievalIndex(vocabulary: vocabulary, training: world.images.flatMap(\.descriptors))
+        try index.add(world.images)
         _ = try Retrieval.search(index, query: world.query)
       }
     }
@@ -81,14 +81,14 @@ struct FuzzTarget {
 
   /// Indexes of every kernel; accepted ones are searched with and without re-ranking (both
   /// verifiers), extended by one image and searched again, as `loci query` and `index add` do.
-  static func indexTarget(_ world: FuzzWorld) -> FuzzTarget {
-    let seeds = world.indexes().map { IndexFile.encode($0) }
+  static func indexTarget(_ world: FuzzWorld) throws -> FuzzTarget {
+    let seeds = try world.indexes().map { IndexFile.encode($0) }
     return FuzzTarget(seeds: seeds) { bytes in
       var index = try IndexFile.decode(bytes, path: "mutant.lidx") { _ in world.vocabulary }
       for method in [SpatialReranker.Method.none, .ransac, .hpm] {
         _ = try Retrieval.search(index, query: world.query, reranker: SpatialReranker(method: method))
       }
-      index.add([world.images[2]])
+      try index.add([world.images[2]])
       _ = try Retrieval.search(index, query: world.query, reranker: SpatialReranker(method: .hpm))
     }
   }

@@ -40,7 +40,7 @@ struct FuzzWorld {
   }
 
   /// An index of every kernel and binarisation over the world's images.
-  func indexes() -> [RetrievalIndex] {
+  func indexes() throws -> [RetrievalIndex] {
     var options: [IndexOptions] = []
     for kernel in IndexKernel.allCases {
       var o = IndexOptions()
@@ -52,10 +52,10 @@ struct FuzzWorld {
         options.append(o)
       }
     }
-    return options.map { o in
-      var index = RetrievalIndex(vocabulary: vocabulary, options: o, training: images.flatMap(\.descriptors))
+    return try options.map { o in
+      var index = try RetrievalIndex(vocabulary: vocabulary, options: o, training: images.flatMap(\.descriptors))
       index.detector = "fuzz"
-      index.add(images)
+      try index.add(images)
       return index
     }
   }

@@ -15,8 +15,8 @@ extension RetrievalIndex {
   /// highest score first, ties by image id. `assignments` are `queryAssignments(set)` when
   /// the caller already has them (re-ranking needs the nearest words too).
   public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = [],
-                    assignments: [[UInt32]]? = nil) -> [RankedImage] {
-    let scores = score(set, assignments: assignments)
+                    assignments: [[UInt32]]? = nil) throws -> [RankedImage] {
+    let scores = try score(set, assignments: assignments)
     var ranked = scores.indices.filter { !excluded.contains($0) }.map { RankedImage(image: $0, score: scores[$0]) }
     ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
     if let top { ranked = Array(ranked.prefix(top)) }
@@ -24,10 +24,13 @@ extension RetrievalIndex {
   }
 
   /// The kernel similarity of `set` to every indexed image (normalised by both sides).
-  public func score(_ set: FeatureSet, assignments: [[UInt32]]? = nil) -> [Float] {
+  /// Descriptors of another dimension throw `IndexError.dimensionMismatch`.
+  public func score(_ set: FeatureSet, assignments: [[UInt32]]? = nil) throws -> [Float] {
     let n = images.count
     guard n > 0, set.count > 0 else { return [Float](repeating: 0, count: n) }
-    precondition(set.dimension == dimension, "descriptor dimension must match the vocabulary")
+    guard set.dimension == dimension else {
+      throw IndexError.dimensionMismatch(expected: dimension, found: set.dimension, image: set.sourcePath)
+    }
     let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: assignments ?? queryAssignments(set))
     var total = [Float](repeating: 0, count: n)
     let lock = NSLock()

@@ -5,7 +5,8 @@ import LociCore
 /// ASMK*), plus the geometry of every indexed feature for spatial re-ranking.
 ///
 /// Build: `RetrievalIndex(vocabulary:options:training:)` learns the binary embedding (HE and
-/// ASMK* "medians" need per-word medians) from training descriptors, then `add` indexes
+/// ASMK* "medians" need per-word medians, and refuse to start without training descriptors)
+/// from training descriptors, then `add` indexes
 /// feature sets one image at a time. idf and image norms are recomputed exactly after
 /// every `add` batch (`prepare()`, one pass over the postings), so incremental adds rank
 /// exactly as a full rebuild would.
@@ -36,7 +37,15 @@ public struct RetrievalIndex: Sendable {
 
   public var dimension: Int { vocabulary.dimension }
 
-  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), training: [Float] = []) {
+  /// Throws `IndexError.untrainedEmbedding` when the kernel learns an embedding (HE, ASMK*
+  /// with median thresholds) and `training` is empty, and `.malformedTraining` when it is not
+  /// whole descriptors.
+  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), training: [Float] = []) throws {
+    guard training.count % vocabulary.dimension == 0 else {
+      throw IndexError.malformedTraining(count: training.count, dimension: vocabulary.dimension)
+    }
+    let learnsEmbedding = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
+    if learnsEmbedding && training.isEmpty { throw IndexError.untrainedEmbedding(kernel: options.kernel.rawValue) }
     self.options = options
     self.vocabulary = vocabulary
     vocabularyFingerprint = Self.fingerprint(vocabulary)
@@ -82,12 +91,15 @@ public struct RetrievalIndex: Sendable {
   // MARK: Adding
 
   /// Indexes feature sets (one per image, descriptors of the vocabulary's dimension) and
-  /// brings idf and norms up to date. Returns the new images' ids.
+  /// brings idf and norms up to date. Returns the new images' ids. A set of another
+  /// dimension throws `IndexError.dimensionMismatch` before anything is added.
   @discardableResult
-  public mutating func add(_ sets: [FeatureSet]) -> Range<Int> {
+  public mutating func add(_ sets: [FeatureSet]) throws -> Range<Int> {
+    if let bad = sets.first(where: { $0.count > 0 && $0.dimension != dimension }) {
+      throw IndexError.dimensionMismatch(expected: dimension, found: bad.dimension, image: bad.sourcePath)
+    }
     let first = images.count
     for set in sets {
-      precondition(set.dimension == dimension || set.count == 0, "descriptor dimension must match the vocabulary")
       let id = UInt32(images.count)
       let words = set.count > 0 ? vocabulary.assign(set.descriptors, k: 1).words : []
       for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {

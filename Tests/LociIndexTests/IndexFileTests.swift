@@ -19,10 +19,10 @@ final class IndexFileTests: XCTestCase {
     try VocabularyFile.write(data.vocabulary, method: "kmeans", parameters: "", to: vocabularyURL)
     var options = IndexOptions()
     options.kernel = kernel
-    var index = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
+    var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
     index.vocabularyPath = vocabularyURL.path
     index.detector = "test"
-    index.add(data.images)
+    try index.add(data.images)
     return (index, vocabularyURL)
   }
 
@@ -40,7 +40,7 @@ final class IndexFileTests: XCTestCase {
       XCTAssertEqual(back.options, index.options)
       XCTAssertEqual(back.detector, "test")
       let query = data.query(near: 3, seed: 1)
-      XCTAssertEqual(back.score(query), index.score(query), "\(kernel)")
+      XCTAssertEqual(try back.score(query), try index.score(query), "\(kernel)")
       XCTAssertEqual(back.geometry.regions(ofImage: 2).count, data.images[2].count)
       XCTAssertEqual(back.geometry.regions(ofImage: 2)[3].x, data.images[2].regions[3].x, accuracy: 1e-4)
     }

@@ -12,15 +12,15 @@ final class IndexOracleTests: XCTestCase {
     return containing.map { $0 > 0 ? Float(log(Double(data.images.count) / Double($0))) : 0 }
   }
 
-  func testHammingEmbeddingMatchesBruteForce() {
+  func testHammingEmbeddingMatchesBruteForce() throws {
     let data = IndexTestData(seed: 11, dimension: 64)
     var options = IndexOptions()
     options.useIDF = true  // the oracle weighs by idf
     options.kernel = .he
     options.queryAssignments = 2
-    var index = RetrievalIndex(vocabulary: data.vocabulary, options: options,
+    var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options,
                                training: data.images.flatMap(\.descriptors))
-    index.add(data.images)
+    try index.add(data.images)
     let embedding = index.embedding!
     let idf = idf(data, data.vocabulary)
     let query = data.query(near: 2, seed: 5)
@@ -58,12 +58,12 @@ final class IndexOracleTests: XCTestCase {
       expected[j] = imageNorm > 0 && queryNorm > 0 ? s / imageNorm.squareRoot() / queryNorm.squareRoot() : 0
       _ = d
     }
-    let got = index.score(query)
+    let got = try index.score(query)
     for j in expected.indices { XCTAssertEqual(got[j], expected[j], accuracy: 1e-5 * Swift.max(1, expected[j]), "image \(j)") }
     XCTAssertGreaterThan(expected[2], 0)
   }
 
-  func testASMKStarMatchesBruteForceInBothBinarisationsWithAndWithoutIDF() {
+  func testASMKStarMatchesBruteForceInBothBinarisationsWithAndWithoutIDF() throws {
     for binarisation in Binarisation.allCases {
      for useIDF in [true, false] {
       let data = IndexTestData(seed: 21, dimension: 64)
@@ -72,8 +72,8 @@ final class IndexOracleTests: XCTestCase {
       options.binarisation = binarisation
       options.queryAssignments = 3
       options.useIDF = useIDF
-      var index = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
-      index.add(data.images)
+      var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
+      try index.add(data.images)
       let embedding = index.embedding!
       // Without idf every word present in the index weighs 1 (absent words 0, as with idf).
       let idf = idf(data, data.vocabulary).enumerated().map { w, v in useIDF ? v : (index.lists[w].count > 0 ? 1 : 0) }
@@ -113,28 +113,28 @@ final class IndexOracleTests: XCTestCase {
           if u > 0 { s += powf(u, 3) * idf[w] * idf[w] }
         }
         let expected = s / imageNorm.squareRoot() / queryNorm.squareRoot()
-        XCTAssertEqual(index.score(query)[j], expected, accuracy: 1e-5, "\(binarisation) idf \(useIDF) image \(j)")
+        XCTAssertEqual(try index.score(query)[j], expected, accuracy: 1e-5, "\(binarisation) idf \(useIDF) image \(j)")
       }
-      XCTAssertEqual(index.query(query, top: 1).first?.image, 4, "\(binarisation): the source image ranks first")
+      XCTAssertEqual(try index.query(query, top: 1).first?.image, 4, "\(binarisation): the source image ranks first")
      }
     }
   }
 
   /// Adding in two batches ranks exactly as building at once (idf and norms stay exact).
-  func testIncrementalAddEqualsFullBuild() {
+  func testIncrementalAddEqualsFullBuild() throws {
     for kernel in IndexKernel.allCases {
       let data = IndexTestData(seed: 3, dimension: 64)
       var options = IndexOptions()
       options.kernel = kernel
       options.useIDF = true  // idf is what a second batch changes
       let training = data.images.flatMap(\.descriptors)
-      var whole = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: training)
-      whole.add(data.images)
-      var parts = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: training)
-      parts.add(Array(data.images[0..<2]))
-      parts.add(Array(data.images[2...]))
+      var whole = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: training)
+      try whole.add(data.images)
+      var parts = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: training)
+      try parts.add(Array(data.images[0..<2]))
+      try parts.add(Array(data.images[2...]))
       let query = data.query(near: 1, seed: 2)
-      XCTAssertEqual(whole.score(query), parts.score(query), "\(kernel)")
+      XCTAssertEqual(try whole.score(query), try parts.score(query), "\(kernel)")
       XCTAssertEqual(whole.geometry, parts.geometry)
     }
   }
@@ -142,16 +142,16 @@ final class IndexOracleTests: XCTestCase {
   /// Every kernel ranks an indexed image first when queried with it. Single assignment on
   /// the query side: with only 8 words, 5-fold assignment would replicate every feature over
   /// most of the vocabulary (the CLI test checks the default on real images).
-  func testQueryingAnIndexedImageReturnsItFirst() {
+  func testQueryingAnIndexedImageReturnsItFirst() throws {
     for kernel in IndexKernel.allCases {
       let data = IndexTestData(seed: 8, dimension: 64)
       var options = IndexOptions()
       options.kernel = kernel
       options.queryAssignments = 1
-      var index = RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
-      index.add(data.images)
+      var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
+      try index.add(data.images)
       for i in data.images.indices {
-        XCTAssertEqual(index.query(data.images[i], top: 1).first?.image, i, "\(kernel) image \(i)")
+        XCTAssertEqual(try index.query(data.images[i], top: 1).first?.image, i, "\(kernel) image \(i)")
       }
     }
   }

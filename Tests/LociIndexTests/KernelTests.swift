@@ -9,31 +9,31 @@ final class KernelTests: XCTestCase {
   /// (0, 1) in c0, aggregated V̂ = (1, 1)/√2 at 45°; image B: one feature in c1. N = 2, so
   /// idf(c0) = log 2 and both norms are 1/idf: score = σ_α(u) = u³ with u = cos(angle between
   /// the query's residual and 45°).
-  func testASMKKernelOnHandComputedResiduals() {
+  func testASMKKernelOnHandComputedResiduals() throws {
     let vocabulary = FlatVocabulary(dimension: 2, centroids: [0, 0, 10, 0])
     var options = IndexOptions()
     options.kernel = .asmk
     options.queryAssignments = 1
     options.useIDF = true
-    var index = RetrievalIndex(vocabulary: vocabulary, options: options)
+    var index = try RetrievalIndex(vocabulary: vocabulary, options: options)
     func set(_ points: [(Float, Float)]) -> FeatureSet {
       FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 2,
                  regions: points.map { _ in AffineRegion(x: 1, y: 1, radius: 1) }, descriptors: points.flatMap { [$0.0, $0.1] })
     }
-    index.add([set([(1, 0), (0, 1)]), set([(10, 1)])])
+    try index.add([set([(1, 0), (0, 1)]), set([(10, 1)])])
     XCTAssertEqual(index.idf[0], Float(log(2.0)), accuracy: 1e-6)
     let at = { (degrees: Double) -> FeatureSet in set([(Float(cos(degrees * .pi / 180)), Float(sin(degrees * .pi / 180)))]) }
-    XCTAssertEqual(index.score(at(-15))[0], 0.125, accuracy: 1e-5, "u = cos 60° = 0.5, σ = 0.5³")
-    XCTAssertEqual(index.score(at(45))[0], 1, accuracy: 1e-5)
-    XCTAssertEqual(index.score(at(145))[0], 0, "u = cos 100° < τ = 0")
-    XCTAssertEqual(index.score(at(45))[1], 0)
+    XCTAssertEqual(try index.score(at(-15))[0], 0.125, accuracy: 1e-5, "u = cos 60° = 0.5, σ = 0.5³")
+    XCTAssertEqual(try index.score(at(45))[0], 1, accuracy: 1e-5)
+    XCTAssertEqual(try index.score(at(145))[0], 0, "u = cos 100° < τ = 0")
+    XCTAssertEqual(try index.score(at(45))[1], 0)
   }
 
   /// The ASMK* lookup table: σ_α(1 − 2h/B), zero at and beyond h = B/2 for τ = 0.
-  func testASMKStarKernelTable() {
+  func testASMKStarKernelTable() throws {
     var options = IndexOptions()
     options.binarisation = .sign
-    let index = RetrievalIndex(vocabulary: FlatVocabulary(dimension: 128, centroids: [Float](repeating: 0, count: 128)),
+    let index = try RetrievalIndex(vocabulary: FlatVocabulary(dimension: 128, centroids: [Float](repeating: 0, count: 128)),
                                options: options)
     let table = index.kernelTable()
     XCTAssertEqual(table.count, 129)
@@ -69,5 +69,42 @@ final class KernelTests: XCTestCase {
     XCTAssertEqual(gt.rows[0], .init(query: "/data/set/q/a.png", positives: ["/data/set/b.png", "/abs/c.png"], junk: ["/data/set/j.png"]))
     XCTAssertEqual(gt.rows[1].positives, [])
     XCTAssertThrowsError(try GroundTruthFile(text: "image\tgood\n", base: base))
+  }
+}
+
+/// Calls a library user can get wrong throw a typed error instead of trapping: an embedding
+/// with nothing to learn from, training that is not whole descriptors, and descriptors of
+/// another dimension in `add` (nothing added) and in `score`.
+final class IndexMisuseTests: XCTestCase {
+  func testMisuseThrowsInsteadOfTrapping() throws {
+    let data = IndexTestData(seed: 3, dimension: 32, images: 2, featuresPerImage: 8)
+    for (kernel, binarisation) in [(IndexKernel.he, Binarisation.medians), (.asmkStar, .medians)] {
+      var options = IndexOptions()
+      options.kernel = kernel
+      options.binarisation = binarisation
+      XCTAssertThrowsError(try RetrievalIndex(vocabulary: data.vocabulary, options: options)) {
+        XCTAssertEqual($0 as? IndexError, .untrainedEmbedding(kernel: kernel.rawValue))
+      }
+    }
+    var sign = IndexOptions()
+    sign.binarisation = .sign
+    XCTAssertNoThrow(try RetrievalIndex(vocabulary: data.vocabulary, options: sign), "sign codes learn nothing")
+    XCTAssertThrowsError(try RetrievalIndex(vocabulary: data.vocabulary, training: [1, 2, 3])) {
+      XCTAssertEqual($0 as? IndexError, .malformedTraining(count: 3, dimension: 32))
+    }
+
+    var index = try RetrievalIndex(vocabulary: data.vocabulary, training: data.images.flatMap(\.descriptors))
+    try index.add([data.images[0]])
+    var wrong = data.images[1]
+    wrong.dimension = 16
+    wrong.descriptors = Array(wrong.descriptors.prefix(16 * wrong.count))
+    wrong.sourcePath = "/data/wrong.png"
+    XCTAssertThrowsError(try index.add([data.images[1], wrong])) {
+      XCTAssertEqual($0 as? IndexError, .dimensionMismatch(expected: 32, found: 16, image: "/data/wrong.png"))
+    }
+    XCTAssertEqual(index.images.count, 1, "nothing of the refused batch was added")
+    XCTAssertThrowsError(try index.score(wrong)) {
+      XCTAssertEqual($0 as? IndexError, .dimensionMismatch(expected: 32, found: 16, image: "/data/wrong.png"))
+    }
   }
 }

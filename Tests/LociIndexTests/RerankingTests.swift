@@ -77,21 +77,21 @@ final class RerankingTests: XCTestCase {
     }
   }
 
-  func index(_ world: inout World, truthFirst: Bool) -> RetrievalIndex {
+  func index(_ world: inout World, truthFirst: Bool) throws -> RetrievalIndex {
     var options = IndexOptions()
     options.binarisation = .sign
-    var index = RetrievalIndex(vocabulary: world.vocabulary, options: options)
+    var index = try RetrievalIndex(vocabulary: world.vocabulary, options: options)
     let copy = world.copyAtRandomPlaces(name: "copy")
     let others = (0..<6).map { world.sharingWords(name: "other\($0)", count: 60) }
     // Equal kernel scores break ties by image id: the first added of truth and copy ranks first.
-    index.add(truthFirst ? [world.truth, copy] + others : [copy, world.truth] + others)
+    try index.add(truthFirst ? [world.truth, copy] + others : [copy, world.truth] + others)
     return index
   }
 
-  func rerank(_ method: SpatialReranker.Method, _ world: World, _ index: RetrievalIndex)
+  func rerank(_ method: SpatialReranker.Method, _ world: World, _ index: RetrievalIndex) throws
     -> (kernel: [Int], reranked: [Int], verified: [SpatialReranker.Verified]) {
     let assignments = index.queryAssignments(world.query)
-    let kernel = index.query(world.query, assignments: assignments)
+    let kernel = try index.query(world.query, assignments: assignments)
     let (ranking, verified) = SpatialReranker(method: method, shortlist: 10)
       .rerank(kernel, query: world.query, assignments: assignments, index: index)
     return (kernel.map(\.image), ranking.map(\.image), verified)
@@ -99,11 +99,11 @@ final class RerankingTests: XCTestCase {
 
   /// The copy (same descriptors, scrambled geometry) ties with the true image in the kernel
   /// and comes first by id; verification confirms only the true image and lifts it to the top.
-  func testRerankingMovesTheTrueImageToTheTop() {
+  func testRerankingMovesTheTrueImageToTheTop() throws {
     for method in [SpatialReranker.Method.hpm, .ransac] {
       var world = World(seed: 1, queryGeometryMatches: true)
-      let index = index(&world, truthFirst: false)
-      let (kernel, reranked, verified) = rerank(method, world, index)
+      let index = try index(&world, truthFirst: false)
+      let (kernel, reranked, verified) = try rerank(method, world, index)
       XCTAssertEqual(kernel.prefix(2), [0, 1], "\(method): the copy first in kernel order, the true image second")
       XCTAssertEqual(reranked.first, 1, "\(method): the true image first after re-ranking")
       let truthCheck = verified.first { $0.image == 1 }!
@@ -117,11 +117,11 @@ final class RerankingTests: XCTestCase {
 
   /// The true image is the top kernel match but the query's geometry is scrambled, so
   /// nothing can be verified: the order must stay the kernel's.
-  func testUnverifiableTopMatchKeepsItsPlace() {
+  func testUnverifiableTopMatchKeepsItsPlace() throws {
     for method in [SpatialReranker.Method.hpm, .ransac] {
       var world = World(seed: 2, queryGeometryMatches: false)
-      let index = index(&world, truthFirst: true)
-      let (kernel, reranked, verified) = rerank(method, world, index)
+      let index = try index(&world, truthFirst: true)
+      let (kernel, reranked, verified) = try rerank(method, world, index)
       XCTAssertEqual(kernel.first, 0)
       XCTAssertTrue(verified.allSatisfy { !$0.verified }, "\(method): \(verified.map(\.inliers))")
       XCTAssertEqual(reranked, kernel, "\(method)")
@@ -132,11 +132,11 @@ final class RerankingTests: XCTestCase {
   /// shortlist follows chance inliers, while the default (kernel order among verified
   /// images) leaves it as the kernel ranked it. The threshold and the order, not the data,
   /// keep weak verifications from reordering.
-  func testWithoutAThresholdOnlyKernelOrderKeepsTheRanking() {
+  func testWithoutAThresholdOnlyKernelOrderKeepsTheRanking() throws {
     var world = World(seed: 2, queryGeometryMatches: false)
-    let index = index(&world, truthFirst: true)
+    let index = try index(&world, truthFirst: true)
     let assignments = index.queryAssignments(world.query)
-    let kernel = index.query(world.query, assignments: assignments)
+    let kernel = try index.query(world.query, assignments: assignments)
     var reranker = SpatialReranker(method: .ransac, shortlist: 10)
     reranker.minInliers = 0
     let (byKernel, _) = reranker.rerank(kernel, query: world.query, assignments: assignments, index: index)

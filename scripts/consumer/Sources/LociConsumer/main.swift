@@ -27,14 +27,14 @@ func image(_ id: Int) -> FeatureSet {
                     regions: regions, descriptors: descriptors, sourcePath: "/consumer/\(id).png")
 }
 let database = (0..<5).map(image)
-var index = RetrievalIndex(vocabulary: vocabulary, training: database.flatMap(\.descriptors))
-index.add(database)
+var index = try RetrievalIndex(vocabulary: vocabulary, training: database.flatMap(\.descriptors))
+try index.add(database)
 // The query: image 2 seen again, moved by 5 pixels, its descriptors a little noisier.
 var query = database[2]
 query.regions = query.regions.map { AffineRegion(x: $0.x + 5, y: $0.y, radius: 4, angle: 0.2) }
 query.descriptors = query.descriptors.map { $0 + Float(unit() * 0.1 - 0.05) }
 let assignments = index.queryAssignments(query)
-let (ranking, _) = SpatialReranker().rerank(index.query(query, assignments: assignments), query: query,
+let (ranking, _) = SpatialReranker().rerank(try index.query(query, assignments: assignments), query: query,
                                             assignments: assignments, index: index)
 guard let best = ranking.first, index.images[best.image].path == "/consumer/2.png" else {
   print("wrong top result: \(ranking.prefix(3))")

@@ -1,0 +1,22 @@
+/// Why an index refused an operation. A wrong call is an error a caller can handle, not a
+/// trap that takes its process down.
+public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
+  /// Descriptors of another dimension than the vocabulary's.
+  case dimensionMismatch(expected: Int, found: Int, image: String)
+  /// HE and ASMK* with median thresholds learn their binary embedding from training
+  /// descriptors; without any, every threshold would be 0 and the codes meaningless.
+  case untrainedEmbedding(kernel: String)
+  /// Training descriptors whose count is not a multiple of the dimension.
+  case malformedTraining(count: Int, dimension: Int)
+
+  public var description: String {
+    switch self {
+    case let .dimensionMismatch(expected, found, image):
+      return "\(image.isEmpty ? "features" : image): descriptors of dimension \(found), the vocabulary's is \(expected)"
+    case let .untrainedEmbedding(kernel):
+      return "the \(kernel) kernel learns its binary embedding from training descriptors; none were given"
+    case let .malformedTraining(count, dimension):
+      return "\(count) training values are not whole descriptors of dimension \(dimension)"
+    }
+  }
+}
