@@ -12,7 +12,7 @@ public struct QueryTruth: Sendable, Equatable {
 }
 
 /// Average precision and precision@k as in the revisited Oxford/Paris `compute_map`
-/// (Radenović et al. 2018, `revisitop/python/evaluate.py`; ALGORITHMS.md §1.3).
+/// (Radenović et al., "Revisiting Oxford and Paris", CVPR 2018; `revisitop/python/evaluate.py`).
 public enum MeanAveragePrecision {
   /// AP of one ranking (database ids, best first): junk items are removed from the ranking
   /// (positives after them move up), AP is the trapezoidal rule with |positives| as the

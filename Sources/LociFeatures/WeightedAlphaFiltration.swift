@@ -19,7 +19,8 @@ public struct WeightedPoint: Sendable, Equatable {
 /// α is a squared radius (power distance) and may be negative. A triangle enters the
 /// complex at the squared radius of its orthocircle; an edge at the squared radius of its
 /// smallest orthogonal circle, unless it is *attached* (that circle is not empty), in which
-/// case it enters with the first of its incident triangles (ALGORITHMS.md §2A.3).
+/// case it enters with the first of its incident triangles (Edelsbrunner, "The union of
+/// balls and its dual shape", 1995; CGAL's `Alpha_shape_2` documentation).
 public struct WeightedAlphaFiltration: Sendable {
   public struct Triangle: Sendable, Equatable {
     /// Indices into the input points, counter-clockwise.

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Options of Hough pyramid matching (Tolias & Avrithis, ICCV 2011 / IJCV 2014), defaults of
-/// the authors' code (ALGORITHMS.md §8).
+/// Options of Hough pyramid matching (Tolias & Avrithis, "Speeded-up, relaxed spatial
+/// matching", ICCV 2011; "Hough pyramid matching", IJCV 2014), defaults of the authors' code.
 public struct HPMOptions: Sendable, Equatable {
   /// Pyramid levels, 1…9 (bin codes are 32-bit); the finest has 2^(levels−1) bins per
   /// dimension (5 → 16).

@@ -1,4 +1,5 @@
-/// The matching kernels of the index (ALGORITHMS.md §6–§7).
+/// The matching kernels of the index: BoW, Hamming embedding (Jégou, Douze & Schmid, ECCV
+/// 2008), ASMK and ASMK* (Tolias, Avrithis & Jégou, ICCV 2013).
 public enum IndexKernel: String, CaseIterable, Sendable, Codable {
   /// Bag of words, tf-idf with cosine normalisation: the baseline.
   case bow

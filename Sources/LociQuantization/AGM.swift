@@ -1,8 +1,9 @@
 import Foundation
 import LociCore
 
-/// Options of AGM/EGM (Avrithis & Kalantidis, ECCV 2012); ALGORITHMS.md §4 marks the
-/// iteration structure [V-doc] and the exact rules [M/R].
+/// Options of AGM/EGM (Avrithis & Kalantidis, "Approximate Gaussian Mixtures for Large
+/// Scale Vocabularies", ECCV 2012). The iteration structure follows the paper; the exact
+/// purge and merge rules are reconstructed where it does not spell them out.
 public struct AGMOptions: Sendable, Equatable {
   /// How the P-step decides that a component is redundant.
   public enum PurgeRule: String, Sendable, Equatable, CaseIterable {

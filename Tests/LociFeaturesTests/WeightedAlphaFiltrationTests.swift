@@ -3,8 +3,8 @@ import XCTest
 @testable import LociFeatures
 
 final class WeightedAlphaFiltrationTests: XCTestCase {
-  /// ALGORITHMS.md §2A.3 fixture (a CGAL user discussion, recomputed independently there by
-  /// lifting to 3-D): P3 is hidden, two triangles, three unattached and two attached edges.
+  /// A fixture from a CGAL user discussion of weighted alpha shapes, recomputed independently
+  /// by lifting to 3-D: P3 is hidden, two triangles, three unattached and two attached edges.
   func testPublishedFixture() throws {
     let points = [(4, 5.7, 16), (2.5, 5, 4), (3, 3, 0), (6, 4, -9), (8, 3, 0)]
       .map { WeightedPoint(x: $0.0, y: $0.1, weight: Double($0.2)) }

@@ -4,7 +4,7 @@ import LociImage
 /// MFD: the medial feature detector (Avrithis & Rapantzikos, "The Medial Feature Detector:
 /// Stable Regions from Image Boundaries", ICCV 2011), in Swift.
 ///
-/// Pipeline (ALGORITHMS.md §3.3): boundary heights from the gradient (S1) → additively
+/// Pipeline: boundary heights from the gradient (S1) → additively
 /// weighted Euclidean distance map with sources (S2) → weighted medial axis by residues
 /// (S3) → partition into basins seeded at distance peaks, saddles on the axis (S4–S5) →
 /// greedy bottom-up merging (S6) → selection by the shape fragmentation factor (S7) →

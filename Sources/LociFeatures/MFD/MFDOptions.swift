@@ -1,5 +1,5 @@
 /// Parameters of the medial feature detector (Avrithis & Rapantzikos, ICCV 2011).
-/// Provenance of each default: ALGORITHMS.md §3.4 ([V-doc] verified, [R] reconstructed);
+/// Each default is marked [V-doc] (stated in the paper) or [R] (reconstructed);
 /// the reconstructed values were chosen on the Oxford affine benchmark (docs/benchmarks.md,
 /// "MFD variants"), not from the paper, whose full text could not be obtained.
 public struct MFDOptions: Sendable, Equatable {

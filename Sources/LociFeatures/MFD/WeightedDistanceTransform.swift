@@ -1,7 +1,7 @@
 import LociCore
 
 /// The additively weighted Euclidean distance transform D(x) = min_y ‖x − y‖ + h(y) with
-/// its sources, by source propagation (MFD S2; ALGORITHMS.md §3.3).
+/// its sources, by source propagation (MFD stage S2).
 ///
 /// [V-doc] The paper computes "a weighted distance map on the image gradient" with "an exact
 /// linear-time algorithm, a variant of group marching for Euclidean space": heights are

@@ -1,7 +1,7 @@
 import LociCore
 
-/// The component tree of the *empty space* of a weighted α-filtration (WαSH, ALGORITHMS.md
-/// §2A.4 S5 [M idea, R procedure]).
+/// The component tree of the *empty space* of a weighted α-filtration (WαSH stage S5;
+/// the idea is the paper's, the procedure reconstructed).
 ///
 /// Regions are unions of triangles that are *not* in the α-complex: the holes and cavities
 /// left by the α-shape of the edge samples. Sweeping α downwards, a triangle becomes empty

@@ -4,7 +4,7 @@ import LociImage
 /// WαSH: regions from the weighted α-shapes of sampled image boundaries (Varytimidis,
 /// Rapantzikos, Avrithis, ECCV 2012), in Swift over CGAL's weighted alpha filtration.
 ///
-/// Pipeline (ALGORITHMS.md §2A.4): boundary samples (Canny edges thinned to a step, or
+/// Pipeline: boundary samples (Canny edges thinned to a step, or
 /// dithering) → weights from gradient strength → regular triangulation and α-filtration
 /// (CGAL) → component tree of the empty space, α decreasing → shape-stability selection →
 /// second-moment ellipses. Every stage is reachable through `analyse(_:)` for debugging.

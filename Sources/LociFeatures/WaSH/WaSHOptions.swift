@@ -1,6 +1,6 @@
 /// Parameters of the WαSH detector (Varytimidis, Rapantzikos, Avrithis, ECCV 2012; the
-/// dithering sampling of ACCV 2014). Provenance of each default: ALGORITHMS.md §2A.5
-/// ([V-doc] verified, [M] recalled, [R] reconstructed, [P] prototyped); reconstructed values
+/// dithering sampling of ACCV 2014). Each default is marked
+/// ([V-doc] stated in the papers, [M] recalled, [R] reconstructed, [P] prototyped); reconstructed values
 /// were checked on the Oxford affine benchmark (docs/benchmarks.md).
 public struct WaSHOptions: Sendable, Equatable {
   public enum Sampling: String, Sendable, CaseIterable {

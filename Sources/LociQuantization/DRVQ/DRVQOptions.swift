@@ -1,7 +1,7 @@
 import Foundation
 
-/// Options of DRVQ training (Avrithis, "Quantize and Conquer", ICCV 2013; shared
-/// ALGORITHMS.md §5). Defaults follow the reference implementation `iavr/drvq`
+/// Options of DRVQ training (Avrithis, "Quantize and Conquer: A Dimensionality-Recursive
+/// Solution to Clustering, Vector Quantization, and Image Retrieval", ICCV 2013). Defaults follow the reference implementation `iavr/drvq`
 /// (`options/train.hpp`) except where a comment says otherwise.
 public struct DRVQOptions: Sendable, Equatable {
   /// Number of contiguous sub-vectors ("books"), each with its own dimension tree. A word is
