@@ -18,6 +18,14 @@ public struct PairVerification: Sendable {
 
   public init() {}
 
+  /// The verifier `method` names, with this pipeline's options.
+  public var verifier: any SpatialVerifier {
+    switch method {
+    case .hpm: return hpm
+    case .ransac: return ransac
+    }
+  }
+
   public struct Outcome: Sendable {
     public var a: FeatureSet
     public var b: FeatureSet
@@ -39,14 +47,8 @@ public struct PairVerification: Sendable {
     let start = DispatchTime.now().uptimeNanoseconds
     let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio)
     let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
-    let result: VerificationResult
-    switch method {
-    case .hpm:
-      let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
-      result = hpm.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
-    case .ransac:
-      result = ransac.verify(correspondences, framesA: framesA, framesB: framesB)
-    }
+    let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
+    let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds)
   }

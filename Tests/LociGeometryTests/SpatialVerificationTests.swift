@@ -69,6 +69,25 @@ final class SpatialVerificationTests: XCTestCase {
     XCTAssertEqual(p.y, 0.8 * (sin(0.5) * 300 + cos(0.5) * 200) + 10, accuracy: 1.5)
   }
 
+  /// Both verifiers behind `any SpatialVerifier` (what a pipeline holds) recover the same
+  /// similarity, and the protocol call gives RANSAC's own result.
+  func testBothVerifiersThroughTheProtocolRecoverTheTransform() throws {
+    var scene = Scene()
+    Self.scene(inliers: 60, outliers: 60, scale: 1.2, angle: 0.3, translation: (-25, 40), seed: 9, into: &scene)
+    let verifiers: [any SpatialVerifier] = [HoughPyramidMatcher(), RANSACVerifier()]
+    for verifier in verifiers {
+      let result = verifier.verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB, imageSize: 500)
+      let p = try XCTUnwrap(result.bFromA, "\(type(of: verifier))").apply(250, 150)
+      XCTAssertEqual(p.x, 1.2 * (cos(0.3) * 250 - sin(0.3) * 150) - 25, accuracy: 2, "\(type(of: verifier))")
+      XCTAssertEqual(p.y, 1.2 * (sin(0.3) * 250 + cos(0.3) * 150) + 40, accuracy: 2, "\(type(of: verifier))")
+      XCTAssertGreaterThanOrEqual(result.inlierCount, 60, "\(type(of: verifier))")
+    }
+    let direct = RANSACVerifier().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB)
+    let viaProtocol = (RANSACVerifier() as any SpatialVerifier).verify(scene.correspondences, framesA: scene.framesA,
+                                                                        framesB: scene.framesB, imageSize: 1)
+    XCTAssertEqual(direct.inliers, viaProtocol.inliers)
+  }
+
   /// A strongly anisotropic affine map (×2 along x, ×0.6 along y, shear) and 8 true
   /// correspondences ~140 px apart: a similarity hypothesis catches no second inlier within
   /// 20 px (so the test fails when the affine frames are ignored — checked), while one
