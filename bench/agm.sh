@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AGM/EGM, recorded in docs/benchmarks.md, "AGM/EGM on real descriptors":
+# AGM/EGM, recorded in docs/benchmarks.md, "Vocabularies":
 #   1. the number of words AGM finds and its training time at 50k, 200k and 1M descriptors,
 #      started from N/8 components, with flat k-means at the same number of words (10
 #      iterations, same sample) for the quantisation error;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """AGM's purge dynamics on real descriptors, outside Swift: how many components survive
-each iteration for a given bandwidth (docs/benchmarks.md "AGM/EGM on real
+each iteration for a given bandwidth (git history of docs/benchmarks.md, "AGM/EGM on real
 descriptors").
 
 Not a second implementation of `AGM.train`: a small NumPy model of the same iteration
@@ -9,7 +9,7 @@ the knobs that the Swift options do not expose, so that variants can be tried in
 
 Data: raw float32 rows of 128, as written by
     loci-bench kmeans /tmp/siftfeat --k 64 --iterations 1 --sample 50000 --export DIR
-Example (the rows in docs/benchmarks.md):
+Example:
     python3 bench/agm_probe.py DIR/data.f32 --points 20000 --starts 2048 --f 1.5 2 2.5
     python3 bench/agm_probe.py DIR/data.f32 --points 20000 --starts 0 --f 2 2.5 3 --no-weights
 """

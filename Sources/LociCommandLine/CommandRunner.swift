@@ -8,8 +8,8 @@ import Foundation
 
 /// Detection allocates a dozen image-sized buffers per scale level and frees them at once.
 /// glibc's defaults hand blocks above 128 KiB back to the kernel (mmap, heap trimming), so
-/// every level paid again for zeroed pages: about a tenth of WaSH's time (docs/benchmarks.md,
-/// "WaSH twice as fast"). The executables keep freed memory up to these bounds for the next image;
+/// every level paid again for zeroed pages: about a tenth of WaSH's time (`loci-bench
+/// detectors`, with and without this setting). The executables keep freed memory up to these bounds for the next image;
 /// peak resident memory is what the largest image needs either way.
 func keepFreedMemoryForReuse() {
   loci_keep_freed_memory(64 << 20, 256 << 20)

@@ -10,7 +10,7 @@ public struct SIFTDescriptorOptions: Sendable, Equatable {
   /// window).
   public var magnification: Double = 3
   /// The normalised patch is (2R + 1)² pixels: 17×17, about 4×4 pixels per spatial bin.
-  /// Chosen on Oxford affine pairs (docs/benchmarks.md, "descriptor options"): R = 8 matched
+  /// Chosen on Oxford affine pairs (`loci-bench descriptor-options`): R = 8 matched
   /// R = 10, 12 and 16 in matching score within one match, and is the fastest.
   public var patchRadius: Int = 8
   /// Gaussian smoothing applied before gradients, as a fraction of the region's scale

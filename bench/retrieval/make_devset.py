@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Loci's development retrieval benchmark (docs/benchmarks.md, "Retrieval").
+"""Builds Loci's development retrieval benchmark (docs/benchmarks.md, "Retrieval: development set").
 
 Database: the 48 Oxford affine images, the 24 scenes photos, and >= 1000 distractors made
 from Debian's photo packages (except opencv-doc's graf1/graf3, which are Oxford's own graf) (plasma-workspace-wallpapers, python3-skimage, opencv-doc) by

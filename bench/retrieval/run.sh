@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The development retrieval benchmark of docs/benchmarks.md ("Retrieval"): builds the set
+# The development retrieval benchmark of docs/benchmarks.md ("Retrieval: development set"): builds the set
 # (make_devset.py), featurizes it (MFD + RootSIFT), trains a k-means vocabulary, builds one
 # index per kernel and reports mAP without and with spatial re-ranking (every kernel, both
 # verifiers, shortlists 100 and 1,000). The realistic benchmark is smvs.sh beside it.

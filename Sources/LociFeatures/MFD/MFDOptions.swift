@@ -25,7 +25,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// level runs the very same detector and the pyramid stays scale-covariant; the notes'
   /// image-size rule (0.25·min(W, H) ≤ 255) changed β from level to level. With the pyramid,
   /// 32 measured best: 57.1 % against 56.5 % for 48, 55.5 % for 64 and 57.1 % for 24 (with
-  /// fewer regions on graf), docs/benchmarks.md, "MFD and WaSH over scale levels".
+  /// fewer regions on graf; `loci-bench mfd-sweep` over the 40 Oxford pairs).
   public var heightScale: Float = 32
   /// Exponent γ of the height profile h = β·(1 − ĝ)^γ (S1); 1 is the notes' linear form [R]
   /// (γ = 2: 39.8 %, γ = 0.5: 38.8 %, both below γ = 1).
@@ -54,7 +54,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// Merge order of the bottom-up grouping (S6).
   public var mergeOrder: MergeOrder = .saddle
   /// What S7 ranks and thresholds [R]. `.persistenceRatio` beat the notes' F at every
-  /// feature count measured (docs/benchmarks.md, "The selection score"): at threshold 0.15 44.0 % at 445
+  /// feature count measured (`loci-bench mfd-sweep`, Oxford affine): at threshold 0.15 44.0 % at 445
   /// regions/image against 43.7 % at 413; at 0.4 50.4 % at 97 against 44.8 % at 77.
   public enum ScoreKind: String, Sendable, CaseIterable {
     /// F = (σ_in − σ_out)/ρ, the notes' shape fragmentation factor.
@@ -111,7 +111,7 @@ public struct MFDOptions: Sendable, Equatable {
   /// (which do not), and σ_g is fixed in pixels, so a single-scale MFD is not scale-covariant.
   /// On boat img1 shrunk synthetically by 0.9…0.5 one level kept 46 % of its regions against
   /// MSER's 63 %. Over the 40 Oxford pairs, 6 levels of √½ took the detector from 44.1 % at
-  /// 438 regions per image to 57.8 % at 250 (docs/benchmarks.md, "MFD and WaSH over scale levels"); 9 levels of ∛½
+  /// 438 regions per image to 57.8 % at 250 (`loci-bench mfd-sweep`); 9 levels of ∛½
   /// (below) reach 59.4 % at 277 and 60.7 % at 238 (minScore 0.3), against MSER's 56.7–61.7 %
   /// at 228–301 ("Third-octave scale levels"). The levels' areas add up to 1/(1 − ∛¼) ≈ 2.7 times the first
   /// level's (2 for √½).

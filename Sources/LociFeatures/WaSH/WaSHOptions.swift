@@ -55,7 +55,7 @@ public struct WaSHOptions: Sendable, Equatable {
   /// levels are reported in the input's coordinates, most stable first. The sampling density,
   /// σ_g and the area bounds are fixed in pixels, so one level is not scale-covariant.
   /// 6 levels of √½ took the 40 Oxford pairs from 43.9 % at 148 regions per image to 56.2 %
-  /// at 154, above MSER's 55.2 % at 161 (docs/benchmarks.md, "MFD and WaSH over scale levels"), for about twice
+  /// at 154, above MSER's 55.2 % at 161 (`loci-bench wash-sweep`; docs/benchmarks.md, "Detectors"), for about twice
   /// the time (the level areas add up to 1 + ½ + ¼ + … < 2).
   public var scaleLevels: Int = 6
   /// Factor between consecutive levels, in (0, 1).
