@@ -93,6 +93,7 @@ let package = Package(
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
     .testTarget(name: "LociFuzzTests", dependencies: ["LociFuzz"]),
+    .testTarget(name: "LociTests", dependencies: ["Loci"]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

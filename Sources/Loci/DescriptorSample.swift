@@ -9,6 +9,12 @@ public struct DescriptorSample: Sendable {
 
   public var count: Int { dimension == 0 ? 0 : descriptors.count / dimension }
 
+  public init(dimension: Int, descriptors: [Float], files: Int = 0) {
+    self.dimension = dimension
+    self.descriptors = descriptors
+    self.files = files
+  }
+
   /// Every descriptor of every `.lfeat` file under `folder` (recursively, sorted by path);
   /// when there are more than `limit`, a seeded uniform sample of `limit` of them.
   /// A file that cannot be read goes to `skipUnreadable` and is left out when that is

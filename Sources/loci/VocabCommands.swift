@@ -3,16 +3,7 @@ import Foundation
 import Loci
 import LociCommandLine
 
-/// Vocabulary training methods.
-enum VocabularyMethod: String, CaseIterable, ExpressibleByArgument {
-  case kmeans
-  /// Approximate (expanding) Gaussian mixture: --size is the number of starting components;
-  /// the number of words is found.
-  case agm
-  /// Dimensionality-recursive quantization: --size words (the product over --books).
-  case drvq
-}
-
+extension VocabularyTrainer.Method: ExpressibleByArgument {}
 extension AGMOptions.PurgeRule: ExpressibleByArgument {}
 
 struct Vocab: ParsableCommand {
@@ -24,8 +15,8 @@ struct Vocab: ParsableCommand {
       abstract: "Train a vocabulary on the descriptors of a folder of .lfeat files (seeded, reproducible).")
 
     @Argument(help: "Folder of .lfeat files (searched recursively).") var features: String
-    @Option(help: "Training method: \(VocabularyMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: VocabularyMethod = .kmeans
+    @Option(help: "Training method: \(VocabularyTrainer.Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: VocabularyTrainer.Method = .kmeans
     @Option(help: "Number of words (kmeans, drvq) or of starting components (agm).") var size: Int = 4096
     @Option(help: "drvq: sub-vectors, each with its own tree; words = (top capacity)^books (default: 1 up to 4096 words, else 2).")
     var books: Int?
@@ -74,77 +65,27 @@ struct Vocab: ParsableCommand {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      var options = KMeansOptions(k: size)
-      options.iterations = iterations
-      options.seed = seed
-      options.initialisation = KMeansOptions.Initialisation(rawValue: initialisation)!
+      var trainer = VocabularyTrainer(method: method, size: size)
+      trainer.iterations = iterations
+      trainer.seed = seed
+      trainer.initialisation = KMeansOptions.Initialisation(rawValue: initialisation)!
+      trainer.agmPurge = agmPurge
+      trainer.agmPenalty = agmPenalty
+      trainer.books = books
+      trainer.capacities = capacities.map { $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
       let bar = ProgressBar(label: method.rawValue)
-      var vocabulary: FlatVocabulary
-      var sigmas: [Float]? = nil, weights: [Float]? = nil, drvq: DRVQVocabulary? = nil
-      var repaired = 0
-      var history: [Int]? = nil
-      var parameters = "iterations=\(iterations) seed=\(seed) descriptors=\(data.count)"
-      do {
-        switch method {
-        case .kmeans:
-          let result = try KMeans.train(data.descriptors, dimension: data.dimension, options: options) { i, _ in
-            bar.update(done: i, total: iterations)
-          }
-          vocabulary = result.vocabulary
-          repaired = result.repairedClusters
-          parameters += " k=\(size) initialisation=\(initialisation)"
-        case .agm:
-          var agm = AGMOptions()
-          agm.initialComponents = size
-          agm.maxIterations = iterations
-          agm.seed = seed
-          agm.purgeRule = agmPurge
-          agm.penaltyScale = agmPenalty
-          let result = try AGM.train(data.descriptors, dimension: data.dimension, options: agm) { i, _ in
-            bar.update(done: i, total: iterations)
-          }
-          vocabulary = result.vocabulary
-          sigmas = result.sigmas.map(Float.init)
-          weights = result.weights.map(Float.init)
-          history = result.history
-          parameters += " initialComponents=\(size) neighbours=\(agm.neighbours) purgeRule=\(agmPurge.rawValue)"
-            + (agm.purgeRule == .merge ? " penalty=\(agmPenalty)" : " purge=\(agm.purgeThreshold)")
-        case .drvq:
-          // One tree up to 4,096 words. Above that a single root would need a K × J distance
-          // table per iteration (65,536 × 1,024 floats, twice) and K·cells seeding, so the
-          // default splits the descriptor in two books of √K words each.
-          let bookCount = books ?? (size <= 4096 ? 1 : 2)
-          var options = DRVQOptions(words: size, dimension: data.dimension, books: bookCount)
-          if let capacities {
-            options.capacities = capacities.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-          }
-          options.maxIterations = iterations
-          options.seed = seed
-          let tree = try DRVQ.train(data.descriptors, dimension: data.dimension, options: options) { done, total in
-            bar.update(done: done, total: total)
-          }
-          drvq = tree
-          vocabulary = FlatVocabulary(dimension: data.dimension, centroids: tree.centroids)
-          parameters += " books=\(bookCount) capacities=\(options.capacities.map(String.init).joined(separator: ",")) range=\(options.range) theta=\(options.theta)"
-        }
-      } catch {
+      let trained: VocabularyTrainer.Trained
+      do { trained = try trainer.train(data) { done, total in bar.update(done: done, total: total) } } catch {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      do {
-        try VocabularyFile.write(vocabulary, method: method.rawValue, parameters: parameters, sigmas: sigmas,
-                                 weights: weights, drvq: drvq, to: URL(fileURLWithPath: out))
-      } catch {
+      do { try trained.write(to: URL(fileURLWithPath: out)) } catch {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
-      // DRVQ's own exact encoder gives the same nearest words as the flat codebook, 20× faster
-      // at 65,536 words.
-      let assignment = drvq?.assign(data.descriptors, k: 1) ?? vocabulary.assign(data.descriptors, k: 1)
-      let mse = assignment.distances.reduce(0.0) { $0 + Double($1) } / Double(Swift.max(data.count, 1))
-      let report = Report(method: method.rawValue, words: vocabulary.count, dimension: data.dimension,
-                          descriptors: data.count, seconds: Date().timeIntervalSince(start), mse: mse,
-                          repaired_clusters: repaired, skipped: skipped.list, history: history)
+      let report = Report(method: method.rawValue, words: trained.vocabulary.count, dimension: data.dimension,
+                          descriptors: data.count, seconds: Date().timeIntervalSince(start), mse: trained.meanSquaredError,
+                          repaired_clusters: trained.repairedClusters, skipped: skipped.list, history: trained.history)
       if json { try printJSON(report) } else {
         print(String(format: "%@: %d words from %d descriptors, MSE %.6f, %.1f s", method.rawValue as NSString,
                      report.words, report.descriptors, report.mse, report.seconds))
