@@ -82,60 +82,29 @@ struct MapCommand: ParsableCommand {
         throw ExitCode(ExitStatus.usage.rawValue)
       }
     }
-    var ids: [String: Int] = [:]
-    for (i, image) in loaded.images.enumerated() { ids[URL(fileURLWithPath: image.path).standardizedFileURL.path] = i }
-    let reranker = reranking.reranker
-    var rankings: [[Int]] = [], truths: [QueryTruth] = [], hardLists: [Set<Int>] = []
-    var seconds = 0.0, rerankSeconds = 0.0, missing = 0
-    var perQuery: [QueryReport] = []
-    for row in truth.rows {
-      let set: FeatureSet
-      do {
-        if let given = querySets[row.query] {
-          set = given
-        } else {
-          set = try Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: loaded)
-        }
-      } catch {
-        printError("loci eval map: query \(row.query): \(error)")
-        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+    let evaluation: RetrievalEvaluation
+    do {
+      evaluation = try RetrievalEvaluation.run(index: loaded, groundTruth: truth, reranker: reranking.reranker,
+                                               queryFeatures: querySets) { q in
+        if !json { printNote(String(format: "%@: AP %.2f", q.query as NSString, q.averagePrecision)) }
       }
-      let excluded = ids[row.query].map { Set([$0]) } ?? []
-      let r: Retrieval.Result
-      do { r = try Retrieval.search(loaded, query: set, reranker: reranker, excluding: excluded) } catch {
-        printError("loci eval map: query \(row.query): \(error)")
-        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
-      }
-      seconds += r.seconds
-      rerankSeconds += r.rerankSeconds
-      rankings.append(r.ranking.map(\.image))
-      let positives = Set(row.positives.compactMap { ids[$0] })
-      missing += row.positives.count - positives.count
-      truths.append(QueryTruth(positives: positives))
-      hardLists.append(Set(row.junk.compactMap { ids[$0] }))
-      let ap = 100 * (MeanAveragePrecision.averagePrecision(ranking: rankings.last!, truth: truths.last!) ?? .nan)
-      let ranks = r.ranking.enumerated().filter { positives.contains($0.element.image) }.map { $0.offset + 1 }
-      perQuery.append(QueryReport(query: row.query, ap: ap, positive_ranks: ranks, verified: r.verified.map {
-        VerifiedReport($0, path: loaded.images[$0.image].path, positive: positives.contains($0.image))
-      }))
-      if !json { printError(String(format: "%@: AP %.2f", row.query as NSString, ap)) }
+    } catch {
+      printError("loci eval map: \(error)")
+      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
     }
-    let n = Swift.max(truth.rows.count, 1)
-    var report = Report(map: 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: truths),
-                        queries: truth.rows.count, seconds_per_query: seconds / Double(n),
-                        rerank_seconds_per_query: rerankSeconds / Double(n), rerank: reranking.rerank.rawValue,
-                        kernel: loaded.options.kernel.rawValue, missing_positives: missing,
-                        p_at_1: 100 * Double(perQuery.filter { $0.positive_ranks.first == 1 }.count) / Double(n),
-                        per_query: perQuery)
-    if truth.hasJunkColumn {
-      func map(_ p: MeanAveragePrecision.RevisitedProtocol) -> Double {
-        let t = truths.indices.map { p.truth(easy: truths[$0].positives, hard: hardLists[$0], junk: []) }
-        return 100 * MeanAveragePrecision.meanAveragePrecision(rankings: rankings, truths: t)
-      }
-      report.easy = map(.easy)
-      report.medium = map(.medium)
-      report.hard = map(.hard)
+    let n = Double(Swift.max(evaluation.queries.count, 1))
+    let perQuery = evaluation.queries.map { q in
+      QueryReport(query: q.query, ap: q.averagePrecision, positive_ranks: q.positiveRanks, verified: q.verified.map {
+        VerifiedReport($0, path: loaded.images[$0.image].path, positive: q.positives.contains($0.image))
+      })
     }
+    let missing = evaluation.missingPositives
+    let report = Report(map: evaluation.meanAveragePrecision, queries: evaluation.queries.count,
+                        seconds_per_query: evaluation.queries.reduce(0) { $0 + $1.seconds } / n,
+                        rerank_seconds_per_query: evaluation.queries.reduce(0) { $0 + $1.rerankSeconds } / n,
+                        rerank: reranking.rerank.rawValue, kernel: loaded.options.kernel.rawValue, missing_positives: missing,
+                        easy: evaluation.revisited(.easy), medium: evaluation.revisited(.medium),
+                        hard: evaluation.revisited(.hard), p_at_1: evaluation.precisionAtOne, per_query: perQuery)
     if json { try printJSON(report) } else {
       print(String(format: "mAP %.2f over %d queries (%@, rerank %@), %.1f ms per query", report.map, report.queries,
                    report.kernel as NSString, report.rerank as NSString, report.seconds_per_query * 1000))

@@ -1,4 +1,4 @@
-import Loci
+@testable import Loci
 import XCTest
 
 /// The trainer the `vocab train` command calls: each method's vocabulary, the parameters the
@@ -55,5 +55,28 @@ final class VocabularyTrainerTests: XCTestCase {
     XCTAssertEqual(back.vocabulary.centroids, trained.vocabulary.centroids)
     XCTAssertEqual(back.parameters, trained.parameters)
     XCTAssertEqual(back.method, "kmeans")
+  }
+}
+
+/// What the ground truth's junk column means in the revisited protocols, pinned on one
+/// hand-computed ranking: positives are the easy images, junk the hard ones; easy ignores
+/// the hard ones, medium counts both, hard counts the hard ones and ignores the easy ones.
+final class RevisitedProtocolTests: XCTestCase {
+  func testJunkColumnIsTheHardPositives() {
+    // Ranking 7, 3, 5, 9, 2; easy {3}, hard {9}.
+    let query = RetrievalEvaluation.QueryOutcome(query: "q", averagePrecision: 0, positiveRanks: [2],
+                                                 ranking: [7, 3, 5, 9, 2], verified: [], positives: [3], hard: [9],
+                                                 seconds: 0, rerankSeconds: 0)
+    let withJunk = RetrievalEvaluation(queries: [query], missingPositives: 0, hasJunkColumn: true)
+    // revisitop's compute_ap after removing the ignored images: per positive i (0-based) at
+    // 0-based rank r, (i / r (1 when r = 0) + (i + 1) / (r + 1)) / 2, averaged over positives.
+    // easy: 9 ignored → 7 3 5 2, 3 at rank 1: (0 + 1/2) / 2 = 25 %.
+    XCTAssertEqual(withJunk.revisited(.easy)!, 25, accuracy: 1e-9)
+    // medium: 3 at rank 1 and 9 at rank 3: ((0 + 1/2) / 2 + (1/3 + 2/4) / 2) / 2 = 33.3 %.
+    XCTAssertEqual(withJunk.revisited(.medium)!, 100.0 / 3, accuracy: 1e-9)
+    // hard: 3 ignored → 7 5 9 2, 9 at rank 2: (0 + 1/3) / 2 = 16.7 %.
+    XCTAssertEqual(withJunk.revisited(.hard)!, 100.0 / 6, accuracy: 1e-9)
+    XCTAssertEqual(withJunk.meanAveragePrecision, 25, accuracy: 1e-9, "the plain mAP counts the positives column only")
+    XCTAssertNil(RetrievalEvaluation(queries: [query], missingPositives: 0, hasJunkColumn: false).revisited(.easy))
   }
 }
