@@ -127,7 +127,7 @@ public enum Retrieval {
   }
 
   /// One query's outcome.
-  public struct Result: Sendable {
+  public struct SearchResult: Sendable {
     public var ranking: [RankedImage]
     public var verified: [SpatialReranker.Verified]
     public var seconds: Double
@@ -138,7 +138,7 @@ public enum Retrieval {
   /// shortlist; `SpatialReranker()` holds the defaults `loci query` and `loci eval map` use.
   /// Throws when the query's descriptors do not fit the index (`checkQuery`).
   public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker = SpatialReranker(),
-                            excluding: Set<Int> = []) throws -> Result {
+                            excluding: Set<Int> = []) throws -> SearchResult {
     try checkQuery(set, index: index, path: set.sourcePath)
     let t0 = DispatchTime.now().uptimeNanoseconds
     // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).
@@ -150,6 +150,6 @@ public enum Retrieval {
       (ranking, verified) = reranker.rerank(ranking, query: set, assignments: assignments, index: index)
     }
     let t2 = DispatchTime.now().uptimeNanoseconds
-    return Result(ranking: ranking, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
+    return SearchResult(ranking: ranking, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
   }
 }

@@ -65,7 +65,7 @@ public struct RetrievalEvaluation: Sendable {
     var outcomes: [QueryOutcome] = [], missing = 0
     for row in groundTruth.rows {
       let excluded = ids[row.query].map { Set([$0]) } ?? []
-      let result: Retrieval.Result
+      let result: Retrieval.SearchResult
       do {
         let set = try queryFeatures[row.query] ?? Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: index)
         result = try Retrieval.search(index, query: set, reranker: reranker, excluding: excluded)

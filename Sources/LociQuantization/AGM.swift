@@ -46,7 +46,7 @@ public struct AGMOptions: Sendable, Equatable {
 /// from many components, run an approximate EM restricted to each point's m nearest
 /// components, and purge components that are redundant next to their neighbours.
 public enum AGM {
-  public struct Result: Sendable {
+  public struct TrainingResult: Sendable {
     /// Component means as a vocabulary.
     public var vocabulary: FlatVocabulary
     public var sigmas: [Double]
@@ -56,7 +56,7 @@ public enum AGM {
   }
 
   public static func train(_ data: [Float], dimension d: Int, options: AGMOptions,
-                           progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+                           progress: ((Int, Int) -> Void)? = nil) throws -> TrainingResult {
     guard d > 0, data.count % d == 0 else { throw KMeans.TrainingError.badDimension }
     let n = data.count / d
     guard n >= 2 else { throw KMeans.TrainingError.notEnoughData(points: n, k: 2) }
@@ -169,7 +169,7 @@ public enum AGM {
       // more iterations), and each iteration costs a full N-step.
       if history.count >= 4 && Double(history[history.count - 4] - k) <= 0.01 * Double(k) { break }
     }
-    return Result(vocabulary: FlatVocabulary(dimension: d, centroids: means), sigmas: sigmas, weights: weights,
+    return TrainingResult(vocabulary: FlatVocabulary(dimension: d, centroids: means), sigmas: sigmas, weights: weights,
                   history: history)
   }
 

@@ -23,7 +23,7 @@ public struct KMeansOptions: Sendable, Equatable {
 
 /// Flat k-means (Lloyd) with exact assignment and empty-cluster repair.
 public enum KMeans {
-  public struct Result: Sendable {
+  public struct TrainingResult: Sendable {
     public var vocabulary: FlatVocabulary
     /// Mean squared distance of the training points to their centroid, after the last
     /// assignment (the objective divided by n).
@@ -48,7 +48,7 @@ public enum KMeans {
   /// Trains on `data` (row-major, n × dimension). `progress(iteration, mse)` after each
   /// iteration.
   public static func train(_ data: [Float], dimension d: Int, options: KMeansOptions,
-                           progress: ((Int, Double) -> Void)? = nil) throws -> Result {
+                           progress: ((Int, Double) -> Void)? = nil) throws -> TrainingResult {
     guard d > 0, data.count % d == 0 else { throw TrainingError.badDimension }
     let n = data.count / d, k = options.k
     guard k >= 1, n >= k else { throw TrainingError.notEnoughData(points: n, k: k) }
@@ -95,7 +95,7 @@ public enum KMeans {
       progress?(iteration + 1, mse)
     }
     let mse = history.last ?? assignment.distances.reduce(0.0) { $0 + Double($1) } / Double(n)
-    return Result(vocabulary: FlatVocabulary(dimension: d, centroids: centroids), meanSquaredError: mse,
+    return TrainingResult(vocabulary: FlatVocabulary(dimension: d, centroids: centroids), meanSquaredError: mse,
                   history: history, repairedClusters: repaired)
   }
 
