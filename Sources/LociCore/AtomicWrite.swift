@@ -7,16 +7,16 @@ import Foundation
 #endif
 
 /// A write that did not reach its final name; the previous file (if any) is untouched.
-public struct AtomicWriteError: Error, CustomStringConvertible, Sendable {
-  public let path: String
-  public let reason: String
-  public var description: String { "\(path): cannot write: \(reason)" }
+package struct AtomicWriteError: Error, CustomStringConvertible, Sendable {
+  package let path: String
+  package let reason: String
+  package var description: String { "\(path): cannot write: \(reason)" }
 }
 
 /// Writes `data` to `NAME.tmp-PID` beside `url`, flushes it to disk, then `rename(2)`s it
 /// over the final name. A crash, a kill or a full disk therefore leaves either the old file
 /// or the new one, never a torn one; the temporary file is removed on failure.
-public func writeAtomically(_ data: Data, to url: URL) throws {
+package func writeAtomically(_ data: Data, to url: URL) throws {
   let finalPath = url.path
   let temporaryPath = finalPath + ".tmp-\(getpid())"
   func failure(_ what: String) -> AtomicWriteError {

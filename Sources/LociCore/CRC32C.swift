@@ -1,6 +1,6 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum that closes every
 /// Loci binary file. Table-driven, slicing by 8 bytes.
-public enum CRC32C {
+package enum CRC32C {
   static let tables: [[UInt32]] = {
     var tables = [[UInt32]](repeating: [UInt32](repeating: 0, count: 256), count: 8)
     for i in 0..<256 {
@@ -15,7 +15,7 @@ public enum CRC32C {
   }()
 
   /// The checksum of `bytes`, continuing from `crc` (0 to start).
-  public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+  package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
     var c = ~crc
     var i = 0
     let n = bytes.count
@@ -51,13 +51,13 @@ public enum CRC32C {
     return ~c
   }
 
-  public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+  package static func checksum(_ bytes: [UInt8]) -> UInt32 {
     bytes.withUnsafeBytes { checksum($0) }
   }
 
   /// The CRC-32C stored little-endian in the last 4 bytes of `bytes` and the one computed
   /// over everything before it (the layout closing every Loci binary file). Needs ≥ 4 bytes.
-  public static func trailingChecksum(of bytes: [UInt8]) -> (stored: UInt32, computed: UInt32) {
+  package static func trailingChecksum(of bytes: [UInt8]) -> (stored: UInt32, computed: UInt32) {
     precondition(bytes.count >= 4, "no room for a checksum")
     let n = bytes.count
     let stored = UInt32(bytes[n - 4]) | UInt32(bytes[n - 3]) << 8 | UInt32(bytes[n - 2]) << 16 | UInt32(bytes[n - 1]) << 24

@@ -12,14 +12,14 @@ import Foundation
 /// there, and a second writer would read the old contents and overwrite the first one's
 /// update. The sidecar stays after the lock is released (removing it would race with a
 /// writer that has just opened it); it is empty.
-public enum FileLock {
+package enum FileLock {
   /// The sidecar lock file of `url`.
-  public static func lockURL(for url: URL) -> URL { URL(fileURLWithPath: url.path + ".lock") }
+  package static func lockURL(for url: URL) -> URL { URL(fileURLWithPath: url.path + ".lock") }
 
   /// Runs `body` holding the lock of `url`. When another process holds it, `whileWaiting`
   /// is called once and the call blocks until the lock is free. The lock goes with the
   /// process, so a killed holder never leaves it taken.
-  public static func withExclusiveLock<T>(on url: URL, whileWaiting: () -> Void = {}, _ body: () throws -> T) throws -> T {
+  package static func withExclusiveLock<T>(on url: URL, whileWaiting: () -> Void = {}, _ body: () throws -> T) throws -> T {
     let path = lockURL(for: url).path
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else {

@@ -4,7 +4,7 @@ import Foundation
 /// (NSCocoaErrorDomain error 512.)" or a raw `Error Domain=…` dump; the reason a user can act
 /// on ("Not a directory", "Permission denied") is in the underlying POSIX error. This returns
 /// that reason, with the path it concerns when Foundation names one.
-public func fileSystemReason(_ error: Error) -> String {
+package func fileSystemReason(_ error: Error) -> String {
   let ns = error as NSError
   var reason = ns.localizedDescription
   if let underlyingError = ns.userInfo[NSUnderlyingErrorKey] as? Error {

@@ -6,7 +6,7 @@
 /// mantissa (rounded to nearest); the bits minus 2²³'s bits are that integer, and a lane
 /// that rounded up is corrected by one. Exact for 0 ≤ v < 2²³ (tested against `Int32(v)`).
 @inline(__always)
-public func truncatedToInt32(_ v: SIMD8<Float>) -> SIMD8<Int32> {
+package func truncatedToInt32(_ v: SIMD8<Float>) -> SIMD8<Int32> {
   let magic = SIMD8<Float>(repeating: 8_388_608)  // 2²³
   let shifted = v + magic
   let rounded = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B00_0000  // 2²³'s bit pattern

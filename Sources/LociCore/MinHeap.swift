@@ -1,11 +1,11 @@
 /// A binary min-heap over an array (descriptor matching, kd-forest search). Inlinable so
 /// that each user gets a specialised copy: the kd-forest search pops it in its inner loop.
-public struct MinHeap<Element> {
+package struct MinHeap<Element> {
   @usableFromInline var items: [Element] = []
   @usableFromInline let less: (Element, Element) -> Bool
   /// A heap ordered by `less` (the smallest element on top).
-  @inlinable public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
-  @inlinable public mutating func push(_ e: Element) {
+  @inlinable package init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
+  @inlinable package mutating func push(_ e: Element) {
     items.append(e)
     var i = items.count - 1
     while i > 0 {
@@ -15,9 +15,9 @@ public struct MinHeap<Element> {
       i = parent
     }
   }
-  @inlinable public var count: Int { items.count }
-  @inlinable public func peek() -> Element? { items.first }
-  @inlinable public mutating func pop() -> Element? {
+  @inlinable package var count: Int { items.count }
+  @inlinable package func peek() -> Element? { items.first }
+  @inlinable package mutating func pop() -> Element? {
     guard !items.isEmpty else { return nil }
     items.swapAt(0, items.count - 1)
     let top = items.removeLast()
@@ -37,5 +37,5 @@ public struct MinHeap<Element> {
 
 extension MinHeap {
   /// Empties the heap, keeping its storage for reuse.
-  @inlinable public mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+  @inlinable package mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 }

@@ -4,11 +4,11 @@
 /// `sort` was half of the tree's time. Radix sorting is linear and keeps equal keys in
 /// input order, which the tree relies on for its tie rule; the payload travels with its
 /// key, so the sweep that follows reads both in order instead of gathering them.
-public enum RadixSort {
+package enum RadixSort {
   /// Sorts `keys` from the largest to the smallest and applies the same permutation to
   /// `payloads`. Equal keys keep their input order (stable); −0 and +0 are equal, as `==`
   /// says, and both come out as +0. Keys must not be NaN.
-  public static func sortDescending(_ keys: inout [Double], carrying payloads: inout [UInt64]) {
+  package static func sortDescending(_ keys: inout [Double], carrying payloads: inout [UInt64]) {
     precondition(keys.count == payloads.count, "one payload per key")
     let n = keys.count
     guard n > 1 else {

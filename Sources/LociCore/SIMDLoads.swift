@@ -3,7 +3,7 @@
 extension UnsafePointer where Pointee: SIMDScalar {
   /// The eight values at `self + offset …`, unaligned.
   @inlinable @inline(__always)
-  public func loadSIMD8(at offset: Int = 0) -> SIMD8<Pointee> {
+  package func loadSIMD8(at offset: Int = 0) -> SIMD8<Pointee> {
     UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD8<Pointee>.self)
   }
 }
@@ -11,13 +11,13 @@ extension UnsafePointer where Pointee: SIMDScalar {
 extension UnsafeMutablePointer where Pointee: SIMDScalar {
   /// The eight values at `self + offset …`, unaligned.
   @inlinable @inline(__always)
-  public func loadSIMD8(at offset: Int = 0) -> SIMD8<Pointee> {
+  package func loadSIMD8(at offset: Int = 0) -> SIMD8<Pointee> {
     UnsafeRawPointer(self + offset).loadUnaligned(as: SIMD8<Pointee>.self)
   }
 
   /// Writes `value` to `self + offset …`, unaligned.
   @inlinable @inline(__always)
-  public func storeSIMD8(_ value: SIMD8<Pointee>, at offset: Int = 0) {
+  package func storeSIMD8(_ value: SIMD8<Pointee>, at offset: Int = 0) {
     UnsafeMutableRawPointer(self + offset).storeBytes(of: value, as: SIMD8<Pointee>.self)
   }
 }

@@ -1,9 +1,9 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, seeded; every random choice in Loci
 /// (training, sampling, tests) goes through it so runs are reproducible.
-public struct SplitMix64: Sendable {
+package struct SplitMix64: Sendable {
   var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
+  package init(seed: UInt64) { state = seed }
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -11,5 +11,5 @@ public struct SplitMix64: Sendable {
     return z ^ (z >> 31)
   }
   /// Uniform in [0, 1).
-  public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+  package mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -1,7 +1,7 @@
 /// ‖a − b‖² over `count` Floats, with four SIMD8 accumulators (Swift does not vectorise a
 /// plain Float reduction on its own: strict ordering of the additions forbids it).
 @inlinable
-public func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+package func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
   var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
   var k = 0
   let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
@@ -27,7 +27,7 @@ public func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>
 
 /// a·b over `count` Floats, four SIMD8 accumulators (see `squaredDistance`).
 @inlinable
-public func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+package func dotProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
   var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
   var k = 0
   let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)

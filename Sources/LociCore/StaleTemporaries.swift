@@ -11,7 +11,7 @@ import Foundation
 /// is running (`kill(pid, 0)` answers ESRCH), so a write in progress is never touched. A
 /// reused PID keeps a stale file a little longer, which is harmless. (Writers on other
 /// machines sharing the folder are not visible here: their PIDs are another host's.)
-public enum StaleTemporaries {
+package enum StaleTemporaries {
   /// The PID in a temporary file's name, when it is one.
   static func writerPID(of name: String) -> pid_t? {
     guard let range = name.range(of: ".tmp-", options: .backwards) else { return nil }
@@ -28,7 +28,7 @@ public enum StaleTemporaries {
   /// Removes stale temporaries of `url` (siblings named `url`'s name + `.tmp-PID`); returns
   /// how many.
   @discardableResult
-  public static func removeSiblings(of url: URL) -> Int {
+  package static func removeSiblings(of url: URL) -> Int {
     let folder = url.deletingLastPathComponent(), prefix = url.lastPathComponent + ".tmp-"
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     var removed = 0
@@ -40,7 +40,7 @@ public enum StaleTemporaries {
 
   /// Removes stale temporaries anywhere under `folder` (one walk); returns how many.
   @discardableResult
-  public static func removeAll(under folder: URL) -> Int {
+  package static func removeAll(under folder: URL) -> Int {
     guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return 0 }
     var removed = 0
     while let relative = walker.nextObject() as? String {

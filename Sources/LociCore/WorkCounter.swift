@@ -3,14 +3,14 @@ import Foundation
 /// Hands out 0, 1, 2, … below a limit, each once, to any number of threads: the work queue
 /// of workers that each take the next untaken item (featurize's images, a detector's scale
 /// levels).
-public final class WorkCounter: @unchecked Sendable {
+package final class WorkCounter: @unchecked Sendable {
   private let lock = NSLock()
   private var value = 0
 
-  public init() {}
+  package init() {}
 
   /// The next untaken index, or nil once all below `limit` are taken.
-  public func next(below limit: Int) -> Int? {
+  package func next(below limit: Int) -> Int? {
     lock.lock()
     defer { lock.unlock() }
     guard value < limit else { return nil }

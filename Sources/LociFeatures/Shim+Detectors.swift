@@ -64,7 +64,7 @@ public func openCVSIFTDescriptors(_ image: GrayImage, regions: [AffineRegion]) t
 
 /// OpenCV's thread pool size (`cv::setNumThreads`); 0 restores OpenCV's default. Only
 /// the baselines and benchmarks use OpenCV's parallel code.
-public var openCVThreads: Int {
+package var openCVThreads: Int {
   get { Int(loci_opencv_threads()) }
   set { loci_opencv_set_threads(Int32(newValue)) }
 }

@@ -3,11 +3,11 @@
 // where a SIMD8 is one register. Both give the same bits (no fused multiply-add is formed).
 
 /// The Gaussian blur's inner loop (`GrayImage.gaussianBlurred`).
-public enum BlurKernel {
+package enum BlurKernel {
   /// out[x] = Σ_j weights[j]·inputs[j][x] for x < `width`, j in 0..<`taps`, summed in order of
   /// j from 0 (the same bits as accumulating tap by tap). Thirty-two pixels at a time in four
   /// independent register sums: with one, each tap waited for the previous addition.
-  public static func weightedSum(taps: Int, weights k: UnsafePointer<Float>, width w: Int, into out: UnsafeMutablePointer<Float>,
+  package static func weightedSum(taps: Int, weights k: UnsafePointer<Float>, width w: Int, into out: UnsafeMutablePointer<Float>,
                                    inputs: UnsafePointer<UnsafePointer<Float>>) {
     @inline(__always) func load(_ j: Int, _ x: Int) -> SIMD8<Float> {
       UnsafeRawPointer(inputs[j] + x).loadUnaligned(as: SIMD8<Float>.self)

@@ -99,7 +99,7 @@ public enum KMeans {
                   history: history, repairedClusters: repaired)
   }
 
-  public static func initialCentroids(_ data: [Float], n: Int, d: Int, options: KMeansOptions, rng: inout SplitMix64) -> [Float] {
+  package static func initialCentroids(_ data: [Float], n: Int, d: Int, options: KMeansOptions, rng: inout SplitMix64) -> [Float] {
     let k = options.k
     func row(_ i: Int) -> ArraySlice<Float> { data[(i * d)..<((i + 1) * d)] }
     switch options.initialisation {

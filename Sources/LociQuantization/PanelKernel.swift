@@ -3,13 +3,13 @@
 // two panels at a time, fused multiply-adds) instead.
 
 /// The dot products behind exact assignment: a small GEMM over centroid panels.
-public enum PanelKernel {
+package enum PanelKernel {
   /// Dot products of six rows with the words of panels `blocks`, into `out` (row g's dot with
   /// word w at `out[g × rowStride + w]`).
   /// `panels` holds `blocks` panels of `dimension` × 8 Floats, coordinate-major, so one SIMD8
   /// load is coordinate j of 8 words and the six rows accumulate against it by broadcast
   /// (no horizontal sums; twelve SSE accumulator halves, or six AVX registers).
-  public static func dotProducts(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+  package static func dotProducts(_ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
                                  _ r3: UnsafePointer<Float>, _ r4: UnsafePointer<Float>, _ r5: UnsafePointer<Float>,
                                  panels: UnsafePointer<Float>, blocks: Range<Int>, dimension d: Int,
                                  into out: UnsafeMutablePointer<Float>, rowStride stride: Int) {

@@ -5,12 +5,12 @@
 // changes nothing.
 
 /// The distance transform's hot loop: offers from one row to another (MFD S2).
-public enum SourceRowKernel {
+package enum SourceRowKernel {
   /// For x in `first..<end`: the candidate ‖(x, y) − s‖ + h(s), with s the source held by
   /// the neighbour (`fromX`, `fromY`, `fromHeight`, already shifted by the column offset), replaces
   /// pixel x's distance and source (`distance`, `sourceX`, `sourceY`, `sourceHeight`) when
   /// strictly smaller. `columns[x]` is x as a Float.
-  public static func offer(distance b: UnsafeMutablePointer<Float>, sourceX bx: UnsafeMutablePointer<Float>,
+  package static func offer(distance b: UnsafeMutablePointer<Float>, sourceX bx: UnsafeMutablePointer<Float>,
                            sourceY by: UnsafeMutablePointer<Float>, sourceHeight bh: UnsafeMutablePointer<Float>,
                            fromX qx: UnsafePointer<Float>, fromY qy: UnsafePointer<Float>, fromHeight qh: UnsafePointer<Float>,
                            first: Int, end: Int, y: Float, columns: UnsafePointer<Float>) {
