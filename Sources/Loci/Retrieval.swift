@@ -51,21 +51,7 @@ public enum Retrieval {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
     let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
                                 skipUnreadable: skipUnreadable)
-    var training: [Float] = []
-    let needsTraining = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
-    if needsTraining {
-      let d = vocabulary.dimension
-      let total = sets.reduce(0) { $0 + $1.count }
-      let stride = Swift.max(1, total / Swift.max(1, trainingLimit))
-      var k = 0
-      for set in sets {
-        for f in 0..<set.count {
-          if k % stride == 0 { training += set.descriptors[(f * d)..<((f + 1) * d)] }
-          k += 1
-        }
-      }
-    }
-    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, training: training)
+    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
     index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
     index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""

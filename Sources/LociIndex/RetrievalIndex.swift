@@ -67,6 +67,29 @@ public struct RetrievalIndex: Sendable {
     prepare()
   }
 
+  /// An index whose binary embedding (HE, ASMK* medians) learns from the descriptors of
+  /// `sets` themselves: every k-th descriptor in order, k chosen so that at most `limit` are
+  /// taken (all when there are fewer). The sets are not added; pass them to `add`. Throws
+  /// like `init(vocabulary:options:training:)` when they hold no descriptors.
+  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), trainingFrom sets: [FeatureSet],
+              limit: Int = 200_000) throws {
+    let learnsEmbedding = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
+    var training: [Float] = []
+    if learnsEmbedding {
+      let d = vocabulary.dimension
+      let total = sets.reduce(0) { $0 + ($1.dimension == d ? $1.count : 0) }
+      let stride = Swift.max(1, total / Swift.max(1, limit))
+      var k = 0
+      for set in sets where set.dimension == d {
+        for f in 0..<set.count {
+          if k % stride == 0 { training += set.descriptors[(f * d)..<((f + 1) * d)] }
+          k += 1
+        }
+      }
+    }
+    try self.init(vocabulary: vocabulary, options: options, training: training)
+  }
+
   /// Rebuilds an index from its stored parts (the `.lidx` reader).
   init(options: IndexOptions, vocabulary: FlatVocabulary, embedding: BinaryEmbedding?, lists: [PostingList],
        images: [IndexedImage], geometry: GeometryStore) {

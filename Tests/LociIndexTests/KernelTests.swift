@@ -108,3 +108,24 @@ final class IndexMisuseTests: XCTestCase {
     }
   }
 }
+
+/// An index that samples its own training descriptors: every k-th in order, at most the
+/// limit, the same embedding as training on that sample by hand; nothing to sample throws.
+final class SelfTrainingIndexTests: XCTestCase {
+  func testIndexSamplesItsTrainingFromTheSets() throws {
+    let data = IndexTestData(seed: 8, dimension: 32, images: 6, featuresPerImage: 24)  // 144 descriptors
+    let own = try RetrievalIndex(vocabulary: data.vocabulary, trainingFrom: data.images, limit: 50)
+    // 144 / 50 → every 2nd descriptor: 72 of them.
+    let all = data.images.flatMap(\.descriptors)
+    var sample: [Float] = []
+    for f in Swift.stride(from: 0, to: 144, by: 2) { sample += all[(f * 32)..<((f + 1) * 32)] }
+    let byHand = try RetrievalIndex(vocabulary: data.vocabulary, training: sample)
+    XCTAssertEqual(own.embedding?.thresholds, byHand.embedding?.thresholds)
+    XCTAssertNotEqual(own.embedding?.thresholds,
+                      try RetrievalIndex(vocabulary: data.vocabulary, training: all).embedding?.thresholds,
+                      "the limit changed the sample")
+    XCTAssertThrowsError(try RetrievalIndex(vocabulary: data.vocabulary, trainingFrom: [])) {
+      XCTAssertEqual($0 as? IndexError, .untrainedEmbedding(kernel: IndexKernel.asmkStar.rawValue))
+    }
+  }
+}

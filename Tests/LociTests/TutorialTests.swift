@@ -16,7 +16,7 @@ final class TutorialTests: XCTestCase {
     let sample = DescriptorSample(dimension: 128, descriptors: descriptors)
     let trained = try VocabularyTrainer(method: .kmeans, size: 64).train(sample)
 
-    var index = try RetrievalIndex(vocabulary: trained.vocabulary, training: descriptors)
+    var index = try RetrievalIndex(vocabulary: trained.vocabulary, trainingFrom: database)
     try index.add(database)
 
     let query = try extractor.extract(fromFile: imageURLs[1])
