@@ -4,6 +4,10 @@ import Loci
 /// The formats a fuzz run can target.
 public enum FuzzFormat: String, CaseIterable, Sendable {
   case lfeat, lvoc, lidx
+  /// VGG text feature files.
+  case vgg
+  /// Encoded images (JPEG, PNG, BMP, TIFF, WebP, PNM): the header size check and decoding.
+  case image
 }
 
 /// One format's fuzz target: seed files (valid files of every kind the format holds), and
@@ -12,6 +16,8 @@ public enum FuzzFormat: String, CaseIterable, Sendable {
 /// later step can take; a trap, a hang or a huge allocation anywhere is a finding.
 struct FuzzTarget {
   var seeds: [[UInt8]]
+  /// Whether the format ends in a CRC-32C that mutants should get recomputed.
+  var checksummed = true
   /// Returns normally for an accepted file, throws the reader's error for a refused one.
   var exercise: ([UInt8]) throws -> Void
 
@@ -21,7 +27,41 @@ struct FuzzTarget {
     case .lfeat: return try featureTarget(world)
     case .lvoc: return try vocabularyTarget(world)
     case .lidx: return try indexTarget(world)
+    case .vgg: return try vggTarget(world)
+    case .image: return try imageTarget()
     }
+  }
+
+  /// VGG text: sets with and without descriptors; accepted sets are used as feature files are.
+  static func vggTarget(_ world: FuzzWorld) throws -> FuzzTarget {
+    var bare = world.images[1]
+    bare.dimension = 0
+    bare.descriptors = []
+    let seeds = [world.images[0], bare].map { Array(FeatureFile.encodeVGG($0).utf8) }
+    let features = try featureTarget(world)
+    var target = FuzzTarget(seeds: seeds) { bytes in
+      let set = try FeatureFile.decodeVGG(String(decoding: bytes, as: UTF8.self), path: "mutant.vgg")
+      try features.exercise(FeatureFile.encode(set))
+    }
+    target.checksummed = false
+    return target
+  }
+
+  /// Encoded images of every format the decoder knows; accepted ones are detected on (MFD),
+  /// as `featurize` does. The pixel limit is 4 MP, so a header that claims more is refused
+  /// before decoding.
+  static func imageTarget() throws -> FuzzTarget {
+    let gray = GrayImage(width: 48, height: 36) { x, y in Float((x * 7 + y * 5) % 64) / 64 + (x > 20 && y > 12 ? 0.3 : 0) }
+    let colour = RGBImage(gray: gray)
+    var seeds = try [".png", ".jpg", ".bmp", ".tif", ".webp", ".ppm"].map { [UInt8](try colour.encoded(as: $0)) }
+    seeds.append([UInt8](try colour.encoded(as: ".jpg", quality: 60)))
+    let detector = MFDDetector()
+    var target = FuzzTarget(seeds: seeds) { bytes in
+      let image = try GrayImage(encoded: Data(bytes), name: "mutant", maxPixels: 4_000_000)
+      _ = try detector.detect(in: image)
+    }
+    target.checksummed = false
+    return target
   }
 
   /// Feature files: sets with and without descriptors; accepted sets are verified against

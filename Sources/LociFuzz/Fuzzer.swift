@@ -35,6 +35,7 @@ public enum Fuzzer {
     var i = 0
     while iterations.map({ i < $0 }) ?? true, seconds.map({ elapsed() < $0 }) ?? true {
       var mutator = Mutator(seed: seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
+      mutator.resealShare = target.checksummed ? 0.9 : 0
       let parent = target.seeds[Int(mutator.rng.next() % UInt64(target.seeds.count))]
       let mutant = mutator.mutate(parent)
       if let mutantFile { try Data(mutant).write(to: mutantFile) }

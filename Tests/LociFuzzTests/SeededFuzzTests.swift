@@ -3,8 +3,8 @@ import XCTest
 @testable import LociFuzz
 
 /// A short seeded run of the format fuzzer (`scripts/fuzz.sh` runs it for minutes): every
-/// mutant is refused with a typed error or accepted and then searched, verified and indexed
-/// without a trap. A crash here ends the test process, which fails the suite.
+/// mutant (of .lfeat, .lvoc, .lidx, VGG text and encoded images) is refused with a typed
+/// error or accepted and then used without a trap. A crash here ends the test process, which fails the suite.
 final class SeededFuzzTests: XCTestCase {
   func testMutantsOfEveryFormatAreRefusedOrUsedSafely() throws {
     for format in FuzzFormat.allCases {
