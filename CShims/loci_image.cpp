@@ -12,6 +12,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,33 @@ bool pngIsComplete(const uint8_t *b, size_t n) {
   for (size_t i = from; i + 4 <= n; ++i)
     if (std::memcmp(b + i, "IEND", 4) == 0) return true;
   return false;
+}
+
+/// cv::imdecode, with what OpenCV prints on std::cerr captured instead of printed. When a
+/// decoder throws, imdecode catches it and writes "imdecode_(''): can't read data: …" to
+/// std::cerr, a line no one can attribute once several images decode in parallel; here it
+/// becomes part of the image's own error. std::cerr is one stream for the process, so the
+/// redirection is held under a lock (decoding these formats is a small part of featurize).
+cv::Mat decodeWithOpenCV(const cv::Mat &encoded, std::string &said) {
+  static std::mutex cerrLock;
+  std::lock_guard<std::mutex> guard(cerrLock);
+  std::ostringstream sink;
+  struct Restore {
+    std::streambuf *previous;
+    ~Restore() { std::cerr.rdbuf(previous); }
+  } restore{std::cerr.rdbuf(sink.rdbuf())};
+  cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+  said = sink.str();
+  // Keep OpenCV's reason, not its framing: "…: can't read data: REASON in function '…'".
+  const std::string marker = "can't read data: ";
+  if (auto at = said.find(marker); at != std::string::npos) said = said.substr(at + marker.size());
+  // cv::Exception's text: "OpenCV(4.6.0) FILE:LINE: error: (-2:Unspecified error) WHAT in function 'F'".
+  if (auto at = said.find("error: ("); at != std::string::npos) {
+    if (auto close = said.find(") ", at); close != std::string::npos) said = said.substr(close + 2);
+  }
+  if (auto at = said.find(" in function"); at != std::string::npos) said.resize(at);
+  while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) said.pop_back();
+  return decoded;
 }
 
 /// Bytes per pixel of the widest encoding decoded (float RGBA TIFF): a file larger than
@@ -96,16 +126,18 @@ loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, bool o
     jpeg = loci::decodeJPEG(bytes, count, decoded, why);
     if (jpeg == loci::JPEGOutcome::corrupt) return loci::fail(LOCI_ERR_CORRUPT, why);
   }
+  std::string openCVSays;
   if (jpeg == loci::JPEGOutcome::notHandled) {
     cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
     try {
-      decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+      decoded = decodeWithOpenCV(encoded, openCVSays);
     } catch (const cv::Exception &e) {
       return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName + " data: " + e.what());
     }
   }
   if (decoded.empty() || decoded.cols <= 0 || decoded.rows <= 0)
-    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName + " data");
+    return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt or truncated ") + formatName + " data" +
+                                            (openCVSays.empty() ? "" : " (" + openCVSays + ")"));
   if (maxPixels > 0 && static_cast<int64_t>(decoded.total()) > maxPixels)
     return loci::fail(LOCI_ERR_TOO_LARGE, std::string(formatName) + " decoded to " + std::to_string(decoded.cols) +
                                               " x " + std::to_string(decoded.rows) + " pixels, more than the limit");

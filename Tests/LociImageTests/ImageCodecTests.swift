@@ -158,6 +158,21 @@ final class ImageCodecTests: XCTestCase {
     }
   }
 
+  /// OpenCV's decoders report a failure by printing "imdecode_(''): can't read data: …" on
+  /// stderr, unattributed when images decode in parallel; that reason now belongs to the
+  /// image's own error (and is no longer printed).
+  func testOpenCVsDecodingMessageBelongsToTheImage() throws {
+    let colour = RGBImage(gray: GrayImage(width: 48, height: 36) { x, y in Float((x + y) % 32) / 32 })
+    for ext in [".bmp", ".ppm"] {
+      let bytes = try colour.encoded(as: ext)
+      XCTAssertThrowsError(try GrayImage(encoded: Data(bytes.prefix(bytes.count * 6 / 10)), name: "cut\(ext)")) { error in
+        guard case let ImageError.corrupt(path, reason) = error else { return XCTFail("\(error)") }
+        XCTAssertEqual(path, "cut\(ext)")
+        XCTAssertTrue(reason.contains("Unexpected end of input stream"), reason)
+      }
+    }
+  }
+
   func testNonImagesMissingFilesAndEmptyFilesGetTypedErrors() throws {
     let text = folder.appendingPathComponent("notes.jpg")
     try Data("hello, not an image".utf8).write(to: text)
