@@ -1,3 +1,4 @@
+import LociCore
 import Foundation
 
 /// Descriptors gathered from a folder of feature files, for vocabulary training.

@@ -1,2 +1,2 @@
-@_exported import LociCore
+// The detectors work on the feature types; a client of this module gets them with it.
 @_exported import LociFeatureTypes

@@ -1,3 +1,4 @@
+import LociCore
 import Foundation
 
 extension GrayImage {

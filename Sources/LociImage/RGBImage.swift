@@ -1,3 +1,4 @@
+import LociCore
 import Foundation
 
 /// An 8-bit RGB canvas for overlays (`featurize --draw`, `loci verify --draw`).

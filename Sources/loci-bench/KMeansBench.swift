@@ -1,3 +1,4 @@
+import LociCore
 import ArgumentParser
 import Foundation
 import Loci

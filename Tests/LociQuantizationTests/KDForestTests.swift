@@ -1,3 +1,4 @@
+import LociCore
 import XCTest
 
 @testable import LociQuantization

@@ -1,4 +1,5 @@
 @testable import Loci
+import LociCore
 import XCTest
 
 /// The trainer the `vocab train` command calls: each method's vocabulary, the parameters the
