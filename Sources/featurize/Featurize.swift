@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LociCore
 import Loci
 import LociCommandLine
 
