@@ -252,8 +252,7 @@ public enum IndexFile {
       guard let e else { throw refuse("has no binary embedding") }
       let bits = o.kernel == .he ? Swift.min(64, dimension) : dimension
       guard e.bits == bits else { throw refuse("\(e.bits)-bit codes, expected \(bits)") }
-      let medians = o.kernel == .he || o.binarisation == .medians
-      if medians {
+      if o.learnsEmbedding {
         guard e.projection.count == bits * dimension, e.thresholds.count == bits * size else {
           throw refuse("the embedding's projection or thresholds are missing or short")
         }

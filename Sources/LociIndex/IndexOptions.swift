@@ -24,6 +24,10 @@ public enum Binarisation: String, CaseIterable, Sendable, Codable {
 public struct IndexOptions: Sendable, Equatable {
   public var kernel: IndexKernel = .asmkStar
   public var binarisation: Binarisation = .medians
+
+  /// Whether the kernel learns its binary embedding from training descriptors: HE, and ASMK*
+  /// with per-word median thresholds (sign codes learn nothing).
+  public var learnsEmbedding: Bool { kernel == .he || (kernel == .asmkStar && binarisation == .medians) }
   /// Query-side multiple assignment; database side is 1. ICCV'13 and COLMAP use 5; on the
   /// SMVS benchmark 3 measured 0.6–0.8 mAP points higher before re-ranking (equal after it)
   /// and a third faster (docs/benchmarks.md).

@@ -44,8 +44,7 @@ public struct RetrievalIndex: Sendable {
     guard training.count % vocabulary.dimension == 0 else {
       throw IndexError.malformedTraining(count: training.count, dimension: vocabulary.dimension)
     }
-    let learnsEmbedding = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
-    if learnsEmbedding && training.isEmpty { throw IndexError.untrainedEmbedding(kernel: options.kernel.rawValue) }
+    if options.learnsEmbedding && training.isEmpty { throw IndexError.untrainedEmbedding(kernel: options.kernel.rawValue) }
     self.options = options
     self.vocabulary = vocabulary
     vocabularyFingerprint = Self.fingerprint(vocabulary)
@@ -73,9 +72,8 @@ public struct RetrievalIndex: Sendable {
   /// like `init(vocabulary:options:training:)` when they hold no descriptors.
   public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), trainingFrom sets: [FeatureSet],
               limit: Int = 200_000) throws {
-    let learnsEmbedding = options.kernel == .he || (options.kernel == .asmkStar && options.binarisation == .medians)
     var training: [Float] = []
-    if learnsEmbedding {
+    if options.learnsEmbedding {
       let d = vocabulary.dimension
       let total = sets.reduce(0) { $0 + ($1.dimension == d ? $1.count : 0) }
       let stride = Swift.max(1, total / Swift.max(1, limit))
