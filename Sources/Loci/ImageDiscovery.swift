@@ -6,17 +6,13 @@ public struct ImageInput: Sendable, Equatable {
   public var relativePath: String
 }
 
+/// Inputs that cannot be processed as given: two images that would be written to one output.
 public enum InputError: Error, CustomStringConvertible, Equatable {
-  case missing(path: String)
-  case noImages(path: String)
   case collision(first: String, second: String, output: String)
   public var description: String {
     switch self {
     case let .collision(first, second, output):
       return "\(first) and \(second) would both be written as \(output); pass their folders, or run them separately"
-    case let .missing(path): return "\(path): no such file or folder"
-    case let .noImages(path):
-      return "\(path): no images found (looked for \(ImageDiscovery.extensions.sorted().joined(separator: ", ")))"
     }
   }
 }
@@ -82,21 +78,12 @@ public enum ImageDiscovery {
       }
       problems += unreadable
       if found.isEmpty && unreadable.isEmpty {
-        problems.append(Problem(path: input.path, reason: InputError.noImages(path: input.path).description
-                                  .replacingOccurrences(of: input.path + ": ", with: "")))
+        problems.append(Problem(path: input.path,
+                                reason: "no images found (looked for \(extensions.sorted().joined(separator: ", ")))"))
       }
       out += found.sorted { $0.relativePath < $1.relativePath }
     }
     return (try withoutCollisions(out), problems.sorted { $0.path < $1.path })
-  }
-
-  /// `discover`, with the first problem thrown (`InputError.missing` or `.noImages`).
-  public static func collect(_ inputs: [URL]) throws -> [ImageInput] {
-    let (images, problems) = try discover(inputs)
-    if let first = problems.first {
-      throw first.reason.hasPrefix("no images") ? InputError.noImages(path: first.path) : InputError.missing(path: first.path)
-    }
-    return images
   }
 
   /// The same image named twice is kept once; two different images that would be written
