@@ -85,8 +85,10 @@ public struct FeaturizeJob: Sendable {
 
   private func process(_ input: ImageInput) -> Outcome {
     let target = outputURL(for: input)
+    // Recorded absolute and resolved (symbolic links too), the form ground truth matches on.
+    let sourcePath = input.url.standardizedFileURL.resolvingSymlinksInPath().path
     if !overwrite, FileManager.default.fileExists(atPath: target.path),
-       let existing = try? FeatureFile.read(from: target), isCurrent(existing, for: input) {
+       let existing = try? FeatureFile.read(from: target), isCurrent(existing, sourcePath: sourcePath) {
       // Resume covers the drawings too: a kept output whose drawing is missing gets one.
       if let drawing = drawingURL(for: input), !FileManager.default.fileExists(atPath: drawing.path) {
         do { try draw(existing, on: try GrayImage(contentsOf: input.url, maxPixels: maxPixels), for: input) } catch {
@@ -97,8 +99,7 @@ public struct FeaturizeJob: Sendable {
     }
     do {
       let image = try GrayImage(contentsOf: input.url, maxPixels: maxPixels)
-      let set = try extractor.extract(from: image, sourcePath: input.url.standardizedFileURL.resolvingSymlinksInPath().path,
-                                      relativePath: input.relativePath)
+      let set = try extractor.extract(from: image, sourcePath: sourcePath, relativePath: input.relativePath)
       do { try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
         return .failed("cannot create the output folder: \(fileSystemReason(error))")
       }
@@ -131,10 +132,10 @@ public struct FeaturizeJob: Sendable {
   /// features. VGG text records neither, so a valid VGG file is kept as it is.
   /// It must also come from this input's image (the source path it records): an output
   /// left by another image of the same name is recomputed, not kept as this one's.
-  private func isCurrent(_ existing: FeatureSet, for input: ImageInput) -> Bool {
+  private func isCurrent(_ existing: FeatureSet, sourcePath: String) -> Bool {
     guard format == .lfeat else { return true }
     return existing.detector == extractor.detector.name && existing.parameters == extractor.parameters
-      && existing.sourcePath == input.url.standardizedFileURL.resolvingSymlinksInPath().path
+      && existing.sourcePath == sourcePath
   }
 
   /// Loci's errors describe themselves (with the file and what to do); the failure already
