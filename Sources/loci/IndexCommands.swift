@@ -100,15 +100,14 @@ struct IndexCommand: ParsableCommand {
     func run() throws {
       let start = Date()
       let url = URL(fileURLWithPath: index)
-      var added = 0
-      var final: RetrievalIndex?
       let skipped = SkippedFiles(command: "loci index add")
+      let added: Int, extended: RetrievalIndex
       do {
-        try IndexFile.update(at: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
-                             whileWaiting: { printNote("loci index add: waiting for another writer of \(index)") }) { loaded in
-          added = try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded,
-                                    skipUnreadable: skipped.handler(strict: strict))
-          final = loaded
+        (added, extended) = try IndexFile.update(at: url, vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
+                                                 whileWaiting: { printNote("loci index add: waiting for another writer of \(index)") }) {
+          loaded in
+          (try Retrieval.add(folders: features.map { URL(fileURLWithPath: $0) }, to: &loaded,
+                             skipUnreadable: skipped.handler(strict: strict)), loaded)
         }
       } catch let error as IndexFileError {
         printError("loci index add: \(error)")
@@ -118,7 +117,7 @@ struct IndexCommand: ParsableCommand {
         printError("loci index add: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      if let final { try IndexCommand.report(final, added: added, to: url, start: start, json: json, skipped: skipped) }
+      try IndexCommand.report(extended, added: added, to: url, start: start, json: json, skipped: skipped)
       try skipped.exitIfAny()
     }
   }
