@@ -9,11 +9,13 @@
 //   Tests ........... one test target per library target, plus CLI tests that run the binaries
 import PackageDescription
 
-/// OpenCV modules the shim really calls; naming them (instead of the 56 libraries that
-/// `pkg-config opencv4` lists) halves process start-up time.
+/// OpenCV modules the shim links; naming them (instead of the 56 libraries that
+/// `pkg-config opencv4` lists) keeps process start-up short. imgcodecs is not among them: it
+/// brings about 140 libraries with it, so the shim opens it with dlopen when a non-JPEG image
+/// is decoded or an image encoded (CShims/loci_imgcodecs.hpp).
 let openCVLibraries: [LinkerSetting] = [
-  "opencv_core", "opencv_imgproc", "opencv_imgcodecs", "opencv_features2d",
-].map { .linkedLibrary($0) }
+  "opencv_core", "opencv_imgproc", "opencv_features2d",
+].map { .linkedLibrary($0) } + [.linkedLibrary("dl", .when(platforms: [.linux]))]
 
 let package = Package(
   name: "Loci",

@@ -1,4 +1,5 @@
-// Image decoding and encoding through OpenCV's imgcodecs.
+// Image decoding and encoding through OpenCV's imgcodecs (loaded on first use, see
+// loci_imgcodecs.hpp), JPEG decoding through libjpeg.
 //
 // Decoding reads the bytes first so that a missing file, an unknown format and a
 // corrupt file get three different statuses (cv::imread alone says none of this), and
@@ -20,6 +21,7 @@
 
 #include "loci_error.hpp"
 #include "loci_image_format.hpp"
+#include "loci_imgcodecs.hpp"
 #include "loci_jpeg.hpp"
 
 struct loci_image {
@@ -60,7 +62,7 @@ bool pngIsComplete(const uint8_t *b, size_t n) {
 /// std::cerr, a line no one can attribute once several images decode in parallel; here it
 /// becomes part of the image's own error. std::cerr is one stream for the process, so the
 /// redirection is held under a lock (decoding these formats is a small part of featurize).
-cv::Mat decodeWithOpenCV(const cv::Mat &encoded, std::string &said) {
+cv::Mat decodeWithOpenCV(const loci::ImgCodecs &codecs, const cv::Mat &encoded, std::string &said) {
   static std::mutex cerrLock;
   std::lock_guard<std::mutex> guard(cerrLock);
   std::ostringstream sink;
@@ -68,7 +70,7 @@ cv::Mat decodeWithOpenCV(const cv::Mat &encoded, std::string &said) {
     std::streambuf *previous;
     ~Restore() { std::cerr.rdbuf(previous); }
   } restore{std::cerr.rdbuf(sink.rdbuf())};
-  cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_UNCHANGED);
+  cv::Mat decoded = codecs.imdecode(encoded, cv::IMREAD_UNCHANGED);
   said = sink.str();
   // Keep OpenCV's reason, not its framing: "…: can't read data: REASON in function '…'".
   const std::string marker = "can't read data: ";
@@ -128,9 +130,12 @@ loci_status decode(const uint8_t *bytes, size_t count, int64_t maxPixels, bool o
   }
   std::string openCVSays;
   if (jpeg == loci::JPEGOutcome::notHandled) {
+    std::string unavailable;
+    const loci::ImgCodecs *codecs = loci::imgCodecs(unavailable);
+    if (!codecs) return loci::fail(LOCI_ERR_INTERNAL, "cannot decode " + std::string(formatName) + ": " + unavailable);
     cv::Mat encoded(1, static_cast<int>(count), CV_8U, const_cast<uint8_t *>(bytes));
     try {
-      decoded = decodeWithOpenCV(encoded, openCVSays);
+      decoded = decodeWithOpenCV(*codecs, encoded, openCVSays);
     } catch (const cv::Exception &e) {
       return loci::fail(LOCI_ERR_CORRUPT, std::string("corrupt ") + formatName + " data: " + e.what());
     }
@@ -241,6 +246,9 @@ loci_status loci_image_encode(const uint8_t *pixels, int32_t width, int32_t heig
         ext != ".webp" && ext != ".pgm" && ext != ".ppm")
       return loci::fail(LOCI_ERR_ARGUMENT,
                         "unsupported output format '" + ext + "' (use .png, .jpg, .bmp, .tif, .webp, .pgm or .ppm)");
+    std::string unavailable;
+    const loci::ImgCodecs *codecs = loci::imgCodecs(unavailable);
+    if (!codecs) return loci::fail(LOCI_ERR_INTERNAL, "cannot encode " + ext + ": " + unavailable);
     cv::Mat source(height, width, channels == 3 ? CV_8UC3 : CV_8UC1, const_cast<uint8_t *>(pixels));
     cv::Mat bgr;
     if (channels == 3) cv::cvtColor(source, bgr, cv::COLOR_RGB2BGR);
@@ -249,7 +257,7 @@ loci_status loci_image_encode(const uint8_t *pixels, int32_t width, int32_t heig
     if (ext == ".jpg" || ext == ".jpeg") params = {cv::IMWRITE_JPEG_QUALITY, quality};
     if (ext == ".webp") params = {cv::IMWRITE_WEBP_QUALITY, 101}; // > 100: lossless
     auto buffer = new loci_buffer();
-    if (!cv::imencode(ext, bgr, buffer->bytes, params)) {
+    if (!codecs->imencode(ext, bgr, buffer->bytes, params)) {
       delete buffer;
       return loci::fail(LOCI_ERR_INTERNAL, "cv::imencode failed for " + ext);
     }

@@ -26,11 +26,16 @@ enum CLI {
   static let fixtures = repositoryRoot.appendingPathComponent("Fixtures")
 
   /// Runs `executable`; with `timeout` (seconds) it is killed when still running by then, so
-  /// a hang fails its test instead of stalling the suite.
-  static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil) throws -> CommandResult {
+  /// a hang fails its test instead of stalling the suite. `environment` is added to the
+  /// test process's own.
+  static func run(_ executable: String, _ arguments: [String], timeout: Double? = nil,
+                  environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsFolder.appendingPathComponent(executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+    }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
