@@ -43,15 +43,18 @@ public enum Retrieval {
     }
   }
 
-  /// A new index over the feature files under `folders`. The binary embedding (HE, ASMK*
-  /// medians) is trained on a seeded sample of at most `trainingLimit` of their descriptors.
-  /// Unreadable feature files go to `skipUnreadable` (see `loadFeatures`).
+  /// A new index over the feature files under `folders`, with `queryOptions` as the defaults
+  /// of its queries. The binary embedding (HE, ASMK* medians) is trained on a seeded sample
+  /// of at most `trainingLimit` of their descriptors. Unreadable feature files go to
+  /// `skipUnreadable` (see `loadFeatures`). Images get identifiers 0, 1, … in file order.
   public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
-                                trainingLimit: Int = 200_000, skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
+                                queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
+                                skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
     let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
                                 skipUnreadable: skipUnreadable)
     var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
+    index.queryOptions = queryOptions
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
     index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
     index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
@@ -120,16 +123,17 @@ public enum Retrieval {
     public var rerankSeconds: Double
   }
 
-  /// Kernel ranking of every image (minus `excluding`), then spatial re-ranking of the
-  /// shortlist; `SpatialReranker()` holds the defaults `loci query` and `loci eval map` use.
-  /// Throws when the query's descriptors do not fit the index (`checkQuery`).
+  /// Kernel ranking of every image (minus the positions `excluding`), then spatial
+  /// re-ranking of the shortlist; `SpatialReranker()` holds the defaults `loci query` and
+  /// `loci eval map` use, and `options` default to the index's `queryOptions`. Throws when
+  /// the query's descriptors do not fit the index (`checkQuery`) or the options cannot score.
   public static func search(_ index: RetrievalIndex, query set: FeatureSet, reranker: SpatialReranker = SpatialReranker(),
-                            excluding: Set<Int> = []) throws -> SearchResult {
+                            excluding: Set<Int> = [], options: QueryOptions? = nil) throws -> SearchResult {
     try checkQuery(set, index: index, path: set.sourcePath)
     let t0 = DispatchTime.now().uptimeNanoseconds
     // One quantisation serves the kernel (all assigned words) and re-ranking (the nearest).
-    let assignments = index.queryAssignments(set)
-    var ranking = try index.query(set, excluding: excluding, assignments: assignments)
+    let assignments = index.queryAssignments(set, options: options)
+    var ranking = try index.query(set, excluding: excluding, assignments: assignments, options: options)
     let t1 = DispatchTime.now().uptimeNanoseconds
     var verified: [SpatialReranker.Verified] = []
     if reranker.method != .none && set.count > 0 {

@@ -56,7 +56,7 @@ struct Embedder {
     var sums: [Int: [Float]] = [:]
     var counts: [Int: Int] = [:]
     let medians = index.options.kernel == .asmkStar && index.options.binarisation == .medians
-    let centroids = index.vocabulary.centroids
+    let centroids = index.centroids
     for (i, words) in assignments.enumerated() {
       for w32 in words {
         let w = Int(w32)

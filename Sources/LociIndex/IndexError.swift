@@ -8,6 +8,14 @@ public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
   case untrainedEmbedding(kernel: String)
   /// Training descriptors whose count is not a multiple of the dimension.
   case malformedTraining(count: Int, dimension: Int)
+  /// An image identifier given twice, or already in the index.
+  case duplicateImageID(Int64)
+  /// A different number of identifiers than of feature sets to add.
+  case imageIDCountMismatch(sets: Int, ids: Int)
+  /// A vocabulary whose words are not the index's (fingerprints of their centroids).
+  case differentWords(expected: UInt32, found: UInt32)
+  /// Query options that cannot score a query (`QueryOptions.problem` says why).
+  case invalidQueryOptions(String)
 
   public var description: String {
     switch self {
@@ -17,6 +25,14 @@ public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
       return "the \(kernel) kernel learns its binary embedding from training descriptors; none were given"
     case let .malformedTraining(count, dimension):
       return "\(count) training values are not whole descriptors of dimension \(dimension)"
+    case let .duplicateImageID(id):
+      return "image identifier \(id) is given twice or already in the index"
+    case let .imageIDCountMismatch(sets, ids):
+      return "\(ids) image identifiers for \(sets) feature sets"
+    case let .differentWords(expected, found):
+      return "a vocabulary with other words (fingerprint \(String(found, radix: 16))) than the index's (\(String(expected, radix: 16)))"
+    case let .invalidQueryOptions(problem):
+      return "query options: \(problem)"
     }
   }
 }

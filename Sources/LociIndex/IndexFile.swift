@@ -28,18 +28,19 @@ public enum IndexFileError: Error, CustomStringConvertible, Equatable, Sendable 
   }
 }
 
-/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (2; version 1 is
-/// still read); the vocabulary's path, fingerprint, dimension and size (the centroids stay in
-/// the `.lvoc` file, which is reopened and checked against the fingerprint); kernel,
-/// binarisation and options (version 2 adds the idf flag); the binary embedding (bits,
-/// projection, thresholds); the detector name (version 2 adds the features' parameter
-/// string); the image table (path, relative path, feature count); per word its posting list
+/// The `.lidx` format (little-endian): magic `LOCIINDX`, version UInt32 (3; versions 1 and 2
+/// are still read); the vocabulary's path, fingerprint, dimension and size (the centroids stay
+/// in the `.lvoc` file, which is reopened and checked against the fingerprint); kernel,
+/// binarisation, the query options, seed and training minimum (version 2 adds the idf flag);
+/// the binary embedding (bits, projection, thresholds); the detector name (version 2 adds the
+/// features' parameter string); the image table (path, relative path, feature count; version
+/// 3 adds each image's Int64 identifier, before ids were positions); per word its posting list
 /// (count, image ids, codes, values); the geometry store (words, 7 Float32 per feature;
 /// version 2 adds the residual codes: UInt32 words per code, then the UInt64s); CRC-32C of
 /// everything before it. Written atomically: a killed build leaves the old index.
 public enum IndexFile {
   public static let magic = Array("LOCIINDX".utf8)
-  public static let version: UInt32 = 2
+  public static let version: UInt32 = 3
 
   public static func encode(_ index: RetrievalIndex) -> [UInt8] {
     var w = BinaryWriter()
@@ -49,14 +50,14 @@ public enum IndexFile {
     w.write(index.vocabularyFingerprint)
     w.write(UInt32(index.dimension))
     w.write(UInt32(index.vocabulary.count))
-    let o = index.options
+    let o = index.options, q = index.queryOptions
     w.write(o.kernel.rawValue)
     w.write(o.binarisation.rawValue)
-    w.write(UInt32(o.queryAssignments))
-    w.write(o.alpha)
-    w.write(o.tau)
-    w.write(UInt32(o.heThreshold))
-    w.write(o.heSigma)
+    w.write(UInt32(q.multipleAssignment))
+    w.write(q.alpha)
+    w.write(q.tau)
+    w.write(UInt32(q.heThreshold))
+    w.write(q.heSigma)
     w.write(o.seed)
     w.write(UInt32(o.minimumTrainingPerWord))
     w.write(UInt32(o.useIDF ? 1 : 0))
@@ -76,6 +77,7 @@ public enum IndexFile {
       w.write(image.path)
       w.write(image.relativePath)
       w.write(UInt32(image.featureCount))
+      w.write(UInt64(bitPattern: image.id))
     }
     for list in index.lists {
       w.write(UInt32(list.count))
@@ -104,7 +106,7 @@ public enum IndexFile {
     var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
     do {
       let v = try r.readUInt32()
-      guard v == version || v == 1 else { throw IndexFileError.unsupportedVersion(path: path, version: v) }
+      guard (1...version).contains(v) else { throw IndexFileError.unsupportedVersion(path: path, version: v) }
       let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else { throw IndexFileError.checksumMismatch(path: path) }
       let vocabularyPath = try r.readString()
@@ -122,17 +124,18 @@ public enum IndexFile {
       }
       o.kernel = kernel
       o.binarisation = binarisation
-      o.queryAssignments = Int(try r.readUInt32())
-      o.alpha = try r.readFloat()
-      o.tau = try r.readFloat()
-      o.heThreshold = Int(try r.readUInt32())
-      o.heSigma = try r.readFloat()
+      var q = QueryOptions()
+      q.multipleAssignment = Int(try r.readUInt32())
+      q.alpha = try r.readFloat()
+      q.tau = try r.readFloat()
+      q.heThreshold = Int(try r.readUInt32())
+      q.heSigma = try r.readFloat()
       o.seed = try r.readUInt64()
       o.minimumTrainingPerWord = Int(try r.readUInt32())
-      guard (1...size).contains(o.queryAssignments), o.alpha.isFinite, o.alpha > 0, o.tau.isFinite, o.tau < 1,
-            o.heSigma.isFinite, o.heSigma > 0, o.minimumTrainingPerWord >= 0 else {
-        throw IndexFileError.implausible(path: path, reason: "kernel options out of range (query assignments \(o.queryAssignments), "
-          + "alpha \(o.alpha), tau \(o.tau), HE sigma \(o.heSigma))")
+      if let problem = q.problem { throw IndexFileError.implausible(path: path, reason: "query options: \(problem)") }
+      guard q.multipleAssignment <= size, o.minimumTrainingPerWord >= 0 else {
+        throw IndexFileError.implausible(path: path, reason: "multiple assignment \(q.multipleAssignment) exceeds the "
+          + "vocabulary's \(size) words, or training minimum \(o.minimumTrainingPerWord) is negative")
       }
       if v >= 2 {
         let flag = try r.readUInt32()
@@ -161,9 +164,15 @@ public enum IndexFile {
       guard imageCount <= r.remaining / 12 else { throw IndexFileError.truncated(path: path) }
       var images: [IndexedImage] = []
       images.reserveCapacity(imageCount)
-      for _ in 0..<imageCount {
-        images.append(IndexedImage(path: try r.readString(), relativePath: try r.readString(),
-                                   featureCount: Int(try r.readUInt32())))
+      var ids = Set<Int64>()
+      for position in 0..<imageCount {
+        let imagePath = try r.readString(), relativePath = try r.readString()
+        let featureCount = Int(try r.readUInt32())
+        let id = v >= 3 ? Int64(bitPattern: try r.readUInt64()) : Int64(position)
+        guard ids.insert(id).inserted else {
+          throw IndexFileError.implausible(path: path, reason: "image identifier \(id) appears twice")
+        }
+        images.append(IndexedImage(id: id, path: imagePath, relativePath: relativePath, featureCount: featureCount))
       }
       var lists: [PostingList] = []
       lists.reserveCapacity(size)
@@ -225,8 +234,8 @@ public enum IndexFile {
       guard found == fingerprint, vocab.dimension == dimension, vocab.count == size else {
         throw IndexFileError.vocabularyMismatch(path: path, expected: fingerprint, found: found)
       }
-      var index = RetrievalIndex(options: o, vocabulary: vocab, embedding: embedding, lists: lists, images: images,
-                                 geometry: geometry)
+      var index = RetrievalIndex(options: o, queryOptions: q, vocabulary: vocab, embedding: embedding, lists: lists,
+                                 images: images, geometry: geometry)
       index.vocabularyPath = vocabularyPath
       index.detector = detector
       index.featureParameters = featureParameters
@@ -262,7 +271,6 @@ public enum IndexFile {
       guard e.projection.allSatisfy(\.isFinite), e.thresholds.allSatisfy(\.isFinite) else {
         throw refuse("non-finite embedding values")
       }
-      guard o.kernel != .he || o.heThreshold <= bits else { throw refuse("HE threshold \(o.heThreshold) above \(bits) bits") }
     }
   }
 

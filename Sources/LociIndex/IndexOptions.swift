@@ -20,7 +20,8 @@ public enum Binarisation: String, CaseIterable, Sendable, Codable {
   case sign
 }
 
-/// Parameters of an index; every default names its source.
+/// What an index stores and how: fixed when it is built (changing any of these needs a
+/// rebuild). How queries are scored is `QueryOptions`. Every default names its source.
 public struct IndexOptions: Sendable, Equatable {
   public var kernel: IndexKernel = .asmkStar
   public var binarisation: Binarisation = .medians
@@ -28,16 +29,6 @@ public struct IndexOptions: Sendable, Equatable {
   /// Whether the kernel learns its binary embedding from training descriptors: HE, and ASMK*
   /// with per-word median thresholds (sign codes learn nothing).
   public var learnsEmbedding: Bool { kernel == .he || (kernel == .asmkStar && binarisation == .medians) }
-  /// Query-side multiple assignment; database side is 1. ICCV'13 and COLMAP use 5; on the
-  /// SMVS benchmark 3 measured 0.6–0.8 mAP points higher before re-ranking (equal after it)
-  /// and a third faster (docs/benchmarks.md).
-  public var queryAssignments: Int = 3
-  /// Selectivity σ_α(u) = u^α for u > τ (α = 3, τ = 0: `test_asmk.m`, DELF, `asmk`).
-  public var alpha: Float = 3
-  public var tau: Float = 0
-  /// HE: match when the Hamming distance is ≤ 24 of 64 bits, weight exp(−h²/16²) (COLMAP).
-  public var heThreshold: Int = 24
-  public var heSigma: Float = 16
   /// Seed of the random projections.
   public var seed: UInt64 = 0x1D3A
   /// Words with fewer training descriptors keep zero thresholds (COLMAP: 5).
@@ -50,4 +41,33 @@ public struct IndexOptions: Sendable, Equatable {
   public var useIDF: Bool = false
 
   public init() {}
+}
+
+/// How a query is scored against an index: none of these changes what the index stores, so
+/// each query may choose its own. An index keeps the ones it was built with as the defaults
+/// of its queries (`RetrievalIndex.queryOptions`, stored in `.lidx`).
+public struct QueryOptions: Sendable, Equatable {
+  /// Query-side multiple assignment (the database side is 1). ICCV'13 and COLMAP use 5; on
+  /// the SMVS benchmark 3 measured 0.6–0.8 mAP points higher before re-ranking (equal after
+  /// it) and a third faster (docs/benchmarks.md). BoW stays single-assignment whatever this is.
+  public var multipleAssignment: Int = 3
+  /// Selectivity σ_α(u) = u^α for u > τ (α = 3, τ = 0: `test_asmk.m`, DELF, `asmk`).
+  public var alpha: Float = 3
+  public var tau: Float = 0
+  /// HE: match when the Hamming distance is ≤ 24 of 64 bits, weight exp(−h²/16²) (COLMAP).
+  public var heThreshold: Int = 24
+  public var heSigma: Float = 16
+
+  public init() {}
+
+  /// Why these options cannot score a query (nil when they can): multiple assignment below 1,
+  /// α not positive, τ not below 1, the HE σ not positive, or a value not finite.
+  public var problem: String? {
+    if multipleAssignment < 1 { return "multiple assignment \(multipleAssignment) is below 1" }
+    if !(alpha.isFinite && alpha > 0) { return "alpha \(alpha) is not a positive number" }
+    if !(tau.isFinite && tau < 1) { return "tau \(tau) is not a number below 1" }
+    if heThreshold < 0 { return "HE threshold \(heThreshold) is negative" }
+    if !(heSigma.isFinite && heSigma > 0) { return "HE sigma \(heSigma) is not a positive number" }
+    return nil
+  }
 }

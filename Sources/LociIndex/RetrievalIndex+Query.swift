@@ -2,36 +2,42 @@ import Foundation
 import LociCore
 
 extension RetrievalIndex {
-  /// The query's visual words, nearest first: the `queryAssignments` nearest per feature
-  /// (one for BoW, which stays single-assignment on both sides).
-  public func queryAssignments(_ set: FeatureSet) -> [[UInt32]] {
+  /// The query's visual words, nearest first: the `multipleAssignment` nearest per feature
+  /// (one for BoW, which stays single-assignment on both sides); `options` default to the
+  /// index's `queryOptions`.
+  public func queryAssignments(_ set: FeatureSet, options query: QueryOptions? = nil) -> [[UInt32]] {
     guard set.count > 0 else { return [] }
-    let k = Swift.min(options.kernel == .bow ? 1 : options.queryAssignments, vocabulary.count)
+    let k = Swift.min(options.kernel == .bow ? 1 : Swift.max(1, (query ?? queryOptions).multipleAssignment), vocabulary.count)
     let a = vocabulary.assign(set.descriptors, k: k)
     return (0..<set.count).map { Array(a.words[($0 * k)..<($0 * k + k)]) }
   }
 
   /// Scores every indexed image against `set` and returns the best `top` (all when nil),
-  /// highest score first, ties by image id. `assignments` are `queryAssignments(set)` when
-  /// the caller already has them (re-ranking needs the nearest words too).
+  /// highest score first, ties by position. `excluded` holds positions in `images`.
+  /// `assignments` are `queryAssignments(set)` when the caller already has them (re-ranking
+  /// needs the nearest words too); `options` default to the index's `queryOptions`.
   public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = [],
-                    assignments: [[UInt32]]? = nil) throws -> [RankedImage] {
-    let scores = try score(set, assignments: assignments)
-    var ranked = scores.indices.filter { !excluded.contains($0) }.map { RankedImage(image: $0, score: scores[$0]) }
+                    assignments: [[UInt32]]? = nil, options query: QueryOptions? = nil) throws -> [RankedImage] {
+    let scores = try score(set, assignments: assignments, options: query)
+    var ranked = scores.indices.filter { !excluded.contains($0) }.map { RankedImage(image: $0, id: images[$0].id, score: scores[$0]) }
     ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.image < $1.image) }
     if let top { ranked = Array(ranked.prefix(top)) }
     return ranked
   }
 
-  /// The kernel similarity of `set` to every indexed image (normalised by both sides).
-  /// Descriptors of another dimension throw `IndexError.dimensionMismatch`.
-  public func score(_ set: FeatureSet, assignments: [[UInt32]]? = nil) throws -> [Float] {
+  /// The kernel similarity of `set` to every indexed image (normalised by both sides), by
+  /// position in `images`. Descriptors of another dimension throw
+  /// `IndexError.dimensionMismatch`, options that cannot score `.invalidQueryOptions`.
+  public func score(_ set: FeatureSet, assignments: [[UInt32]]? = nil, options query: QueryOptions? = nil) throws -> [Float] {
+    let query = query ?? queryOptions
+    if let problem = query.problem { throw IndexError.invalidQueryOptions(problem) }
     let n = images.count
     guard n > 0, set.count > 0 else { return [Float](repeating: 0, count: n) }
     guard set.dimension == dimension else {
       throw IndexError.dimensionMismatch(expected: dimension, found: set.dimension, image: set.sourcePath)
     }
-    let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: assignments ?? queryAssignments(set))
+    let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: assignments ?? queryAssignments(set, options: query))
+    let table = kernelTable(query)
     var total = [Float](repeating: 0, count: n)
     let lock = NSLock()
     // Parallel over query entries (HE: over query features, so burstiness groups stay whole),
@@ -41,7 +47,7 @@ extension RetrievalIndex {
       var local = [Float](repeating: 0, count: n)
       var scratch = BurstScratch(count: options.kernel == .he ? n : 0)
       for g in range {
-        for e in groups[g] { accumulate(entries[e], into: &local, scratch: &scratch) }
+        for e in groups[g] { accumulate(entries[e], into: &local, scratch: &scratch, table: table, query: query) }
         scratch.flush(into: &local)
       }
       lock.lock()
@@ -61,22 +67,23 @@ extension RetrievalIndex {
   }
 
   /// σ_α(u) = sign(u)·|u|^α for u > τ, else 0.
-  func selectivity(_ u: Float) -> Float {
-    guard u > options.tau else { return 0 }
-    return u >= 0 ? powf(u, options.alpha) : -powf(-u, options.alpha)
+  func selectivity(_ u: Float, _ query: QueryOptions) -> Float {
+    guard u > query.tau else { return 0 }
+    return u >= 0 ? powf(u, query.alpha) : -powf(-u, query.alpha)
   }
 
   /// ASMK*: σ_α(1 − 2h/B) per Hamming distance h. HE: exp(−h²/σ²) up to the threshold.
-  func kernelTable() -> [Float] {
+  func kernelTable(_ query: QueryOptions) -> [Float] {
     guard let embedding else { return [] }
     let b = embedding.bits
     if options.kernel == .he {
-      return (0...b).map { h in h <= options.heThreshold ? expf(-Float(h * h) / (options.heSigma * options.heSigma)) : 0 }
+      return (0...b).map { h in h <= query.heThreshold ? expf(-Float(h * h) / (query.heSigma * query.heSigma)) : 0 }
     }
-    return (0...b).map { h in selectivity(1 - 2 * Float(h) / Float(b)) }
+    return (0...b).map { h in selectivity(1 - 2 * Float(h) / Float(b), query) }
   }
 
-  private func accumulate(_ entry: EmbeddedEntry, into scores: inout [Float], scratch: inout BurstScratch) {
+  private func accumulate(_ entry: EmbeddedEntry, into scores: inout [Float], scratch: inout BurstScratch,
+                          table: [Float], query: QueryOptions) {
     let list = lists[entry.word]
     let w2 = idf[entry.word] * idf[entry.word]
     guard w2 > 0, list.count > 0 else { return }
@@ -89,13 +96,12 @@ extension RetrievalIndex {
         entry.values.withUnsafeBufferPointer { q in
           for e in 0..<list.count {
             let u = dotProduct(q.baseAddress!, v.baseAddress! + e * dimension, count: dimension)
-            let s = selectivity(u)
+            let s = selectivity(u, query)
             if s != 0 { scores[Int(list.images[e])] += s * w2 }
           }
         }
       }
     case .asmkStar, .he:
-      let table = scratch.table(self)
       let wpc = embedding!.wordsPerCode
       list.codes.withUnsafeBufferPointer { c in
         entry.code.withUnsafeBufferPointer { q in
@@ -131,18 +137,10 @@ struct BurstScratch {
   var sum: [Float]
   var votes: [Int32]
   var touched: [Int32] = []
-  var cachedTable: [Float]? = nil
 
   init(count: Int) {
     sum = [Float](repeating: 0, count: count)
     votes = [Int32](repeating: 0, count: count)
-  }
-
-  mutating func table(_ index: RetrievalIndex) -> [Float] {
-    if let cachedTable { return cachedTable }
-    let t = index.kernelTable()
-    cachedTable = t
-    return t
   }
 
   mutating func vote(image: Int, weight: Float) {

@@ -12,7 +12,13 @@ import LociCore
 /// exactly as a full rebuild would.
 public struct RetrievalIndex: Sendable {
   public let options: IndexOptions
-  public let vocabulary: FlatVocabulary
+  /// Assigns descriptors to words: any vocabulary with these words (`replacingVocabulary`).
+  public private(set) var vocabulary: any CentroidVocabulary
+  /// The words, `count × dimension` (residuals are taken from them).
+  public let centroids: [Float]
+  /// How queries are scored unless they pass their own (`query(_:top:excluding:options:)`);
+  /// stored in `.lidx`, so an index answers as it was built to.
+  public var queryOptions = QueryOptions()
   /// Identifies the vocabulary (CRC-32C of its size and centroids); stored in `.lidx`.
   public let vocabularyFingerprint: UInt32
   /// HE (64 bits) or ASMK* codes; nil for BoW and ASMK.
@@ -34,19 +40,22 @@ public struct RetrievalIndex: Sendable {
   /// Per image, 1 / the L2 norm of its tf-idf bag of words (from the geometry store's
   /// words): HPM's re-ranking similarity is normalised by it whatever the kernel.
   public internal(set) var bowNorms: [Float] = []
+  /// Position in `images` of each image identifier.
+  private var positionsByID: [Int64: Int] = [:]
 
   public var dimension: Int { vocabulary.dimension }
 
   /// Throws `IndexError.untrainedEmbedding` when the kernel learns an embedding (HE, ASMK*
   /// with median thresholds) and `training` is empty, and `.malformedTraining` when it is not
   /// whole descriptors.
-  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), training: [Float] = []) throws {
+  public init(vocabulary: any CentroidVocabulary, options: IndexOptions = IndexOptions(), training: [Float] = []) throws {
     guard training.count % vocabulary.dimension == 0 else {
       throw IndexError.malformedTraining(count: training.count, dimension: vocabulary.dimension)
     }
     if options.learnsEmbedding && training.isEmpty { throw IndexError.untrainedEmbedding(kernel: options.kernel.rawValue) }
     self.options = options
     self.vocabulary = vocabulary
+    centroids = vocabulary.centroids
     vocabularyFingerprint = Self.fingerprint(vocabulary)
     lists = [PostingList](repeating: PostingList(), count: vocabulary.count)
     let d = vocabulary.dimension
@@ -70,7 +79,7 @@ public struct RetrievalIndex: Sendable {
   /// `sets` themselves: every k-th descriptor in order, k chosen so that at most `limit` are
   /// taken (all when there are fewer). The sets are not added; pass them to `add`. Throws
   /// like `init(vocabulary:options:training:)` when they hold no descriptors.
-  public init(vocabulary: FlatVocabulary, options: IndexOptions = IndexOptions(), trainingFrom sets: [FeatureSet],
+  public init(vocabulary: any CentroidVocabulary, options: IndexOptions = IndexOptions(), trainingFrom sets: [FeatureSet],
               limit: Int = 200_000) throws {
     var training: [Float] = []
     if options.learnsEmbedding {
@@ -89,10 +98,12 @@ public struct RetrievalIndex: Sendable {
   }
 
   /// Rebuilds an index from its stored parts (the `.lidx` reader).
-  init(options: IndexOptions, vocabulary: FlatVocabulary, embedding: BinaryEmbedding?, lists: [PostingList],
-       images: [IndexedImage], geometry: GeometryStore) {
+  init(options: IndexOptions, queryOptions: QueryOptions, vocabulary: any CentroidVocabulary, embedding: BinaryEmbedding?,
+       lists: [PostingList], images: [IndexedImage], geometry: GeometryStore) {
     self.options = options
+    self.queryOptions = queryOptions
     self.vocabulary = vocabulary
+    centroids = vocabulary.centroids
     vocabularyFingerprint = Self.fingerprint(vocabulary)
     self.embedding = embedding
     self.lists = lists
@@ -101,7 +112,20 @@ public struct RetrievalIndex: Sendable {
     prepare()
   }
 
-  public static func fingerprint(_ vocabulary: FlatVocabulary) -> UInt32 {
+  /// This index assigning with `vocabulary` instead, which must have the same words (the
+  /// same fingerprint): a `KDForestVocabulary` over the index's words, say, for approximate
+  /// and faster assignment. Throws `IndexError.differentWords` for other words.
+  public func replacingVocabulary(with vocabulary: any CentroidVocabulary) throws -> RetrievalIndex {
+    let found = Self.fingerprint(vocabulary)
+    guard found == vocabularyFingerprint, vocabulary.dimension == dimension, vocabulary.count == self.vocabulary.count else {
+      throw IndexError.differentWords(expected: vocabularyFingerprint, found: found)
+    }
+    var copy = self
+    copy.vocabulary = vocabulary
+    return copy
+  }
+
+  public static func fingerprint(_ vocabulary: any CentroidVocabulary) -> UInt32 {
     var w = BinaryWriter()
     w.write(UInt32(vocabulary.dimension))
     w.write(UInt32(vocabulary.count))
@@ -111,16 +135,19 @@ public struct RetrievalIndex: Sendable {
 
   // MARK: Adding
 
-  /// Indexes feature sets (one per image, descriptors of the vocabulary's dimension) and
-  /// brings idf and norms up to date. Returns the new images' ids. A set of another
-  /// dimension throws `IndexError.dimensionMismatch` before anything is added.
+  /// Indexes feature sets (one per image, descriptors of the vocabulary's dimension) under
+  /// the caller's identifiers `ids` (by default the next free ones, one more than the
+  /// largest so far) and brings idf and norms up to date. Returns the new images' positions
+  /// in `images`. Nothing is added when a set has another dimension
+  /// (`IndexError.dimensionMismatch`) or an identifier is repeated or already indexed.
   @discardableResult
-  public mutating func add(_ sets: [FeatureSet]) throws -> Range<Int> {
+  public mutating func add(_ sets: [FeatureSet], ids: [Int64]? = nil) throws -> Range<Int> {
     if let bad = sets.first(where: { $0.count > 0 && $0.dimension != dimension }) {
       throw IndexError.dimensionMismatch(expected: dimension, found: bad.dimension, image: bad.sourcePath)
     }
+    let newIDs = try identifiers(for: sets.count, given: ids)
     let first = images.count
-    for set in sets {
+    for (set, imageID) in zip(sets, newIDs) {
       let id = UInt32(images.count)
       let words = set.count > 0 ? vocabulary.assign(set.descriptors, k: 1).words : []
       for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {
@@ -129,11 +156,28 @@ public struct RetrievalIndex: Sendable {
       geometry.codeWords = ResidualCode.words(dimension: dimension)
       geometry.append(words: words, regions: set.regions,
                       codes: ResidualCode.codes(set.descriptors, words: words, centroids: vocabulary.centroids, dimension: dimension))
-      images.append(IndexedImage(path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
+      images.append(IndexedImage(id: imageID, path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
     }
     prepare()
     return first..<images.count
   }
+
+  /// `given`, checked to be one per set and new, or else the next `count` free identifiers.
+  private func identifiers(for count: Int, given: [Int64]?) throws -> [Int64] {
+    guard let given else {
+      let next = (images.map(\.id).max() ?? -1) + 1
+      return (0..<count).map { next + Int64($0) }
+    }
+    guard given.count == count else { throw IndexError.imageIDCountMismatch(sets: count, ids: given.count) }
+    var seen = Set<Int64>()
+    for id in given where positionsByID[id] != nil || !seen.insert(id).inserted {
+      throw IndexError.duplicateImageID(id)
+    }
+    return given
+  }
+
+  /// The position in `images` of the image with identifier `id`, nil when none has it.
+  public func position(ofImageID id: Int64) -> Int? { positionsByID[id] }
 
   /// Recomputes idf from the lists' image counts and every image's norm, in one pass.
   mutating func prepare() {
@@ -157,6 +201,7 @@ public struct RetrievalIndex: Sendable {
       }
     }
     imageNorms = selfSimilarity.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
+    positionsByID = Dictionary(uniqueKeysWithValues: images.enumerated().map { ($1.id, $0) })
     bowNorms = (0..<geometry.imageCount).map { bowNorm(geometry.words(ofImage: $0)) }
   }
 

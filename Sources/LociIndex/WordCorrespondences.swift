@@ -24,7 +24,7 @@ struct QueryWordTable {
     codes = [UInt64](repeating: 0, count: total * codeWords)
     let codeWords = codeWords
     descriptors.withUnsafeBufferPointer { x in
-      index.vocabulary.centroids.withUnsafeBufferPointer { c in
+      index.centroids.withUnsafeBufferPointer { c in
         codes.withUnsafeMutableBufferPointer { codes in
           for (i, words) in assignments.enumerated() {
             for w in words.prefix(depth) {

@@ -11,7 +11,7 @@ import LociKernels
 /// accumulate against it by broadcast (6 × 8 dot products per pass, no horizontal sums).
 /// Descriptors are split into chunks over all cores; a k-best insertion list per descriptor
 /// (no allocation per pair).
-public struct FlatVocabulary: Vocabulary {
+public struct FlatVocabulary: CentroidVocabulary {
   public let dimension: Int
   /// count × dimension, row-major.
   public let centroids: [Float]

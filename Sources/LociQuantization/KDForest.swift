@@ -5,7 +5,7 @@ import LociCore
 /// kd-forest): several kd-trees whose split dimension is drawn at random among the five of
 /// largest variance, searched together best-bin-first with a bounded number of distance
 /// computations. Usable over any centroid set; the flat vocabulary is its exact oracle.
-public struct KDForestVocabulary: Vocabulary {
+public struct KDForestVocabulary: CentroidVocabulary {
   public let base: FlatVocabulary
   /// Distance computations per query, shared by all trees (more: higher recall, slower).
   public var maxChecks: Int
@@ -29,6 +29,7 @@ public struct KDForestVocabulary: Vocabulary {
 
   public var dimension: Int { base.dimension }
   public var count: Int { base.count }
+  public var centroids: [Float] { base.centroids }
 
   /// Builds `treeCount` trees over `base`'s centroids (leaves of at most `leafSize` words).
   public init(base: FlatVocabulary, treeCount: Int = 4, maxChecks: Int = 256, leafSize: Int = 4, seed: UInt64 = 1) {

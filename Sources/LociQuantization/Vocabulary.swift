@@ -18,6 +18,15 @@ public protocol Vocabulary: Sendable {
   func assign(_ descriptors: [Float], k: Int) -> Assignment
 }
 
+/// A vocabulary whose words are explicit vectors. An index needs them: ASMK and HE encode a
+/// descriptor's residual from its word, and re-ranking compares residuals. Exact
+/// (`FlatVocabulary`, `DRVQVocabulary`) and approximate (`KDForestVocabulary`) assignment
+/// both qualify; the words are what identify the vocabulary, not how it assigns.
+public protocol CentroidVocabulary: Vocabulary {
+  /// `count × dimension`, row-major: word w is `centroids[w·dimension ..< (w+1)·dimension]`.
+  var centroids: [Float] { get }
+}
+
 /// Inserts (`distance`, `word`) into a k-best list kept sorted by increasing distance
 /// (`distances[k − 1]` is the current k-th best); does nothing when it is not better.
 @inline(__always)

@@ -44,7 +44,8 @@ struct IndexCommand: ParsableCommand {
     @Option(help: "Kernel: \(IndexKernel.allCases.map(\.rawValue).joined(separator: ", ")).") var kernel: IndexKernel = .asmkStar
     @Option(help: "ASMK* binarisation: medians (ICCV'13) or sign (the Python asmk package).")
     var binarisation: Binarisation = .medians
-    @Option(help: "Query-side multiple assignment.") var queryAssignments: Int = IndexOptions().queryAssignments
+    @Option(help: "Query-side multiple assignment (the default of the index's queries).")
+    var queryAssignments: Int = QueryOptions().multipleAssignment
     @Flag(inversion: .prefixedNo, help: "Weigh words by idf.") var idf = IndexOptions().useIDF
     @Flag(help: "Stop at the first unreadable feature file (default: report it, leave it out, exit 1 at the end).")
     var strict = false
@@ -59,13 +60,15 @@ struct IndexCommand: ParsableCommand {
       var options = IndexOptions()
       options.kernel = kernel
       options.binarisation = binarisation
-      options.queryAssignments = queryAssignments
       options.useIDF = idf
+      var queryOptions = QueryOptions()
+      queryOptions.multipleAssignment = queryAssignments
       let index: RetrievalIndex
       let skipped = SkippedFiles(command: "loci index build")
       do {
         index = try Retrieval.buildIndex(folders: [URL(fileURLWithPath: features)], vocabularyURL: URL(fileURLWithPath: vocab),
-                                         options: options, skipUnreadable: skipped.handler(strict: strict))
+                                         options: options, queryOptions: queryOptions,
+                                         skipUnreadable: skipped.handler(strict: strict))
       } catch {
         printError("loci index build: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
@@ -131,6 +134,7 @@ struct QueryCommand: ParsableCommand {
   @Argument(help: "The .lidx index.") var index: String
   @Argument(help: "Query images (featurised like the index) or .lfeat files.") var inputs: [String]
   @Option(help: "Show the best N images.") var top: Int = 10
+  @Option(help: "Query-side multiple assignment (default: the index's).") var queryAssignments: Int?
   @OptionGroup var reranking: RerankOptions
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
   @Flag(help: "Print the results as JSON on stdout.") var json = false
@@ -138,6 +142,8 @@ struct QueryCommand: ParsableCommand {
   /// One result: the kernel score and, when the image was in the re-ranked shortlist, its
   /// verification (kernel rank, correspondences, one-to-one inliers, verified score).
   struct Entry: Encodable {
+    /// The image's identifier in the index (`IndexedImage.id`).
+    var id: Int64
     var path: String
     var score: Float
     var kernel_rank: Int?
@@ -151,6 +157,7 @@ struct QueryCommand: ParsableCommand {
 
   func validate() throws {
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    if let queryAssignments, queryAssignments < 1 { throw ValidationError("--query-assignments must be at least 1") }
   }
 
   func run() throws {
@@ -160,15 +167,17 @@ struct QueryCommand: ParsableCommand {
       throw ExitCode(ExitStatus.usage.rawValue)
     }
     let reranker = reranking.reranker
+    var queryOptions = loaded.queryOptions
+    if let queryAssignments { queryOptions.multipleAssignment = queryAssignments }
     var results: [Result] = [], failed: [[String: String]] = []
     for input in inputs {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
-        let r = try Retrieval.search(loaded, query: set, reranker: reranker)
+        let r = try Retrieval.search(loaded, query: set, reranker: reranker, options: queryOptions)
         let checks = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0) })
         let ranking = r.ranking.prefix(top).map { hit -> Entry in
           let v = checks[hit.image]
-          return Entry(path: loaded.images[hit.image].path, score: hit.score, kernel_rank: v.map { $0.kernelRank + 1 },
+          return Entry(id: hit.id, path: loaded.images[hit.image].path, score: hit.score, kernel_rank: v.map { $0.kernelRank + 1 },
                        correspondences: v?.correspondences, inliers: v?.inliers, verified_score: v?.score, verified: v?.verified)
         }
         results.append(Result(query: input, seconds: r.seconds, ranking: Array(ranking)))

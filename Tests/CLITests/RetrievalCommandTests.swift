@@ -46,6 +46,9 @@ final class RetrievalCommandTests: XCTestCase {
       let ranking = try XCTUnwrap(results.first?["ranking"] as? [[String: Any]])
       let top = try XCTUnwrap(ranking.first?["path"] as? String)
       XCTAssertTrue(f.hasSuffix((top as NSString).lastPathComponent + ".lfeat"), "\(f) → \(top)")
+      // Identifiers: 0, 1, 2 for the images built with, 3 for the one added after.
+      let id = try XCTUnwrap(ranking.first?["id"] as? Int)
+      if f.contains("image00") { XCTAssertEqual(id, 3) } else { XCTAssertLessThan(id, 3) }
     }
 
     // A made-up truth: the graf crop's only positive is the scenes JPEG. The query itself is

@@ -38,6 +38,7 @@ final class IndexFileTests: XCTestCase {
       XCTAssertEqual(back.geometry, index.geometry)
       XCTAssertEqual(back.embedding, index.embedding)
       XCTAssertEqual(back.options, index.options)
+      XCTAssertEqual(back.queryOptions, index.queryOptions)
       XCTAssertEqual(back.detector, "test")
       let query = data.query(near: 3, seed: 1)
       XCTAssertEqual(try back.score(query), try index.score(query), "\(kernel)")
@@ -93,18 +94,21 @@ final class IndexFileTests: XCTestCase {
     }
     let (star, _) = try makeIndex(.asmkStar, data)
     let (bow, _) = try makeIndex(.bow, data)
-    func rebuilt(_ i: RetrievalIndex, options: IndexOptions? = nil, embedding: BinaryEmbedding?? = nil) -> RetrievalIndex {
-      RetrievalIndex(options: options ?? i.options, vocabulary: i.vocabulary, embedding: embedding ?? i.embedding,
-                     lists: i.lists, images: i.images, geometry: i.geometry)
+    func rebuilt(_ i: RetrievalIndex, queryOptions: QueryOptions? = nil, embedding: BinaryEmbedding?? = nil) -> RetrievalIndex {
+      RetrievalIndex(options: i.options, queryOptions: queryOptions ?? i.queryOptions, vocabulary: i.vocabulary,
+                     embedding: embedding ?? i.embedding, lists: i.lists, images: i.images, geometry: i.geometry)
     }
     refused(rebuilt(star, embedding: .some(nil)), "has no binary embedding")
     refused(rebuilt(bow, embedding: .some(star.embedding)), "cannot use")
     var noThresholds = star.embedding!
     noThresholds.thresholds = []
     refused(rebuilt(star, embedding: .some(noThresholds)), "thresholds are missing")
-    var options = star.options
-    options.queryAssignments = 0
-    refused(rebuilt(star, options: options), "query assignments 0")
+    var queryOptions = star.queryOptions
+    queryOptions.multipleAssignment = 0
+    refused(rebuilt(star, queryOptions: queryOptions), "multiple assignment 0 is below 1")
+    var duplicateIDs = star
+    duplicateIDs.images[1].id = duplicateIDs.images[0].id
+    refused(duplicateIDs, "image identifier \(star.images[0].id) appears twice")
     // Parts the index itself would never hold, set after it is built (its norms read them).
     var shortValues = bow
     let word = shortValues.lists.firstIndex { $0.count > 0 }!

@@ -17,9 +17,9 @@ final class IndexOracleTests: XCTestCase {
     var options = IndexOptions()
     options.useIDF = true  // the oracle weighs by idf
     options.kernel = .he
-    options.queryAssignments = 2
     var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options,
                                training: data.images.flatMap(\.descriptors))
+    index.queryOptions.multipleAssignment = 2
     try index.add(data.images)
     let embedding = index.embedding!
     let idf = idf(data, data.vocabulary)
@@ -70,9 +70,9 @@ final class IndexOracleTests: XCTestCase {
       var options = IndexOptions()
       options.kernel = .asmkStar
       options.binarisation = binarisation
-      options.queryAssignments = 3
       options.useIDF = useIDF
       var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
+      index.queryOptions.multipleAssignment = 3
       try index.add(data.images)
       let embedding = index.embedding!
       // Without idf every word present in the index weighs 1 (absent words 0, as with idf).
@@ -147,8 +147,8 @@ final class IndexOracleTests: XCTestCase {
       let data = IndexTestData(seed: 8, dimension: 64)
       var options = IndexOptions()
       options.kernel = kernel
-      options.queryAssignments = 1
       var index = try RetrievalIndex(vocabulary: data.vocabulary, options: options, training: data.images.flatMap(\.descriptors))
+      index.queryOptions.multipleAssignment = 1
       try index.add(data.images)
       for i in data.images.indices {
         XCTAssertEqual(try index.query(data.images[i], top: 1).first?.image, i, "\(kernel) image \(i)")

@@ -13,9 +13,9 @@ final class KernelTests: XCTestCase {
     let vocabulary = FlatVocabulary(dimension: 2, centroids: [0, 0, 10, 0])
     var options = IndexOptions()
     options.kernel = .asmk
-    options.queryAssignments = 1
     options.useIDF = true
     var index = try RetrievalIndex(vocabulary: vocabulary, options: options)
+    index.queryOptions.multipleAssignment = 1
     func set(_ points: [(Float, Float)]) -> FeatureSet {
       FeatureSet(imageWidth: 10, imageHeight: 10, detector: "t", descriptorKind: .rootsift, dimension: 2,
                  regions: points.map { _ in AffineRegion(x: 1, y: 1, radius: 1) }, descriptors: points.flatMap { [$0.0, $0.1] })
@@ -35,7 +35,7 @@ final class KernelTests: XCTestCase {
     options.binarisation = .sign
     let index = try RetrievalIndex(vocabulary: FlatVocabulary(dimension: 128, centroids: [Float](repeating: 0, count: 128)),
                                options: options)
-    let table = index.kernelTable()
+    let table = index.kernelTable(QueryOptions())
     XCTAssertEqual(table.count, 129)
     XCTAssertEqual(table[0], 1)
     XCTAssertEqual(table[32], 0.125, accuracy: 1e-6)  // u = 0.5

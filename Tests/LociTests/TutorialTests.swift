@@ -17,11 +17,12 @@ final class TutorialTests: XCTestCase {
     let trained = try VocabularyTrainer(method: .kmeans, size: 64).train(sample)
 
     var index = try RetrievalIndex(vocabulary: trained.vocabulary, trainingFrom: database)
-    try index.add(database)
+    try index.add(database, ids: database.indices.map { Int64(1000 + $0) })
 
     let query = try extractor.extract(fromFile: imageURLs[1])
     let result = try Retrieval.search(index, query: query, reranker: SpatialReranker(method: .ransac))
     XCTAssertEqual(index.images[result.ranking[0].image].path, database[1].sourcePath)
+    XCTAssertEqual(result.ranking[0].id, 1001)
     XCTAssertEqual(result.verified.first { $0.image == 1 }?.verified, true)
 
     let correspondences = TentativeCorrespondences.ratioTest(query, database[1])

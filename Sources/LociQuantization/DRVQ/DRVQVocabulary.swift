@@ -42,7 +42,7 @@ struct DRVQNode: Sendable, Equatable {
 /// `.approximate` (exact nearest among the table's cell and its grid neighbours) and `.fast`
 /// (table lookups only, no distance computed). `assign` is exact, so a DRVQ vocabulary
 /// drops into the index like any flat one.
-public struct DRVQVocabulary: Vocabulary {
+public struct DRVQVocabulary: CentroidVocabulary {
   public enum Encoder: String, Sendable, CaseIterable { case exact, approximate, fast }
 
   public let dimension: Int
