@@ -1,13 +1,13 @@
 /// Pictures of MFD's intermediate stages, for debugging a detection (`loci mfd-stages`).
-public struct MFDStageImages: Sendable {
+package struct MFDStageImages: Sendable {
   /// D scaled to black (0) … white (its maximum).
-  public var distance: RGBImage
+  package var distance: RGBImage
   /// The image with medial points in red.
-  public var medialAxis: RGBImage
+  package var medialAxis: RGBImage
   /// Basins in distinct colours, saddles in white, selected regions' ellipses in yellow.
-  public var partition: RGBImage
+  package var partition: RGBImage
 
-  public init(image: GrayImage, analysis a: MFDDetector.Analysis) {
+  package init(image: GrayImage, analysis a: MFDDetector.Analysis) {
     let w = a.distance.width, h = a.distance.height
     var maximum: Float = 0
     for v in a.distance.distance where v.isFinite { maximum = Swift.max(maximum, v) }

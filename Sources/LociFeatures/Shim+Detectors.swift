@@ -42,7 +42,7 @@ func shimMSERDetect(_ image: GrayImage, delta: Int, minArea: Int, maxArea: Int, 
 /// OpenCV keypoint of size r (so the 3× measurement region matches Loci's), the angle is
 /// converted to degrees. Returns `regions.count × 128` values, OpenCV's scaling (≈ 512 × unit).
 /// For comparison and tests only.
-public func openCVSIFTDescriptors(_ image: GrayImage, regions: [AffineRegion]) throws -> [Float] {
+package func openCVSIFTDescriptors(_ image: GrayImage, regions: [AffineRegion]) throws -> [Float] {
   let n = regions.count
   var out = [Float](repeating: 0, count: n * 128)
   let xs = regions.map { Float($0.x) }, ys = regions.map { Float($0.y) }

@@ -1,11 +1,11 @@
 import CShims
 
 /// A weighted point p̂ = (p, w) with w a squared radius (px²).
-public struct WeightedPoint: Sendable, Equatable {
-  public var x: Double
-  public var y: Double
-  public var weight: Double
-  public init(x: Double, y: Double, weight: Double) {
+package struct WeightedPoint: Sendable, Equatable {
+  package var x: Double
+  package var y: Double
+  package var weight: Double
+  package init(x: Double, y: Double, weight: Double) {
     self.x = x
     self.y = y
     self.weight = weight
@@ -21,40 +21,40 @@ public struct WeightedPoint: Sendable, Equatable {
 /// smallest orthogonal circle, unless it is *attached* (that circle is not empty), in which
 /// case it enters with the first of its incident triangles (Edelsbrunner, "The union of
 /// balls and its dual shape", 1995; CGAL's `Alpha_shape_2` documentation).
-public struct WeightedAlphaFiltration: Sendable {
-  public struct Triangle: Sendable, Equatable {
+package struct WeightedAlphaFiltration: Sendable {
+  package struct Triangle: Sendable, Equatable {
     /// Indices into the input points, counter-clockwise.
-    public var vertices: (Int32, Int32, Int32)
+    package var vertices: (Int32, Int32, Int32)
     /// Neighbouring triangle across the edge opposite each vertex, or -1 on the hull.
-    public var neighbors: (Int32, Int32, Int32)
-    public var alpha: Double
+    package var neighbors: (Int32, Int32, Int32)
+    package var alpha: Double
     /// The α at which the edge opposite each vertex enters (its `Edge.alpha`), so that a
     /// sweep over triangles needs no edge lookup.
-    public var edgeAlpha: (Double, Double, Double)
+    package var edgeAlpha: (Double, Double, Double)
 
-    public static func == (l: Triangle, r: Triangle) -> Bool {
+    package static func == (l: Triangle, r: Triangle) -> Bool {
       l.vertices == r.vertices && l.neighbors == r.neighbors && l.alpha == r.alpha && l.edgeAlpha == r.edgeAlpha
     }
   }
 
-  public struct Edge: Sendable, Equatable {
-    public var vertices: (Int32, Int32)
-    public var alpha: Double
-    public var isAttached: Bool
+  package struct Edge: Sendable, Equatable {
+    package var vertices: (Int32, Int32)
+    package var alpha: Double
+    package var isAttached: Bool
 
-    public static func == (l: Edge, r: Edge) -> Bool {
+    package static func == (l: Edge, r: Edge) -> Bool {
       l.vertices == r.vertices && l.alpha == r.alpha && l.isAttached == r.isAttached
     }
   }
 
-  public let triangles: [Triangle]
-  public let edges: [Edge]
+  package let triangles: [Triangle]
+  package let edges: [Edge]
   /// Input points that are redundant in the regular triangulation (or exact duplicates).
-  public let hiddenPoints: [Int]
+  package let hiddenPoints: [Int]
 
   /// Builds the filtration. Fewer than three affinely independent points give no
   /// triangles and no edges. Throws when a coordinate or weight is not finite.
-  public init(points: [WeightedPoint]) throws {
+  package init(points: [WeightedPoint]) throws {
     var xyw = [Double]()
     xyw.reserveCapacity(points.count * 3)
     for p in points {

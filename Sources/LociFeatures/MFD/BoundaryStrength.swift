@@ -9,9 +9,9 @@ import LociImage
 /// its `quantile` (found with a 4096-bin histogram, O(N)) and clipped, ĝ = min(1, g / g_q);
 /// a pixel's height as a source is h = β·(1 − ĝ)^γ (plus the band relief of `heights`): strong edges are low sources, flat areas
 /// sources β px above them.
-public enum BoundaryStrength {
+package enum BoundaryStrength {
   /// g / g_q per pixel (not clipped: values above 1 order the saturated band, see `heights`).
-  public static func normalisedGradient(_ image: GrayImage, sigma: Float, quantile: Float) -> [Float] {
+  package static func normalisedGradient(_ image: GrayImage, sigma: Float, quantile: Float) -> [Float] {
     var g = gradientMagnitude(image, sigma: sigma)
     guard let (inverse, _) = inverseReference(of: g, quantile: quantile) else { return g }
     for i in g.indices { g[i] *= inverse }
@@ -105,7 +105,7 @@ public enum BoundaryStrength {
   /// along the middle of the band and the partition splits the band there, on the edge.
   /// With a flat band the split depended on flooding order and shrank the inside of a
   /// synthetic ellipse by 10–20 % (MFDDetectorTests).
-  public static func heights(normalisedGradient g: [Float], heightScale beta: Float, exponent: Float = 1,
+  package static func heights(normalisedGradient g: [Float], heightScale beta: Float, exponent: Float = 1,
                              bandRelief: Float = 1) -> [Float] {
     var maximum: Float = 1
     for v in g { maximum = Swift.max(maximum, v) }

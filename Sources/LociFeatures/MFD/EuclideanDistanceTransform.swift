@@ -5,8 +5,8 @@
 /// a column pass finds each pixel's nearest boundary row in its column, then a row pass takes
 /// the lower envelope of the parabolas (x − q)² + f(q). Exact and linear; the argmin of the
 /// row pass, with the column pass's row, is the source.
-public enum EuclideanDistanceTransform {
-  public static func compute(boundary: [Bool], width: Int, height: Int) -> DistanceMap {
+package enum EuclideanDistanceTransform {
+  package static func compute(boundary: [Bool], width: Int, height: Int) -> DistanceMap {
     precondition(boundary.count == width * height && width > 0 && height > 0)
     let n = width * height
     let far = Float(width * width + height * height + 1)

@@ -40,18 +40,18 @@ public struct MFDDetector: Detector {
   }
 
   /// The intermediate results of one detection.
-  public struct Analysis: Sendable {
+  package struct Analysis: Sendable {
     /// Source heights h (S1); 0 / +∞ in binary mode.
-    public var heights: [Float]
-    public var distance: DistanceMap
-    public var medialAxis: MedialAxis
-    public var partition: MedialPartition
-    public var tree: MedialMergeTree
+    package var heights: [Float]
+    package var distance: DistanceMap
+    package var medialAxis: MedialAxis
+    package var partition: MedialPartition
+    package var tree: MedialMergeTree
     /// The selected tree nodes, best first, and their ellipses.
-    public var selected: [Int]
-    public var regions: [AffineRegion]
+    package var selected: [Int]
+    package var regions: [AffineRegion]
     /// Seconds in distance, medial axis, partition, merging + selection.
-    public var timings: (distance: Double, medial: Double, partition: Double, selection: Double)
+    package var timings: (distance: Double, medial: Double, partition: Double, selection: Double)
   }
 
   /// The regions of every scale level (`MFDOptions.scaleLevels`), in the input's
@@ -66,7 +66,7 @@ public struct MFDDetector: Detector {
   }
 
   /// Grey-image mode: heights from the gradient, weighted distance by source propagation.
-  public func analyse(_ image: GrayImage) -> Analysis {
+  package func analyse(_ image: GrayImage) -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let (heights, map, plateauHeight) = distanceMap(of: image)
     return finish(heights: heights, map: map, plateauHeight: plateauHeight, start: t0)
@@ -88,7 +88,7 @@ public struct MFDDetector: Detector {
 
   /// Binary-image mode: `boundary` marks boundary pixels (row-major); the exact Euclidean
   /// distance transform replaces the weighted one and the medial axis is sub-pixel.
-  public func analyse(binaryBoundary boundary: [Bool], width: Int, height: Int) -> Analysis {
+  package func analyse(binaryBoundary boundary: [Bool], width: Int, height: Int) -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let map = EuclideanDistanceTransform.compute(boundary: boundary, width: width, height: height)
     return finish(heights: map.sourceHeight, map: map, plateauHeight: .infinity, start: t0)

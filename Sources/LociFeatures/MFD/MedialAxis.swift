@@ -8,28 +8,28 @@
 /// branches scale-covariantly, in the spirit of Ogniewicz's residual thresholds. Each medial
 /// point also gets a sub-pixel position where the bisector of its two sources crosses the
 /// segment x x′ (the binary mode's sub-pixel axis; harmless in the weighted one).
-public struct MedialAxis: Sendable {
+package struct MedialAxis: Sendable {
   /// One medial point.
-  public struct Point: Sendable, Equatable {
+  package struct Point: Sendable, Equatable {
     /// The pixel and the sub-pixel position on the bisector of its two sources.
-    public var pixel: Int
-    public var x: Float
-    public var y: Float
+    package var pixel: Int
+    package var x: Float
+    package var y: Float
     /// The largest residue over the pixel's 4-neighbours, and D at the pixel.
-    public var residue: Float
-    public var distance: Float
+    package var residue: Float
+    package var distance: Float
   }
 
-  public let width: Int
-  public let height: Int
+  package let width: Int
+  package let height: Int
   /// Residue per pixel, 0 off the axis.
-  public var residue: [Float]
+  package var residue: [Float]
   /// The medial points in raster order.
-  public var points: [Point]
+  package var points: [Point]
 
-  public func isMedial(x: Int, y: Int) -> Bool { residue[y * width + x] > 0 }
+  package func isMedial(x: Int, y: Int) -> Bool { residue[y * width + x] > 0 }
 
-  public init(map: DistanceMap, absoluteThreshold: Float = 4, relativeThreshold: Float = 1) {
+  package init(map: DistanceMap, absoluteThreshold: Float = 4, relativeThreshold: Float = 1) {
     width = map.width
     height = map.height
     let w = map.width, n = w * map.height

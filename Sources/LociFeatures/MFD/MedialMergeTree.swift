@@ -9,23 +9,23 @@
 /// (σ_in of a basin is its ρ) and σ_out(R) the height at which R later merges with the rest
 /// (0 for a root). The score F(R) = (σ_in − σ_out) / ρ = 1 − φ − λ combines enclosure
 /// λ = σ_out/ρ and internal fragmentation φ = 1 − σ_in/ρ: a normalised persistence.
-public struct MedialMergeTree: Sendable {
-  public struct Node: Sendable {
-    public var moments: RegionMoments
-    public var rho: Float
-    public var sigmaIn: Float
-    public var sigmaOut: Float = 0
-    public var parent: Int32 = -1
+package struct MedialMergeTree: Sendable {
+  package struct Node: Sendable {
+    package var moments: RegionMoments
+    package var rho: Float
+    package var sigmaIn: Float
+    package var sigmaOut: Float = 0
+    package var parent: Int32 = -1
     /// The two merged nodes (−1 for a basin).
-    public var left: Int32 = -1
-    public var right: Int32 = -1
+    package var left: Int32 = -1
+    package var right: Int32 = -1
     /// F = (σ_in − σ_out) / ρ: for a closed blob of radius r behind edges of height h_e,
     /// r / (r + h_e), so both enclosure and contrast count. (Normalising by ρ minus the
     /// region's lowest source height instead, contrast-free, measured no better and was removed.)
-    public var score: Double { rho > 0 ? Double(sigmaIn - sigmaOut) / Double(rho) : 0 }
+    package var score: Double { rho > 0 ? Double(sigmaIn - sigmaOut) / Double(rho) : 0 }
 
     /// The selection score of the given kind (`score` is `.fragmentation`).
-    public func score(_ kind: MFDOptions.ScoreKind) -> Double {
+    package func score(_ kind: MFDOptions.ScoreKind) -> Double {
       switch kind {
       case .fragmentation: return score
       case .enclosure: return rho > 0 ? 1 - Double(sigmaOut) / Double(rho) : 0
@@ -35,9 +35,9 @@ public struct MedialMergeTree: Sendable {
   }
 
   /// Basins first (node i = basin i), then one node per merge in merge order.
-  public var nodes: [Node]
+  package var nodes: [Node]
 
-  public init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle) {
+  package init(partition: MedialPartition, order: MFDOptions.MergeOrder = .saddle) {
     var nodes = partition.basins.map { Node(moments: $0.moments, rho: $0.rho, sigmaIn: $0.rho) }
     let basins = partition.basins
     func key(_ s: MedialPartition.Saddle) -> Float {
@@ -84,7 +84,7 @@ public struct MedialMergeTree: Sendable {
 
   /// S7: nodes with F ≥ `minScore` that are local maxima of F against their children and
   /// parent, filtered by area, border contact and plateau peaks, best F first, capped.
-  public func select(options: MFDOptions, imageArea: Double, plateauHeight: Float) -> [Int] {
+  package func select(options: MFDOptions, imageArea: Double, plateauHeight: Float) -> [Int] {
     let maxArea = options.maxAreaFraction * imageArea
     var chosen: [Int] = []
     let scores = nodes.map { $0.score(options.scoreKind) }

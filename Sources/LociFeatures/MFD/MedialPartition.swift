@@ -12,30 +12,30 @@ import LociCore
 /// The first time a pixel touches two basins A ≠ B, D there is the highest pass between
 /// them, the saddle height σ_AB. `MedialPartition(steepestAscentOf:)` is the alternative
 /// drainage form (see there).
-public struct MedialPartition: Sendable {
+package struct MedialPartition: Sendable {
   /// One basin: its peak, inscribed radius ρ = D(peak), and pixel moments.
-  public struct Basin: Sendable {
-    public var peak: Int
-    public var rho: Float
-    public var moments: RegionMoments
+  package struct Basin: Sendable {
+    package var peak: Int
+    package var rho: Float
+    package var moments: RegionMoments
   }
 
   /// Two touching basins and the height of the highest pass between them.
-  public struct Saddle: Sendable, Equatable {
-    public var a: Int32
-    public var b: Int32
-    public var height: Float
-    public var pixel: Int32
+  package struct Saddle: Sendable, Equatable {
+    package var a: Int32
+    package var b: Int32
+    package var height: Float
+    package var pixel: Int32
   }
 
-  public let width: Int
-  public let height: Int
+  package let width: Int
+  package let height: Int
   /// The basin of every pixel.
-  public var labels: [Int32]
-  public var basins: [Basin]
-  public var saddles: [Saddle]
+  package var labels: [Int32]
+  package var basins: [Basin]
+  package var saddles: [Saddle]
 
-  public init(map: DistanceMap, levelsPerPixel: Float = 32) {
+  package init(map: DistanceMap, levelsPerPixel: Float = 32) {
     width = map.width
     height = map.height
     (labels, basins, saddles) = Self.flood(map, levelsPerPixel: levelsPerPixel)
@@ -47,7 +47,7 @@ public struct MedialPartition: Sendable {
   /// of two touching basins is the highest min(D(p), D(q)) over adjacent pixels p, q across
   /// them: where flooding would first join them. Raster-order passes only, so it avoids the
   /// cache misses of releasing pixels in D order.
-  public init(steepestAscentOf map: DistanceMap) {
+  package init(steepestAscentOf map: DistanceMap) {
     width = map.width
     height = map.height
     let w = map.width, h = map.height, n = w * h
@@ -264,17 +264,17 @@ public struct MedialPartition: Sendable {
 }
 
 /// Area and first/second pixel moments of a region, summable under merging.
-public struct RegionMoments: Sendable, Equatable {
-  public var area: Double = 0
-  public var sumX: Double = 0
-  public var sumY: Double = 0
-  public var sumXX: Double = 0
-  public var sumXY: Double = 0
-  public var sumYY: Double = 0
+package struct RegionMoments: Sendable, Equatable {
+  package var area: Double = 0
+  package var sumX: Double = 0
+  package var sumY: Double = 0
+  package var sumXX: Double = 0
+  package var sumXY: Double = 0
+  package var sumYY: Double = 0
   /// Whether any pixel lies on the image border.
-  public var touchesBorder = false
+  package var touchesBorder = false
 
-  public init() {}
+  package init() {}
 
   mutating func add(x: Int, y: Int, onBorder: Bool) {
     let fx = Double(x), fy = Double(y)
@@ -315,11 +315,11 @@ public struct RegionMoments: Sendable, Equatable {
     return m
   }
 
-  public var centre: (x: Double, y: Double) { (sumX / area, sumY / area) }
+  package var centre: (x: Double, y: Double) { (sumX / area, sumY / area) }
 
   /// The pixel covariance, with the 1/12 of a unit pixel's own spread added so that the
   /// moment ellipse of a region has the region's area (S = 4Σ).
-  public var covariance: SymmetricMatrix2 {
+  package var covariance: SymmetricMatrix2 {
     let (cx, cy) = centre
     return SymmetricMatrix2(a: sumXX / area - cx * cx + 1.0 / 12, b: sumXY / area - cx * cy,
                             c: sumYY / area - cy * cy + 1.0 / 12)

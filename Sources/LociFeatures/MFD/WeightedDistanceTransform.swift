@@ -17,9 +17,9 @@ import LociCore
 ///
 /// A source is kept as Float coordinates and height beside each pixel, so a candidate is one
 /// square root with no index division; see `PropagationState`.
-public enum WeightedDistanceTransform {
+package enum WeightedDistanceTransform {
   /// The map of `heights` (row-major, `width`×`height`; +∞ marks a pixel that is no source).
-  public static func compute(heights: [Float], width: Int, height: Int, polish: Bool = true) -> DistanceMap {
+  package static func compute(heights: [Float], width: Int, height: Int, polish: Bool = true) -> DistanceMap {
     precondition(heights.count == width * height && width > 0 && height > 0)
     var state = PropagationState(heights: heights, width: width, height: height)
     state.propagateByRasterScans()
@@ -59,7 +59,7 @@ public enum WeightedDistanceTransform {
   }
 
   /// The exact answer by brute force, O(N²): the oracle of the tests.
-  public static func bruteForce(heights: [Float], width: Int, height: Int) -> [Float] {
+  package static func bruteForce(heights: [Float], width: Int, height: Int) -> [Float] {
     var result = [Float](repeating: .infinity, count: width * height)
     for p in 0..<(width * height) {
       let px = Float(p % width), py = Float(p / width)

@@ -9,22 +9,22 @@ import LociCore
 /// components on its two sides (union-find). A component that reaches the convex hull's
 /// outside is unbounded and never a feature. On a merge the larger component continues
 /// (elder rule) and the smaller one's history ends.
-public struct AlphaComponentTree: Sendable {
+package struct AlphaComponentTree: Sendable {
   /// One state of a component: at `alpha` it has this area and these moments.
-  public struct State: Sendable, Equatable {
-    public var alpha: Double
-    public var area: Double
+  package struct State: Sendable, Equatable {
+    package var alpha: Double
+    package var area: Double
     /// First moments Σ A·m (x, y) and second moments Σ ∫ p pᵀ (xx, xy, yy).
-    public var m1: (Double, Double)
-    public var m2: (Double, Double, Double)
+    package var m1: (Double, Double)
+    package var m2: (Double, Double, Double)
 
-    public static func == (l: State, r: State) -> Bool {
+    package static func == (l: State, r: State) -> Bool {
       l.alpha == r.alpha && l.area == r.area && l.m1 == r.m1 && l.m2 == r.m2
     }
 
     /// Centre and covariance of the region.
-    public var centre: (x: Double, y: Double) { (m1.0 / area, m1.1 / area) }
-    public var covariance: SymmetricMatrix2 {
+    package var centre: (x: Double, y: Double) { (m1.0 / area, m1.1 / area) }
+    package var covariance: SymmetricMatrix2 {
       let c = centre
       return SymmetricMatrix2(a: m2.0 / area - c.x * c.x, b: m2.1 / area - c.x * c.y, c: m2.2 / area - c.y * c.y)
     }
@@ -33,24 +33,24 @@ public struct AlphaComponentTree: Sendable {
   /// A component's life: its states, in decreasing α (growing area), are
   /// `tree.states[stateRange]`. `endedAt` is the α at which it was absorbed (nil: it
   /// survived to the end or became unbounded).
-  public struct History: Sendable {
-    public var stateRange: Range<Int>
-    public var endedAt: Double?
+  package struct History: Sendable {
+    package var stateRange: Range<Int>
+    package var endedAt: Double?
     /// It touched the outside of the convex hull (its last state is before that).
-    public var becameUnbounded: Bool
+    package var becameUnbounded: Bool
   }
 
   /// Every history's states, one history after another (see `History.stateRange`). One
   /// flat array rather than an array per history: a history starts at every triangle, and
   /// an allocation each was a tenth of WaSH's time.
-  public let states: [State]
-  public let histories: [History]
+  package let states: [State]
+  package let histories: [History]
 
   /// The states of one history, in decreasing α.
-  public func states(of history: History) -> ArraySlice<State> { states[history.stateRange] }
+  package func states(of history: History) -> ArraySlice<State> { states[history.stateRange] }
 
   /// Builds the tree from a filtration over `points` (their coordinates give the moments).
-  public init(filtration f: WeightedAlphaFiltration, points: [WeightedPoint]) {
+  package init(filtration f: WeightedAlphaFiltration, points: [WeightedPoint]) {
     let nt = f.triangles.count
     // Events: the triangles in order, then the edges, each interior edge once (from its
     // lower-numbered triangle), hull edges always. A stable sort by decreasing α then puts

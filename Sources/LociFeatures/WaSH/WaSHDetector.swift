@@ -24,13 +24,13 @@ public struct WaSHDetector: Detector {
   }
 
   /// The intermediate results of one detection.
-  public struct Analysis: Sendable {
-    public var samples: [WeightedPoint]
-    public var filtration: WeightedAlphaFiltration
-    public var tree: AlphaComponentTree
-    public var regions: [AffineRegion]
+  package struct Analysis: Sendable {
+    package var samples: [WeightedPoint]
+    package var filtration: WeightedAlphaFiltration
+    package var tree: AlphaComponentTree
+    package var regions: [AffineRegion]
     /// Seconds spent in sampling, in CGAL, and in the tree plus selection.
-    public var timings: (sampling: Double, triangulation: Double, selection: Double)
+    package var timings: (sampling: Double, triangulation: Double, selection: Double)
   }
 
   /// The regions of every scale level (`WaSHOptions.scaleLevels`) in the input's coordinates;
@@ -40,7 +40,7 @@ public struct WaSHDetector: Detector {
                                    maxFeatures: options.maxFeatures) { try analyse($0).regions }
   }
 
-  public func analyse(_ image: GrayImage) throws -> Analysis {
+  package func analyse(_ image: GrayImage) throws -> Analysis {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let samples = weightedSamples(image)
     let t1 = DispatchTime.now().uptimeNanoseconds
@@ -56,7 +56,7 @@ public struct WaSHDetector: Detector {
   /// S0–S2: sample the boundaries and weight each sample w = (κ·ℓ·ĝ)², with ℓ the distance to
   /// its nearest fellow sample (= the step for edge sampling). Since w ∝ ℓ², α scales with
   /// image scale² — needed for scale covariance.
-  public func weightedSamples(_ image: GrayImage) -> [WeightedPoint] {
+  package func weightedSamples(_ image: GrayImage) -> [WeightedPoint] {
     guard image.width >= 3, image.height >= 3 else { return [] }
     let (magnitude, gradient) = Self.normalisedGradient(image, sigma: options.gradientSigma)
     let pixels: [(Int, Int)]
