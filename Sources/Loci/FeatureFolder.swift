@@ -24,6 +24,12 @@ public enum FeatureFolder {
     }
   }
 
+  /// The feature file `featurize` wrote under `root` for the image named `name` (its path
+  /// relative to featurize's input root, as pair lists name images): `root/name.lfeat`.
+  public static func featureFile(forImage name: String, in root: URL) -> URL {
+    root.appendingPathComponent(name + "." + FeatureFileFormat.lfeat.fileExtension)
+  }
+
   /// Every `.lfeat` file under the folders (recursively), sorted by path; a folder without
   /// any is an error.
   public static func files(in folders: [URL]) throws -> [URL] {

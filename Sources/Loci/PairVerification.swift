@@ -32,6 +32,11 @@ public struct PairVerification: Sendable {
     public var correspondences: [Correspondence]
     public var result: VerificationResult
     public var seconds: Double
+
+    /// The least-squares affine map B ← A over the inliers (`VerificationResult.affineMap`).
+    public var affineMap: [Double]? {
+      result.affineMap(correspondences, framesA: a.regions.map(LocalFrame.init), framesB: b.regions.map(LocalFrame.init))
+    }
   }
 
   /// Feature file (`.lfeat` or VGG text, by content) or image.
@@ -43,7 +48,11 @@ public struct PairVerification: Sendable {
   }
 
   public func verify(_ a: URL, _ b: URL) throws -> Outcome {
-    let fa = try features(a), fb = try features(b)
+    verify(try features(a), try features(b))
+  }
+
+  /// Ratio-test correspondences between two feature sets, then the verifier.
+  public func verify(_ fa: FeatureSet, _ fb: FeatureSet) -> Outcome {
     let start = DispatchTime.now().uptimeNanoseconds
     let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio)
     let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
@@ -51,6 +60,27 @@ public struct PairVerification: Sendable {
     let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds)
+  }
+
+  /// Verifies every pair of `list` on all cores, each image's features read once by
+  /// `features(name)`. Results are in the list's order; a pair whose features cannot be read
+  /// fails alone (its error names the image), the others go on.
+  public func verify(_ list: ImagePairList, features: @Sendable (String) throws -> FeatureSet) -> [Result<Outcome, Error>] {
+    let names = Array(Set(list.pairs.flatMap { [$0.first, $0.second] })).sorted()
+    let loaded = ResultSlots<FeatureSet>(count: names.count)
+    DispatchQueue.concurrentPerform(iterations: names.count) { i in
+      loaded.set(i, Result { try features(names[i]) })
+    }
+    let byName = Dictionary(uniqueKeysWithValues: zip(names, loaded.values))
+    let outcomes = ResultSlots<Outcome>(count: list.pairs.count)
+    DispatchQueue.concurrentPerform(iterations: list.pairs.count) { k in
+      let pair = list.pairs[k]
+      outcomes.set(k, Result {
+        let a = try byName[pair.first]!.get(), b = try byName[pair.second]!.get()
+        return verify(a, b)
+      })
+    }
+    return outcomes.values
   }
 
   /// Both images side by side with inlier correspondences as lines (green) and the other
@@ -70,4 +100,21 @@ public struct PairVerification: Sendable {
     }
     return canvas
   }
+}
+
+/// One result slot per task of a concurrent loop, each written once by its own task.
+final class ResultSlots<Value>: @unchecked Sendable {
+  private var slots: [Result<Value, Error>?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ result: Result<Value, Error>) {
+    lock.lock()
+    slots[index] = result
+    lock.unlock()
+  }
+
+  /// Every slot's result (all must have been set).
+  var values: [Result<Value, Error>] { slots.map { $0! } }
 }

@@ -19,3 +19,16 @@ extension RANSACVerifier: SpatialVerifier {
     verify(correspondences, framesA: framesA, framesB: framesB)
   }
 }
+
+extension VerificationResult {
+  /// The least-squares affine map B ← A (3×3 row-major, last row 0 0 1) over the inliers'
+  /// centres: the transform of a planar patch seen from afar, which other pipelines take
+  /// where a homography is overkill. Nil with fewer than three inliers or when they are
+  /// collinear.
+  public func affineMap(_ correspondences: [Correspondence], framesA: [LocalFrame], framesB: [LocalFrame]) -> [Double]? {
+    let selection = correspondences.indices.filter { inliers[$0] }
+    guard selection.count >= 3 else { return nil }
+    let pairs = PointPairs(correspondences: correspondences, framesA: framesA, framesB: framesB, selection: selection)
+    return RANSACVerifier.affineLeastSquares(pairs, [Bool](repeating: true, count: selection.count))
+  }
+}

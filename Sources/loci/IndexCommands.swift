@@ -137,6 +137,8 @@ struct QueryCommand: ParsableCommand {
   @Option(help: "Query-side multiple assignment (default: the index's).") var queryAssignments: Int?
   @OptionGroup var reranking: RerankOptions
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+  @Option(help: "Also write each query's top --top images as an hloc/COLMAP pair list (`query database` per line, names relative to featurize's input root).")
+  var pairsOut: String?
   @Flag(help: "Print the results as JSON on stdout.") var json = false
 
   /// One result: the kernel score and, when the image was in the re-ranked shortlist, its
@@ -170,10 +172,14 @@ struct QueryCommand: ParsableCommand {
     var queryOptions = loaded.queryOptions
     if let queryAssignments { queryOptions.multipleAssignment = queryAssignments }
     var results: [Result] = [], failed: [[String: String]] = []
+    var pairs = ImagePairList([])
     for input in inputs {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
         let r = try Retrieval.search(loaded, query: set, reranker: reranker, options: queryOptions)
+        // A feature file names its image relative to featurize's root, as the index does.
+        let queryName = set.relativePath.isEmpty ? input : set.relativePath
+        pairs.pairs += r.ranking.prefix(top).map { ImagePairList.Pair(queryName, loaded.images[$0.image].relativePath) }
         let checks = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0) })
         let ranking = r.ranking.prefix(top).map { hit -> Entry in
           let v = checks[hit.image]
@@ -190,6 +196,12 @@ struct QueryCommand: ParsableCommand {
       } catch {
         printError("loci query: \(input): \(error)")
         failed.append(["path": input, "error": "\(error)"])
+      }
+    }
+    if let pairsOut {
+      do { try pairs.write(to: URL(fileURLWithPath: pairsOut)) } catch {
+        printError("loci query: --pairs-out: \(error)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
     }
     if json { try printJSON(Report(results: results, failed: failed)) }

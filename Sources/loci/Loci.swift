@@ -18,36 +18,74 @@ extension VerificationMethod: ExpressibleByArgument {}
 
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Spatially verify an image pair: ratio-test correspondences, then HPM or RANSAC.",
-    discussion: "A and B are images (features extracted with the default detector and RootSIFT) or feature files (.lfeat, .vgg). The transform is the homography B ← A fitted by normalised DLT to the inliers.")
+    abstract: "Spatially verify image pairs: ratio-test correspondences, then HPM or RANSAC.",
+    discussion: """
+      A and B are images (features extracted with the default detector and RootSIFT) or feature files (.lfeat, .vgg). \
+      The transform is the homography B ← A fitted by normalised DLT to the inliers. With --pairs, every pair of an \
+      hloc/COLMAP pair list (`name0 name1` per line, names relative to featurize's input root) is verified from the \
+      .lfeat files under --features, on all cores, and each result is one JSON line.
+      """)
 
-  @Argument(help: "Image or feature file A.") var a: String
-  @Argument(help: "Image or feature file B.") var b: String
+  @Argument(help: "Image or feature file A.") var a: String?
+  @Argument(help: "Image or feature file B.") var b: String?
   @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = .hpm
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
+  @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
+  @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
+  @Option(help: "With --pairs: write the JSON lines here (atomically) instead of stdout.") var out: String?
   @Flag(help: "Print the result as JSON on stdout.") var json = false
 
   struct Report: Encodable {
+    var name0: String?
+    var name1: String?
     var method: String
     var correspondences: Int
     var inliers: Int
     var score: Double
+    /// The homography B ← A fitted to the inliers (rows).
     var transform: [[Double]]?
+    /// The least-squares affine map B ← A over the inliers (rows; nil below three).
+    var affine: [[Double]]?
     var seconds: Double
     var strengths: [Double]
+    var inlier_matches: [InlierMatch]
+
+    init(_ outcome: PairVerification.Outcome, method: VerificationMethod, names: ImagePairList.Pair? = nil) {
+      let r = outcome.result
+      (name0, name1) = (names?.first, names?.second)
+      self.method = method.rawValue
+      correspondences = outcome.correspondences.count
+      inliers = r.inlierCount
+      score = r.score
+      transform = r.bFromA.map { rows($0.m) }
+      affine = outcome.affineMap.map(rows)
+      seconds = outcome.seconds
+      strengths = r.strengths
+      inlier_matches = InlierMatch.list(outcome)
+    }
+  }
+
+  func validate() throws {
+    if pairs != nil {
+      guard a == nil, b == nil else { throw ValidationError("give either A and B or --pairs, not both") }
+      guard features != nil else { throw ValidationError("--pairs needs --features (the featurize output folder)") }
+      guard draw == nil else { throw ValidationError("--draw draws one pair; it does not combine with --pairs") }
+    } else {
+      guard a != nil, b != nil else { throw ValidationError("give two images or feature files, or --pairs") }
+      guard out == nil else { throw ValidationError("--out is for --pairs; one pair prints on stdout") }
+    }
   }
 
   func run() throws {
     var verification = PairVerification()
     verification.method = method
-    let urlA = URL(fileURLWithPath: a), urlB = URL(fileURLWithPath: b)
+    if let pairs, let features { return try verifyList(verification, pairs: pairs, features: features) }
+    let urlA = URL(fileURLWithPath: a!), urlB = URL(fileURLWithPath: b!)
     let outcome: PairVerification.Outcome
     do { outcome = try verification.verify(urlA, urlB) } catch {
       printError("loci verify: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
-    let r = outcome.result
-    let transform = r.bFromA.map { h in (0..<3).map { i in Array(h.m[(3 * i)..<(3 * i + 3)]) } }
     if let draw {
       do {
         func image(_ url: URL, _ set: FeatureSet) throws -> GrayImage {
@@ -61,12 +99,64 @@ struct Verify: ParsableCommand {
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
     }
-    if json {
-      try printJSON(Report(method: method.rawValue, correspondences: outcome.correspondences.count, inliers: r.inlierCount,
-                           score: r.score, transform: transform, seconds: outcome.seconds, strengths: r.strengths))
+    let report = Report(outcome, method: method)
+    if json { try printJSON(report) } else {
+      print("\(method.rawValue): \(report.inliers) inliers of \(report.correspondences) correspondences, score \(report.score), \(String(format: "%.2f ms", report.seconds * 1000))")
+      if let transform = report.transform { print("B from A: \(transform)") }
+    }
+  }
+
+  /// `--pairs`: one JSON line per pair, in the list's order; a pair whose features cannot be
+  /// read gets `{name0, name1, error}` and the exit status 1.
+  private func verifyList(_ verification: PairVerification, pairs: String, features: String) throws {
+    let list: ImagePairList
+    do { list = try ImagePairList.read(from: URL(fileURLWithPath: pairs)) } catch {
+      printError("loci verify: \(error)")
+      throw ExitCode(ExitStatus.usage.rawValue)
+    }
+    let root = URL(fileURLWithPath: features)
+    let results = verification.verify(list) { name in try FeatureFile.read(from: FeatureFolder.featureFile(forImage: name, in: root)) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var lines = Data(), failures = 0
+    for (pair, result) in zip(list.pairs, results) {
+      switch result {
+      case let .success(outcome): lines += try encoder.encode(Report(outcome, method: verification.method, names: pair))
+      case let .failure(error):
+        failures += 1
+        printError("loci verify: \(pair.first) \(pair.second): \(error)")
+        lines += try encoder.encode(["name0": pair.first, "name1": pair.second, "error": "\(error)"])
+      }
+      lines += Data("\n".utf8)
+    }
+    if let out {
+      do { try lines.write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+        printError("loci verify: cannot write \(out): \(error.localizedDescription)")
+        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
+      }
     } else {
-      print("\(method.rawValue): \(r.inlierCount) inliers of \(outcome.correspondences.count) correspondences, score \(r.score), \(String(format: "%.2f ms", outcome.seconds * 1000))")
-      if let transform { print("B from A: \(transform)") }
+      FileHandle.standardOutput.write(lines)
+    }
+    if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+  }
+}
+
+/// A 3×3 row-major matrix as rows.
+func rows(_ m: [Double]) -> [[Double]] { (0..<3).map { i in Array(m[(3 * i)..<(3 * i + 3)]) } }
+
+/// One inlier of a verified pair, as `loci verify --json` lists it: feature indices in A and
+/// B, their positions (pixels, origin at the first pixel's centre) and HPM's or RANSAC's
+/// strength.
+struct InlierMatch: Encodable {
+  var a: Int, b: Int
+  var xa: Double, ya: Double, xb: Double, yb: Double
+  var strength: Double
+
+  static func list(_ outcome: PairVerification.Outcome) -> [InlierMatch] {
+    outcome.correspondences.indices.filter { outcome.result.inliers[$0] }.map { k in
+      let c = outcome.correspondences[k]
+      let p = outcome.a.regions[Int(c.a)], q = outcome.b.regions[Int(c.b)]
+      return InlierMatch(a: Int(c.a), b: Int(c.b), xa: p.x, ya: p.y, xb: q.x, yb: q.y, strength: outcome.result.strengths[k])
     }
   }
 }

@@ -40,8 +40,15 @@ final class RetrievalCommandTests: XCTestCase {
 
     // Each indexed image, queried by its features, comes back first (default: ASMK*, MA 5, HPM).
     for f in files {
-      let query = try CLI.run("loci", ["query", index.path, features.appendingPathComponent(f).path, "--top", "2", "--json"])
+      let pairs = folder.appendingPathComponent("pairs.txt")
+      let query = try CLI.run("loci", ["query", index.path, features.appendingPathComponent(f).path, "--top", "2", "--json",
+                                       "--pairs-out", pairs.path])
       XCTAssertEqual(query.status, 0, query.stderr)
+      // The pair list names the query and its top two by their paths under the input root.
+      let pairLines = try String(contentsOf: pairs, encoding: .utf8).split(separator: "\n")
+      XCTAssertEqual(pairLines.count, 2)
+      let imageName = String(f.dropLast(".lfeat".count))
+      XCTAssertEqual(pairLines.first, Substring("\(imageName) \(imageName)"), "the query's best match is itself")
       let results = try XCTUnwrap(query.json()["results"] as? [[String: Any]])
       let ranking = try XCTUnwrap(results.first?["ranking"] as? [[String: Any]])
       let top = try XCTUnwrap(ranking.first?["path"] as? String)

@@ -16,10 +16,68 @@ final class VerifyCommandTests: XCTestCase {
       XCTAssertGreaterThan(try XCTUnwrap(report["score"] as? Double), 0)
       XCTAssertNotNil(report["seconds"] as? Double)
       let h = try XCTUnwrap(report["transform"] as? [[Double]])
+      let affine = try XCTUnwrap(report["affine"] as? [[Double]])
       for i in 0..<3 {
-        for j in 0..<3 { XCTAssertEqual(h[i][j], i == j ? 1 : 0, accuracy: 1e-3, "\(method) H[\(i)][\(j)]") }
+        for j in 0..<3 {
+          XCTAssertEqual(h[i][j], i == j ? 1 : 0, accuracy: 1e-3, "\(method) H[\(i)][\(j)]")
+          XCTAssertEqual(affine[i][j], i == j ? 1 : 0, accuracy: 1e-6, "\(method) affine[\(i)][\(j)]")
+        }
+      }
+      // Every inlier is listed, each a feature matched to itself at the same position.
+      let matches = try XCTUnwrap(report["inlier_matches"] as? [[String: Any]])
+      XCTAssertEqual(matches.count, report["inliers"] as? Int)
+      for m in matches {
+        XCTAssertEqual(m["a"] as? Int, m["b"] as? Int)
+        XCTAssertEqual(try XCTUnwrap(m["xa"] as? Double), try XCTUnwrap(m["xb"] as? Double))
+        XCTAssertEqual(try XCTUnwrap(m["ya"] as? Double), try XCTUnwrap(m["yb"] as? Double))
+        XCTAssertGreaterThan(try XCTUnwrap(m["strength"] as? Double), 0)
       }
     }
+  }
+
+  /// A pair list is verified from the featurize output: one JSON line per pair in the list's
+  /// order, a pair naming a missing image fails alone (exit 1).
+  func testAPairListIsVerifiedLineByLine() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let features = folder.appendingPathComponent("features")
+    XCTAssertEqual(try CLI.run("featurize", [CLI.fixtures.path, "--out", features.path]).status, 0)
+    let pairs = folder.appendingPathComponent("pairs.txt")
+    try """
+      # hloc's form: names relative to the image root
+      scenes/image00-480.jpg scenes/image00-480.jpg
+      graf-img1-400.png	missing.png
+
+      graf-img1-400.png scenes/image00-480.jpg
+      """.write(to: pairs, atomically: true, encoding: .utf8)
+    let out = folder.appendingPathComponent("verified.jsonl")
+    let run = try CLI.run("loci", ["verify", "--pairs", pairs.path, "--features", features.path, "--method", "ransac",
+                                   "--out", out.path])
+    XCTAssertEqual(run.status, 1, "one pair names a missing image")
+    XCTAssertTrue(run.stderr.contains("missing.png"), run.stderr)
+    let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").map {
+      try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+    XCTAssertEqual(lines.count, 3)
+    XCTAssertEqual(lines.map { $0["name0"] as? String }, ["scenes/image00-480.jpg", "graf-img1-400.png", "graf-img1-400.png"])
+    XCTAssertEqual(lines[0]["name1"] as? String, "scenes/image00-480.jpg")
+    let selfInliers = try XCTUnwrap(lines[0]["inliers"] as? Int)
+    XCTAssertGreaterThan(selfInliers, 100)
+    XCTAssertEqual((lines[0]["inlier_matches"] as? [Any])?.count, selfInliers)
+    XCTAssertTrue(try XCTUnwrap(lines[1]["error"] as? String).contains("missing.png"))
+    XCTAssertNotNil(lines[2]["inliers"] as? Int)
+    // The single-pair result is the same verification.
+    let single = try CLI.run("loci", ["verify", features.appendingPathComponent("scenes/image00-480.jpg.lfeat").path,
+                                      features.appendingPathComponent("scenes/image00-480.jpg.lfeat").path,
+                                      "--method", "ransac", "--json"])
+    XCTAssertEqual(try single.json()["inliers"] as? Int, selfInliers)
+  }
+
+  func testPairsAndTwoInputsDoNotCombine() throws {
+    let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png").path
+    XCTAssertEqual(try CLI.run("loci", ["verify", image, image, "--pairs", "p.txt", "--features", "."]).status, 2)
+    XCTAssertEqual(try CLI.run("loci", ["verify", "--pairs", "p.txt"]).status, 2, "--pairs needs --features")
+    XCTAssertEqual(try CLI.run("loci", ["verify", image]).status, 2)
   }
 
   /// Both inputs are what `verify` cannot run without: a missing one is exit 2, like a
