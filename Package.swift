@@ -70,10 +70,14 @@ let package = Package(
     .target(name: "LociGeometry", dependencies: ["LociFeatureTypes"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
     .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatureTypes", "LociGeometry"]),
+    // The system's SQLite (libsqlite3-dev), for the COLMAP export.
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // Exports into other tools' formats: COLMAP databases (Foundation and SQLite only).
+    .target(name: "LociExport", dependencies: ["LociFeatureTypes", "CSQLite"]),
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).
-    .target(name: "Loci", dependencies: ["LociCore", "LociImage", "LociFeatureTypes", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex"]),
+    .target(name: "Loci", dependencies: ["LociCore", "LociImage", "LociFeatureTypes", "LociFeatures", "LociGeometry", "LociEval", "LociQuantization", "LociIndex", "LociExport"]),
 
     // MARK: Executables
     // What both executables share: exit codes of the contract, progress bar, JSON output.
@@ -98,6 +102,7 @@ let package = Package(
     .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
     .testTarget(name: "LociFuzzTests", dependencies: ["LociFuzz"]),
     .testTarget(name: "LociTests", dependencies: ["Loci"]),
+    .testTarget(name: "LociExportTests", dependencies: ["LociExport"]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

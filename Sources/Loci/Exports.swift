@@ -6,3 +6,4 @@
 @_exported import LociImage
 @_exported import LociQuantization
 @_exported import LociIndex
+@_exported import LociExport

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Loci
+import LociCommandLine
+
+extension COLMAPDatabase.Schema: ExpressibleByArgument {}
+
+/// `loci export …`: features and verified matches in other tools' formats.
+struct ExportCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Write features and verified matches for other tools.", subcommands: [COLMAP.self])
+
+  struct COLMAP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "colmap",
+      abstract: "A COLMAP database: cameras, images, keypoints, descriptors and, with --pairs, matches and verified two-view geometries.",
+      discussion: """
+        Image names are the paths relative to featurize's input root: run COLMAP with --image_path set to that root. \\
+        Each image gets its own SIMPLE_RADIAL camera with focal length 1.2 × its larger side (COLMAP's default when \\
+        EXIF says nothing; EXIF is not read). Keypoints carry the regions' affine frames, descriptors are \\
+        round(512 · d) clamped to 255. Pairs are verified like `loci verify`; their inliers become the two-view \\
+        geometry (configuration PLANAR, with H), which `colmap mapper` reads directly.
+        """)
+
+    @Argument(help: "The featurize output folder (.lfeat files).") var features: String
+    @Option(help: "The database to write (atomically).") var database: String
+    @Option(help: "A pair list (`name0 name1` per line, e.g. from `loci query --pairs-out`) to verify and export.")
+    var pairs: String?
+    @Option(help: "hpm or ransac.") var method: VerificationMethod = .hpm
+    @Option(help: "Pairs with fewer inliers are written DEGENERATE (COLMAP's own minimum is 15).") var minInliers = 15
+    @Option(help: "Table layout: current (COLMAP 3.12+, pycolmap) or 3.8 (Debian 12's colmap).")
+    var schema: COLMAPDatabase.Schema = .current
+    @Flag(help: "Replace an existing database.") var overwrite = false
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func validate() throws {
+      guard minInliers >= 0 else { throw ValidationError("--min-inliers must not be negative") }
+    }
+
+    func run() throws {
+      var export = COLMAPExport()
+      export.verification.method = method
+      export.minimumInliers = minInliers
+      export.schema = schema
+      export.overwrite = overwrite
+      let start = Date()
+      let summary: COLMAPExport.Summary
+      do {
+        let list = try pairs.map { try ImagePairList.read(from: URL(fileURLWithPath: $0)) }
+        summary = try export.run(features: URL(fileURLWithPath: features), pairs: list, database: URL(fileURLWithPath: database))
+      } catch {
+        printError("loci export colmap: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      for failure in summary.failed { printError("loci export colmap: \(failure["pair"] ?? ""): \(failure["error"] ?? "")") }
+      if json {
+        struct Report: Encodable {
+          var images, keypoints, pairs, verified_pairs, inliers: Int
+          var failed: [[String: String]]
+          var database: String
+          var seconds: Double
+        }
+        try printJSON(Report(images: summary.images, keypoints: summary.keypoints, pairs: summary.pairs,
+                             verified_pairs: summary.verified_pairs, inliers: summary.inliers, failed: summary.failed,
+                             database: database, seconds: Date().timeIntervalSince(start)))
+      } else {
+        print("\(summary.images) images, \(summary.keypoints) keypoints, \(summary.pairs) pairs (\(summary.verified_pairs) verified, "
+          + "\(summary.inliers) inliers) → \(database)")
+      }
+      if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+    }
+  }
+}
