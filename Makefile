@@ -16,6 +16,7 @@ featurize: deps
 
 test: deps
 	swift test --disable-swift-testing
+	scripts/python-tests.sh
 
 release: deps
 	swift build -c release
