@@ -33,6 +33,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // `swift package generate-documentation --target Loci` (the DocC catalog in Sources/Loci).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // `loci serve`: the HTTP server (SwiftNIO underneath).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     // MARK: Shim
@@ -85,7 +87,9 @@ let package = Package(
       name: "LociCommandLine",
       dependencies: ["Loci", "CShims", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
-    .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
+    .executableTarget(name: "loci", dependencies: ["LociCommandLine", "LociServer"]),
+    // The query server of `loci serve`: an index loaded once, HTTP JSON (Hummingbird).
+    .target(name: "LociServer", dependencies: ["Loci", .product(name: "Hummingbird", package: "hummingbird")]),
     // Benchmarks against OpenCV in the same process (docs/benchmarks.md); not installed.
     .executableTarget(name: "loci-bench", dependencies: ["LociCommandLine", "LociFuzz"]),
     // Seeded mutation fuzzing of the file formats (checksums fixed up); `loci-bench fuzz`
@@ -103,6 +107,7 @@ let package = Package(
     .testTarget(name: "LociFuzzTests", dependencies: ["LociFuzz"]),
     .testTarget(name: "LociTests", dependencies: ["Loci"]),
     .testTarget(name: "LociExportTests", dependencies: ["LociExport"]),
+    .testTarget(name: "LociServerTests", dependencies: ["LociServer", .product(name: "HummingbirdTesting", package: "hummingbird")]),
   ],
   swiftLanguageModes: [.v5],
   cxxLanguageStandard: .cxx17

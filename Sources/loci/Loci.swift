@@ -11,7 +11,7 @@ struct LociCommand: ParsableCommand {
     commandName: "loci",
     abstract: "Local-feature geometry for image retrieval.",
     version: lociVersion,
-    subcommands: [Vocab.self, IndexCommand.self, QueryCommand.self, Verify.self, ExportCommand.self, Eval.self, MFDStagesCommand.self])
+    subcommands: [Vocab.self, IndexCommand.self, QueryCommand.self, Verify.self, ExportCommand.self, ServeCommand.self, Eval.self, MFDStagesCommand.self])
 }
 
 extension VerificationMethod: ExpressibleByArgument {}

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Loci
+import NIOCore
+import XCTest
+
+@testable import LociServer
+
+/// The server's routes through Hummingbird's router test client: an index of two fixture
+/// images, queried by image bytes and by `.lfeat` bytes, bad inputs answered with 4xx.
+final class QueryServerTests: XCTestCase {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Fixtures")
+  static let jpeg = fixtures.appendingPathComponent("scenes/image00-480.jpg")
+  static let png = fixtures.appendingPathComponent("graf-img1-400.png")
+
+  /// One index for every test: MFD + RootSIFT features of the two images, 32 words.
+  static let service: QueryService = {
+    let extractor = FeatureExtractor(detector: MFDDetector(), descriptor: SIFTDescriptorExtractor())
+    let sets = [png, jpeg].map { url in
+      try! extractor.extract(fromFile: url, relativePath: url.lastPathComponent)
+    }
+    let sample = DescriptorSample(dimension: 128, descriptors: sets.flatMap(\.descriptors))
+    let vocabulary = try! VocabularyTrainer(method: .kmeans, size: 32).train(sample).vocabulary
+    var index = try! RetrievalIndex(vocabulary: vocabulary, trainingFrom: sets)
+    index.detector = "mfd"
+    index.featureParameters = sets[0].parameters
+    try! index.add(sets, ids: [700, 701])
+    return try! QueryService(index: index, indexPath: "test.lidx")
+  }()
+
+  private func json(_ response: TestResponse) throws -> [String: Any] {
+    try XCTUnwrap(JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+  }
+
+  private func app(maxBodyBytes: Int = 32 << 20) -> some ApplicationProtocol {
+    var server = QueryServer(service: Self.service)
+    server.maxBodyBytes = maxBodyBytes
+    return Application(router: server.router())
+  }
+
+  func testHealthAndStats() async throws {
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/health", method: .get) { response in
+        XCTAssertEqual(response.status, .ok)
+        XCTAssertEqual(try self.json(response)["status"] as? String, "ok")
+        XCTAssertEqual(try self.json(response)["images"] as? Int, 2)
+      }
+      try await client.execute(uri: "/stats", method: .get) { response in
+        let stats = try self.json(response)
+        XCTAssertEqual(stats["images"] as? Int, 2)
+        XCTAssertEqual(stats["kernel"] as? String, "asmk-star")
+        XCTAssertNotNil(stats["uptime_seconds"] as? Double)
+      }
+    }
+  }
+
+  func testAnImageQueryFindsItselfFirstWithItsIdentifier() async throws {
+    let bytes = try Data(contentsOf: Self.jpeg)
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/query?top=2&rerank=ransac", method: .post, body: ByteBuffer(bytes: bytes)) { response in
+        XCTAssertEqual(response.status, .ok)
+        let answer = try self.json(response)
+        let ranking = try XCTUnwrap(answer["ranking"] as? [[String: Any]])
+        XCTAssertEqual(ranking.count, 2)
+        XCTAssertEqual(ranking[0]["id"] as? Int, 701)
+        XCTAssertEqual(ranking[0]["relative_path"] as? String, "image00-480.jpg")
+        XCTAssertEqual(ranking[0]["verified"] as? Bool, true)
+        XCTAssertGreaterThan(try XCTUnwrap(answer["features"] as? Int), 100)
+      }
+    }
+  }
+
+  func testAFeatureFileQueryIsAnsweredWithoutFeaturising() async throws {
+    let set = try FeatureExtractor(detector: MFDDetector(), descriptor: SIFTDescriptorExtractor()).extract(fromFile: Self.png)
+    let bytes = Data(FeatureFile.encode(set))
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/query?rerank=none", method: .post, body: ByteBuffer(bytes: bytes)) { response in
+        XCTAssertEqual(response.status, .ok)
+        let ranking = try XCTUnwrap(try self.json(response)["ranking"] as? [[String: Any]])
+        XCTAssertEqual(ranking.first?["id"] as? Int, 700)
+        XCTAssertNil(ranking.first?["inliers"] as? Int, "no re-ranking was asked for")
+      }
+    }
+  }
+
+  func testBadInputsGetClientErrors() async throws {
+    let before = Self.service.stats().failed_requests
+    try await app(maxBodyBytes: 1 << 20).test(.router) { client in
+      try await client.execute(uri: "/query", method: .post, body: ByteBuffer(string: "not an image")) { response in
+        XCTAssertEqual(response.status, .badRequest)
+        XCTAssertTrue(String(buffer: response.body).contains("not a recognised image format"), String(buffer: response.body))
+      }
+      try await client.execute(uri: "/query", method: .post, body: ByteBuffer(bytes: [UInt8](repeating: 0, count: 2 << 20))) { response in
+        XCTAssertEqual(response.status, .contentTooLarge)
+      }
+      try await client.execute(uri: "/query?rerank=sometimes", method: .post, body: ByteBuffer(string: "x")) { response in
+        XCTAssertEqual(response.status, .badRequest)
+      }
+      try await client.execute(uri: "/query?top=0", method: .post, body: ByteBuffer(string: "x")) { response in
+        XCTAssertEqual(response.status, .badRequest)
+      }
+      try await client.execute(uri: "/query", method: .post) { response in
+        XCTAssertEqual(response.status, .badRequest, "an empty body")
+      }
+      try await client.execute(uri: "/verify", method: .post, body: ByteBuffer(string: "{}")) { response in
+        XCTAssertEqual(response.status, .badRequest)
+      }
+      try await client.execute(uri: "/nowhere", method: .get) { response in
+        XCTAssertEqual(response.status, .notFound)
+      }
+    }
+    XCTAssertGreaterThanOrEqual(Self.service.stats().failed_requests - before, 3)
+  }
+
+  func testVerifyTakesTwoUploads() async throws {
+    let image = try Data(contentsOf: Self.jpeg).base64EncodedString()
+    let body = try JSONEncoder().encode(QueryService.VerifyRequest(a: image, b: image, method: "ransac"))
+    try await app().test(.router) { client in
+      try await client.execute(uri: "/verify", method: .post, body: ByteBuffer(bytes: body)) { response in
+        XCTAssertEqual(response.status, .ok)
+        let answer = try self.json(response)
+        let correspondences = try XCTUnwrap(answer["correspondences"] as? Int)
+        XCTAssertGreaterThan(correspondences, 100)
+        XCTAssertEqual(answer["inliers"] as? Int, correspondences, "an image against itself")
+        let h = try XCTUnwrap(answer["transform"] as? [Double])
+        for (value, expected) in zip(h, [1.0, 0, 0, 0, 1, 0, 0, 0, 1]) { XCTAssertEqual(value, expected, accuracy: 1e-3) }
+      }
+    }
+  }
+}
