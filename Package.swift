@@ -74,8 +74,10 @@ let package = Package(
     .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatureTypes", "LociGeometry"]),
     // The system's SQLite (libsqlite3-dev), for the COLMAP export.
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-    // Exports into other tools' formats: COLMAP databases (Foundation and SQLite only).
-    .target(name: "LociExport", dependencies: ["LociFeatureTypes", "CSQLite"]),
+    // Exports into other tools' formats: COLMAP databases (SQLite) and hloc's HDF5 files.
+    .target(name: "LociExport", dependencies: ["LociFeatureTypes", "CSQLite", "LociHDF5"]),
+    // The system's libhdf5, opened with dlopen when an hloc export runs (C, no headers needed).
+    .target(name: "LociHDF5"),
     // Repeatability / matching score (Mikolajczyk et al. 2005).
     .target(name: "LociEval", dependencies: ["LociFeatures", "LociGeometry"]),
     // The library face: re-exports plus pipeline helpers (the featurize job).

@@ -2,10 +2,11 @@
 # Installs the system libraries Loci builds against (Debian 12), only when missing.
 # OpenCV 4.6 (codecs, SIFT/MSER baselines), CGAL 5.5 (header-only) with Boost, GMP and MPFR,
 # the codec libraries whose headers the image size check reads (libjpeg, libpng, libtiff, libwebp),
-# SQLite (the COLMAP database export), and Python's venv (the Python package's tests).
+# SQLite (the COLMAP database export), HDF5 (the hloc export, opened at run time), and Python's
+# venv (the Python package's tests).
 set -euo pipefail
 
-packages=(libopencv-dev libcgal-dev libboost-dev libgmp-dev libmpfr-dev libjpeg-dev libpng-dev libtiff-dev libwebp-dev libsqlite3-dev python3-venv pkg-config)
+packages=(libopencv-dev libcgal-dev libboost-dev libgmp-dev libmpfr-dev libjpeg-dev libpng-dev libtiff-dev libwebp-dev libsqlite3-dev libhdf5-dev python3-venv pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,55 +22,59 @@ public struct COLMAPExport: Sendable {
     public var failed: [[String: String]]
   }
 
-  public struct ExportError: Error, CustomStringConvertible {
-    public var description: String
-  }
-
   /// Exports the `.lfeat` files under `features` (named by their path relative to featurize's
   /// input root, which is what COLMAP's `--image_path` is then set to) and, with `pairs`, the
-  /// verification of each listed pair. A pair naming an image that is not in the folder is
-  /// reported in `failed` and left out; the database is still written.
+  /// verification of each listed pair. Pairs that cannot be verified are reported in
+  /// `failed` and left out; the database is still written.
   public func run(features: URL, pairs: ImagePairList?, database: URL) throws -> Summary {
-    let files = try FeatureFolder.files(in: [features])
-    let root = features.standardizedFileURL.path
-    var images: [COLMAPDatabase.Image] = []
-    for url in files {
-      let set = try FeatureFile.read(from: url)
-      images.append(COLMAPDatabase.Image(name: Self.imageName(set, file: url, root: root), features: set))
-    }
-    let position = Dictionary(images.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
-    var failed: [[String: String]] = []
-    var listed: [ImagePairList.Pair] = []
-    for pair in pairs?.pairs ?? [] {
-      let missing = [pair.first, pair.second].filter { position[$0] == nil }
-      if missing.isEmpty && pair.first != pair.second { listed.append(pair); continue }
-      failed.append(["pair": "\(pair.first) \(pair.second)",
-                     "error": missing.isEmpty ? "an image paired with itself" : "no features for \(missing.joined(separator: ", "))"])
-    }
-    let sets = images.map(\.features)
-    let outcomes = verification.verify(ImagePairList(listed)) { sets[position[$0]!] }
-    var twoViews: [COLMAPDatabase.TwoView] = []
+    let inputs = try ExportInputs.load(features: features, pairs: pairs, verification: verification)
     var verified = 0, inlierTotal = 0
-    for (pair, result) in zip(listed, outcomes) {
-      guard case let .success(outcome) = result else { continue }
-      let matches = outcome.correspondences.map { (UInt32($0.a), UInt32($0.b)) }
-      var inliers = outcome.correspondences.indices.filter { outcome.result.inliers[$0] }.map { matches[$0] }
-      if inliers.count < minimumInliers { inliers = [] } else { verified += 1 }
+    let twoViews = inputs.pairs.map { pair -> COLMAPDatabase.TwoView in
+      let inliers = ExportInputs.inliers(of: pair.outcome, minimum: minimumInliers)
+      if !inliers.isEmpty { verified += 1 }
       inlierTotal += inliers.count
-      twoViews.append(COLMAPDatabase.TwoView(first: position[pair.first]!, second: position[pair.second]!, matches: matches,
-                                             inliers: inliers, homography: inliers.isEmpty ? nil : outcome.result.bFromA?.m))
+      return COLMAPDatabase.TwoView(first: pair.first, second: pair.second,
+                                    matches: pair.outcome.correspondences.map { (UInt32($0.a), UInt32($0.b)) },
+                                    inliers: inliers.map { ($0.a, $0.b) },
+                                    homography: inliers.isEmpty ? nil : pair.outcome.result.bFromA?.m)
     }
+    let images = inputs.images.map { COLMAPDatabase.Image(name: $0.name, features: $0.features) }
     try COLMAPDatabase.write(images: images, pairs: twoViews, to: database, schema: schema, overwrite: overwrite)
     return Summary(images: images.count, keypoints: images.reduce(0) { $0 + $1.features.count }, pairs: twoViews.count,
-                   verified_pairs: verified, inliers: inlierTotal, failed: failed)
+                   verified_pairs: verified, inliers: inlierTotal, failed: inputs.failed)
   }
+}
 
-  /// The image's path relative to featurize's input root: recorded in the file, or else the
-  /// feature file's path under the folder without `.lfeat`.
-  static func imageName(_ set: FeatureSet, file: URL, root: String) -> String {
-    if !set.relativePath.isEmpty { return set.relativePath }
-    var path = file.standardizedFileURL.path
-    if path.hasPrefix(root + "/") { path.removeFirst(root.count + 1) }
-    return String(path.dropLast(FeatureFileFormat.lfeat.fileExtension.count + 1))
+/// `loci export hloc`: the feature files as hloc's `features.h5` and, with a pair list, the
+/// verified inliers of each pair as its `matches.h5`.
+public struct HlocExport: Sendable {
+  public var verification = PairVerification()
+  /// Below this many inliers a pair is written with no matches.
+  public var minimumInliers = 15
+
+  public init() {}
+
+  /// Writes `featuresFile` and, with `pairs`, `matchesFile`; returns the same summary as the
+  /// COLMAP export.
+  public func run(features: URL, pairs: ImagePairList?, featuresFile: URL, matchesFile: URL?) throws -> COLMAPExport.Summary {
+    let inputs = try ExportInputs.load(features: features, pairs: pairs, verification: verification)
+    try HlocFiles.writeFeatures(inputs.images, to: featuresFile)
+    var verified = 0, inlierTotal = 0
+    let matches = inputs.pairs.map { pair -> HlocFiles.PairMatches in
+      let n = inputs.images[pair.first].features.count
+      var matches0 = [Int32](repeating: -1, count: n), scores0 = [Float](repeating: 0, count: n)
+      let inliers = ExportInputs.inliers(of: pair.outcome, minimum: minimumInliers)
+      if !inliers.isEmpty { verified += 1 }
+      inlierTotal += inliers.count
+      for inlier in inliers {
+        matches0[Int(inlier.a)] = Int32(inlier.b)
+        scores0[Int(inlier.a)] = Float(inlier.strength)
+      }
+      return HlocFiles.PairMatches(name0: inputs.images[pair.first].name, name1: inputs.images[pair.second].name,
+                                   matches0: matches0, scores0: scores0)
+    }
+    if let matchesFile { try HlocFiles.writeMatches(matches, to: matchesFile) }
+    return COLMAPExport.Summary(images: inputs.images.count, keypoints: inputs.images.reduce(0) { $0 + $1.features.count },
+                                pairs: matches.count, verified_pairs: verified, inliers: inlierTotal, failed: inputs.failed)
   }
 }

@@ -8,7 +8,7 @@ extension COLMAPDatabase.Schema: ExpressibleByArgument {}
 /// `loci export …`: features and verified matches in other tools' formats.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "Write features and verified matches for other tools.", subcommands: [COLMAP.self])
+    commandName: "export", abstract: "Write features and verified matches for other tools.", subcommands: [COLMAP.self, Hloc.self])
 
   struct COLMAP: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,22 +52,70 @@ struct ExportCommand: ParsableCommand {
         printError("loci export colmap: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      for failure in summary.failed { printError("loci export colmap: \(failure["pair"] ?? ""): \(failure["error"] ?? "")") }
-      if json {
-        struct Report: Encodable {
-          var images, keypoints, pairs, verified_pairs, inliers: Int
-          var failed: [[String: String]]
-          var database: String
-          var seconds: Double
-        }
-        try printJSON(Report(images: summary.images, keypoints: summary.keypoints, pairs: summary.pairs,
-                             verified_pairs: summary.verified_pairs, inliers: summary.inliers, failed: summary.failed,
-                             database: database, seconds: Date().timeIntervalSince(start)))
-      } else {
-        print("\(summary.images) images, \(summary.keypoints) keypoints, \(summary.pairs) pairs (\(summary.verified_pairs) verified, "
-          + "\(summary.inliers) inliers) → \(database)")
-      }
-      if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
+      try ExportCommand.report(summary, command: "loci export colmap", written: [database], start: start, json: json)
     }
+  }
+
+  struct Hloc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "hloc",
+      abstract: "hloc's features.h5 and, with --pairs, matches.h5 (the verified inliers of each pair).",
+      discussion: """
+        One group per image name (its path relative to featurize's input root): keypoints N × 2 (first pixel's \
+        centre at (0, 0), as hloc's), descriptors D × N, scores N (the regions' responses), image_size. Matches: one \
+        group per pair (hloc's names_to_pair) with matches0 (−1: none) and matching_scores0 (the verifier's \
+        strengths). Files are written through the system's libhdf5 (libhdf5-dev), atomically.
+        """)
+
+    @Argument(help: "The featurize output folder (.lfeat files).") var features: String
+    @Option(help: "The features file to write.") var featuresH5: String
+    @Option(help: "A pair list to verify (needs --matches-h5).") var pairs: String?
+    @Option(help: "The matches file to write.") var matchesH5: String?
+    @Option(help: "hpm or ransac.") var method: VerificationMethod = .hpm
+    @Option(help: "Pairs with fewer inliers get no matches.") var minInliers = 15
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func validate() throws {
+      guard (pairs == nil) == (matchesH5 == nil) else { throw ValidationError("--pairs and --matches-h5 go together") }
+      guard minInliers >= 0 else { throw ValidationError("--min-inliers must not be negative") }
+    }
+
+    func run() throws {
+      var export = HlocExport()
+      export.verification.method = method
+      export.minimumInliers = minInliers
+      let start = Date()
+      let summary: COLMAPExport.Summary
+      do {
+        let list = try pairs.map { try ImagePairList.read(from: URL(fileURLWithPath: $0)) }
+        summary = try export.run(features: URL(fileURLWithPath: features), pairs: list, featuresFile: URL(fileURLWithPath: featuresH5),
+                                 matchesFile: matchesH5.map { URL(fileURLWithPath: $0) })
+      } catch {
+        printError("loci export hloc: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      try ExportCommand.report(summary, command: "loci export hloc", written: [featuresH5] + (matchesH5.map { [$0] } ?? []),
+                               start: start, json: json)
+    }
+  }
+
+  /// The summary on stdout (text or JSON) and the failed pairs on stderr (exit 1).
+  static func report(_ summary: COLMAPExport.Summary, command: String, written: [String], start: Date, json: Bool) throws {
+    for failure in summary.failed { printError("\(command): \(failure["pair"] ?? ""): \(failure["error"] ?? "")") }
+    if json {
+      struct Report: Encodable {
+        var images, keypoints, pairs, verified_pairs, inliers: Int
+        var failed: [[String: String]]
+        var written: [String]
+        var seconds: Double
+      }
+      try printJSON(Report(images: summary.images, keypoints: summary.keypoints, pairs: summary.pairs,
+                           verified_pairs: summary.verified_pairs, inliers: summary.inliers, failed: summary.failed,
+                           written: written, seconds: Date().timeIntervalSince(start)))
+    } else {
+      print("\(summary.images) images, \(summary.keypoints) keypoints, \(summary.pairs) pairs (\(summary.verified_pairs) verified, "
+        + "\(summary.inliers) inliers) → \(written.joined(separator: ", "))")
+    }
+    if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
   }
 }

@@ -131,3 +131,11 @@ final class COLMAPDatabaseTests: XCTestCase {
     XCTAssertThrowsError(try COLMAPDatabase.write(images: duplicate, pairs: [], to: url))
   }
 }
+
+final class HlocFilesTests: XCTestCase {
+  /// hloc's names_to_pair: slashes inside each name become dashes, one slash joins them.
+  func testPairKeysAreHlocs() {
+    XCTAssertEqual(HlocFiles.pairKey("a/b.jpg", "c.jpg"), "a-b.jpg/c.jpg")
+    XCTAssertEqual(HlocFiles.pairKey("x.png", "d/e/f.png"), "x.png/d-e-f.png")
+  }
+}

@@ -74,3 +74,11 @@ def export_colmap(features: str, database: str, pairs: str | None = None, overwr
     if overwrite:
         arguments.append("--overwrite")
     return run_json("loci", arguments, allow_partial=True)
+
+
+def export_hloc(features: str, features_h5: str, pairs: str | None = None, matches_h5: str | None = None) -> dict:
+    """`loci export hloc FEATURES --features-h5 F [--pairs P --matches-h5 M]`: what was written."""
+    arguments = ["export", "hloc", features, "--features-h5", features_h5]
+    if pairs:
+        arguments += ["--pairs", pairs, "--matches-h5", matches_h5]
+    return run_json("loci", arguments, allow_partial=True)
