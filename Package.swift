@@ -28,6 +28,7 @@ let package = Package(
     .library(name: "LociIndex", targets: ["LociIndex"]),
     .executable(name: "featurize", targets: ["featurize"]),
     .executable(name: "loci", targets: ["loci"]),
+    .executable(name: "loci-server", targets: ["loci-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -89,7 +90,9 @@ let package = Package(
       name: "LociCommandLine",
       dependencies: ["Loci", "CShims", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "featurize", dependencies: ["LociCommandLine"]),
-    .executableTarget(name: "loci", dependencies: ["LociCommandLine", "LociServer"]),
+    .executableTarget(name: "loci", dependencies: ["LociCommandLine"]),
+    // `loci serve` runs this executable, so that only serving loads SwiftNIO and Hummingbird.
+    .executableTarget(name: "loci-server", dependencies: ["LociCommandLine", "LociServer"]),
     // The query server of `loci serve`: an index loaded once, HTTP JSON (Hummingbird).
     .target(name: "LociServer", dependencies: ["Loci", .product(name: "Hummingbird", package: "hummingbird")]),
     // Benchmarks against OpenCV in the same process (docs/benchmarks.md); not installed.
@@ -105,7 +108,7 @@ let package = Package(
     .testTarget(name: "LociGeometryTests", dependencies: ["LociGeometry", "LociFeatures", "LociCore"]),
     .testTarget(name: "LociIndexTests", dependencies: ["LociIndex", "LociEval"]),
     .testTarget(name: "LociEvalTests", dependencies: ["LociEval", "LociGeometry", "LociFeatures"]),
-    .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci"]),
+    .testTarget(name: "CLITests", dependencies: ["Loci", "featurize", "loci", "loci-server"]),
     .testTarget(name: "LociFuzzTests", dependencies: ["LociFuzz"]),
     .testTarget(name: "LociTests", dependencies: ["Loci"]),
     .testTarget(name: "LociExportTests", dependencies: ["LociExport"]),

@@ -93,6 +93,8 @@ def main():
         print(f"{'body':<9} {'clients':>7} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p99 ms':>8} {'q/s':>7} "
               f"{'RSS MB':>7} {'peak MB':>8}")
         for kind, files in kinds:
+            if not files:
+                continue
             bodies = [f.read_bytes() for f in files[:args.requests]]
             for clients in args.clients:
                 run(port, bodies[:2], 1, 2, 30, args.query)  # warm the connection path

@@ -15,10 +15,10 @@ struct ExportCommand: ParsableCommand {
       commandName: "colmap",
       abstract: "A COLMAP database: cameras, images, keypoints, descriptors and, with --pairs, matches and verified two-view geometries.",
       discussion: """
-        Image names are the paths relative to featurize's input root: run COLMAP with --image_path set to that root. \\
-        Each image gets its own SIMPLE_RADIAL camera with focal length 1.2 × its larger side (COLMAP's default when \\
-        EXIF says nothing; EXIF is not read). Keypoints carry the regions' affine frames, descriptors are \\
-        round(512 · d) clamped to 255. Pairs are verified like `loci verify`; their inliers become the two-view \\
+        Image names are the paths relative to featurize's input root: run COLMAP with --image_path set to that root. \
+        Each image gets its own SIMPLE_RADIAL camera with focal length 1.2 × its larger side (COLMAP's default when \
+        EXIF says nothing; EXIF is not read). Keypoints carry the regions' affine frames, descriptors are \
+        round(512 · d) clamped to 255. Pairs are verified like `loci verify`; their inliers become the two-view \
         geometry (configuration PLANAR, with H), which `colmap mapper` reads directly.
         """)
 

@@ -1,69 +1,39 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Loci
 import LociCommandLine
-import LociServer
 
-/// `loci serve INDEX`: the index loaded once, queries over HTTP until SIGTERM or SIGINT.
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `loci serve …` runs `loci-server …`, the executable beside this one: the HTTP server
+/// (SwiftNIO, Hummingbird) is a separate program so that every other command starts without
+/// loading it.
 struct ServeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "serve",
-    abstract: "Answer queries over HTTP JSON with the index loaded once.",
-    discussion: """
-      GET /health, GET /stats; POST /query?top=10&rerank=ransac|hpm|none&shortlist=100 with an image or a .lfeat \\
-      file as the body; POST /verify with {"a": base64, "b": base64, "method": "hpm"|"ransac"}. Bodies above \\
-      --max-body-mb get 413, undecodable inputs 400. SIGTERM or SIGINT stops the server after the requests in flight.
-      """)
+    abstract: "Answer queries over HTTP JSON with the index loaded once (runs loci-server; see loci serve --help).")
 
-  @Argument(help: "The .lidx index.") var index: String
-  @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
-  @Option(help: "Port to listen on (0: any free port, printed on stderr).") var port = 8080
-  @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
-  @Option(help: "Largest request body, in MiB.") var maxBodyMb = 32
-  @Option(help: "Requests computed at once (default: one per core).") var concurrent: Int?
-
-  func validate() throws {
-    guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-    guard maxBodyMb >= 1 else { throw ValidationError("--max-body-mb must be at least 1") }
-    if let concurrent, concurrent < 1 { throw ValidationError("--concurrent must be at least 1") }
-  }
+  @Argument(parsing: .captureForPassthrough, help: "loci-server's arguments: INDEX [--host H] [--port P] …")
+  var arguments: [String] = []
 
   func run() throws {
-    let server: QueryServer
-    do {
-      let loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
-      var configured = QueryServer(service: try QueryService(index: loaded, indexPath: index))
-      configured.maxBodyBytes = maxBodyMb << 20
-      if let concurrent { configured.concurrentRequests = concurrent }
-      server = configured
-    } catch {
-      printError("loci serve: \(error)")
+    let server = Self.serverExecutable()
+    guard FileManager.default.isExecutableFile(atPath: server.path) else {
+      printError("loci serve: \(server.path) is missing; build it with `swift build -c release --product loci-server`")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
-    // The command runs synchronously; the server is async and runs until a signal stops it.
-    let finished = DispatchSemaphore(value: 0)
-    let outcome = ServeOutcome()
-    let (host, port, images) = (self.host, self.port, server.service.index.images.count)
-    Task {
-      do {
-        try await server.run(host: host, port: port) { bound in
-          printNote("loci serve: \(images) images, listening on http://\(host):\(bound)")
-        }
-      } catch {
-        outcome.error = error
-      }
-      finished.signal()
-    }
-    finished.wait()
-    if let error = outcome.error {
-      printError("loci serve: \(error)")
-      throw ExitCode(ExitStatus.usage.rawValue)
-    }
+    let argv = [server.path] + arguments
+    var cArguments = argv.map { strdup($0) } + [nil]
+    execv(server.path, &cArguments)
+    printError("loci serve: cannot run \(server.path): \(String(cString: strerror(errno)))")
+    throw ExitCode(ExitStatus.usage.rawValue)
   }
-}
 
-/// How the server's task ended, read after it has.
-private final class ServeOutcome: @unchecked Sendable {
-  var error: Error?
+  /// `loci-server` in the folder of the running executable (resolved through /proc on Linux).
+  static func serverExecutable() -> URL {
+    let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+      ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("loci-server")
+  }
 }

@@ -1,0 +1,2 @@
+import LociCommandLine
+runMain(ServeCommand.self)
