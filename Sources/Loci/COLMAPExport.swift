@@ -78,3 +78,34 @@ public struct HlocExport: Sendable {
                                 pairs: matches.count, verified_pairs: verified, inliers: inlierTotal, failed: inputs.failed)
   }
 }
+
+/// `loci export kapture`: the feature files and, with a pair list, the verified inliers of
+/// each pair as a kapture 1.1 tree.
+public struct KaptureExport: Sendable {
+  public var verification = PairVerification()
+  /// Below this many inliers a pair gets no matches file.
+  public var minimumInliers = 15
+  public var overwrite = false
+
+  public init() {}
+
+  public func run(features: URL, pairs: ImagePairList?, root: URL) throws -> COLMAPExport.Summary {
+    let inputs = try ExportInputs.load(features: features, pairs: pairs, verification: verification)
+    var verified = 0, inlierTotal = 0
+    var written: [KaptureFiles.Pair] = []
+    for pair in inputs.pairs {
+      let inliers = ExportInputs.inliers(of: pair.outcome, minimum: minimumInliers)
+      guard !inliers.isEmpty else { continue }
+      verified += 1
+      inlierTotal += inliers.count
+      written.append(KaptureFiles.Pair(first: pair.first, second: pair.second, matches: inliers.map { ($0.a, $0.b, $0.strength) }))
+    }
+    let first = inputs.images.first?.features
+    let keypointsType = "loci-" + (first.map { $0.detector.isEmpty ? "regions" : $0.detector } ?? "regions")
+    let descriptorsType = "loci-" + (first?.descriptorKind.rawValue ?? "none")
+    try KaptureFiles.write(images: inputs.images, pairs: written, to: root, keypointsType: keypointsType,
+                           descriptorsType: descriptorsType, overwrite: overwrite)
+    return COLMAPExport.Summary(images: inputs.images.count, keypoints: inputs.images.reduce(0) { $0 + $1.features.count },
+                                pairs: inputs.pairs.count, verified_pairs: verified, inliers: inlierTotal, failed: inputs.failed)
+  }
+}

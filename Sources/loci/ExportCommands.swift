@@ -8,7 +8,7 @@ extension COLMAPDatabase.Schema: ExpressibleByArgument {}
 /// `loci export …`: features and verified matches in other tools' formats.
 struct ExportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "export", abstract: "Write features and verified matches for other tools.", subcommands: [COLMAP.self, Hloc.self])
+    commandName: "export", abstract: "Write features and verified matches for other tools.", subcommands: [COLMAP.self, Hloc.self, Kapture.self])
 
   struct COLMAP: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -96,6 +96,47 @@ struct ExportCommand: ParsableCommand {
       }
       try ExportCommand.report(summary, command: "loci export hloc", written: [featuresH5] + (matchesH5.map { [$0] } ?? []),
                                start: start, json: json)
+    }
+  }
+
+  struct Kapture: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "kapture",
+      abstract: "A kapture 1.1 tree: cameras, image records, keypoints, descriptors and, with --pairs, verified matches.",
+      discussion: """
+        Keypoints are N × 6 float32 (x y, first pixel's centre at (0, 0), then the affine frame a11 a12 a21 a22), \
+        descriptors N × D float32, matches N × 3 float64 (the verified inliers and their strengths). Each image gets \
+        its own SIMPLE_RADIAL camera with focal length 1.2 × its larger side. Written beside the target and renamed \
+        into place.
+        """)
+
+    @Argument(help: "The featurize output folder (.lfeat files).") var features: String
+    @Option(help: "The kapture folder to write.") var out: String
+    @Option(help: "A pair list to verify and export.") var pairs: String?
+    @Option(help: "hpm or ransac.") var method: VerificationMethod = .hpm
+    @Option(help: "Pairs with fewer inliers get no matches file.") var minInliers = 15
+    @Flag(help: "Replace an existing folder.") var overwrite = false
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func validate() throws {
+      guard minInliers >= 0 else { throw ValidationError("--min-inliers must not be negative") }
+    }
+
+    func run() throws {
+      var export = KaptureExport()
+      export.verification.method = method
+      export.minimumInliers = minInliers
+      export.overwrite = overwrite
+      let start = Date()
+      let summary: COLMAPExport.Summary
+      do {
+        let list = try pairs.map { try ImagePairList.read(from: URL(fileURLWithPath: $0)) }
+        summary = try export.run(features: URL(fileURLWithPath: features), pairs: list, root: URL(fileURLWithPath: out))
+      } catch {
+        printError("loci export kapture: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      try ExportCommand.report(summary, command: "loci export kapture", written: [out], start: start, json: json)
     }
   }
 

@@ -139,3 +139,35 @@ final class HlocFilesTests: XCTestCase {
     XCTAssertEqual(HlocFiles.pairKey("x.png", "d/e/f.png"), "x.png/d-e-f.png")
   }
 }
+
+final class KaptureFilesTests: XCTestCase {
+  func testTheTreeKaptureReads() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("loci-kapture-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func set(_ regions: [AffineRegion]) -> FeatureSet {
+      FeatureSet(imageWidth: 40, imageHeight: 30, detector: "t", descriptorKind: .rootsift, dimension: 1, regions: regions,
+                 descriptors: regions.map { _ in 1 })
+    }
+    let images = [(name: "b/2.jpg", features: set([AffineRegion(x: 1, y: 2, radius: 1)])),
+                  (name: "a.jpg", features: set([AffineRegion(x: 3, y: 4, radius: 2), AffineRegion(x: 5, y: 6, radius: 1)]))]
+    let root = folder.appendingPathComponent("k")
+    // Listed (b/2.jpg, a.jpg): kapture keeps pairs in name order, so the columns swap.
+    try KaptureFiles.write(images: images, pairs: [KaptureFiles.Pair(first: 0, second: 1, matches: [(0, 1, 2.5)])], to: root,
+                           keypointsType: "kp", descriptorsType: "ds")
+    XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("sensors/records_camera.txt"), encoding: .utf8),
+                   "# kapture format: 1.1\n# timestamp, device_id, image_path\n0, cam_0, b/2.jpg\n0, cam_1, a.jpg\n")
+    XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("sensors/sensors.txt"), encoding: .utf8)
+      .split(separator: "\n")[2], "cam_0, , camera, SIMPLE_RADIAL, 40, 30, 48.0, 20.0, 15.0, 0")
+    let kpt = try Data(contentsOf: root.appendingPathComponent("reconstruction/keypoints/kp/a.jpg.kpt"))
+    let floats = kpt.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    XCTAssertEqual(floats, [3, 4, 2, 0, 0, 2, 5, 6, 1, 0, 0, 1], "x y and the affine frame, per keypoint")
+    let matches = try Data(contentsOf: root.appendingPathComponent("reconstruction/matches/kp/a.jpg.overlapping/b/2.jpg.matches"))
+    XCTAssertEqual(matches.withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }, [1, 0, 2.5])
+    XCTAssertThrowsError(try KaptureFiles.write(images: images, pairs: [], to: root, keypointsType: "kp", descriptorsType: "ds"),
+                         "an existing tree is kept")
+    XCTAssertThrowsError(try KaptureFiles.write(images: [(name: "x,y.jpg", features: images[0].features)], pairs: [],
+                                                to: folder.appendingPathComponent("k2"), keypointsType: "kp", descriptorsType: "ds"))
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["k"], "nothing half-written is left")
+  }
+}

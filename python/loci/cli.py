@@ -82,3 +82,13 @@ def export_hloc(features: str, features_h5: str, pairs: str | None = None, match
     if pairs:
         arguments += ["--pairs", pairs, "--matches-h5", matches_h5]
     return run_json("loci", arguments, allow_partial=True)
+
+
+def export_kapture(features: str, out: str, pairs: str | None = None, overwrite: bool = False) -> dict:
+    """`loci export kapture FEATURES --out DIR [--pairs P]`: what was written."""
+    arguments = ["export", "kapture", features, "--out", out]
+    if pairs:
+        arguments += ["--pairs", pairs]
+    if overwrite:
+        arguments.append("--overwrite")
+    return run_json("loci", arguments, allow_partial=True)
