@@ -181,10 +181,19 @@ public struct RetrievalIndex: Sendable {
 
   /// Recomputes idf from the lists' image counts and every image's norm, in one pass.
   mutating func prepare() {
-    let n = Float(images.count)
-    idf = lists.map { list in
-      guard list.imageCount > 0 else { return 0 }
-      return options.useIDF ? Float(log(Double(n) / Double(list.imageCount))) : 1
+    adoptCollectionStatistics(imageCount: images.count, documentFrequency: lists.map(\.imageCount))
+  }
+
+  /// Sets idf from the statistics of a whole collection, of which this index may hold only a
+  /// part (a shard: `ShardedIndex` passes the sums over its shards), and recomputes every
+  /// image's norms with it. `documentFrequency[w]` is the number of images holding word w.
+  /// With idf off, every word present somewhere in the collection weighs 1, so a shard
+  /// scores exactly as the single index over the whole collection would.
+  mutating func adoptCollectionStatistics(imageCount: Int, documentFrequency: [Int]) {
+    let n = Double(imageCount)
+    idf = documentFrequency.map { count in
+      guard count > 0 else { return 0 }
+      return options.useIDF ? Float(log(n / Double(count))) : 1
     }
     var selfSimilarity = [Float](repeating: 0, count: images.count)
     let valuesPerEntry = options.kernel == .bow ? 1 : 0

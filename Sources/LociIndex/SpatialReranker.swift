@@ -89,6 +89,16 @@ public struct SpatialReranker: Sendable {
                      index: RetrievalIndex) -> (ranking: [RankedImage], verified: [Verified]) {
     guard method != .none, !ranking.isEmpty, set.count > 0, set.count == assignments.count else { return (ranking, []) }
     let head = Array(ranking.prefix(shortlist))
+    let checks = verify(head.enumerated().map { ($1, $0) }, query: set, assignments: assignments, index: index)
+    let arranged = arrangement(of: checks)
+    return (arranged.map { head[$0] } + ranking.dropFirst(head.count), arranged.map { checks[$0] })
+  }
+
+  /// Verifies `entries` (each with its 0-based kernel rank) of one index against the query,
+  /// on all cores.
+  func verify(_ entries: [(image: RankedImage, rank: Int)], query set: FeatureSet, assignments: [[UInt32]],
+              index: RetrievalIndex) -> [Verified] {
+    guard !entries.isEmpty else { return [] }
     let table = QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors,
                                index: index)
     let framesQ = set.regions.map(LocalFrame.init)
@@ -96,18 +106,23 @@ public struct SpatialReranker: Sendable {
     let queryNorm = method == .hpm ? Double(index.bowNorm(assignments.compactMap(\.first))) : 0
     let querySize = Double(Swift.max(set.imageWidth, set.imageHeight))
     var checks = [Verified](repeating: Verified(image: 0, kernelScore: 0, kernelRank: 0, correspondences: 0, inliers: 0,
-                                                score: 0, verified: false), count: head.count)
-    let chunks = Swift.min(head.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
+                                                score: 0, verified: false), count: entries.count)
+    let chunks = Swift.min(entries.count, 4 * ProcessInfo.processInfo.activeProcessorCount)
     checks.withUnsafeMutableBufferPointer { out in
       DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         var scratch = Scratch(vocabularySize: index.vocabulary.count)
-        for k in stride(from: chunk, to: head.count, by: chunks) {
-          out[k] = verify(head[k], rank: k, table: table, framesQ: framesQ, queryNorm: queryNorm, querySize: querySize,
-                          index: index, scratch: &scratch)
+        for k in stride(from: chunk, to: entries.count, by: chunks) {
+          out[k] = verify(entries[k].image, rank: entries[k].rank, table: table, framesQ: framesQ, queryNorm: queryNorm,
+                          querySize: querySize, index: index, scratch: &scratch)
         }
       }
     }
-    let arranged = head.indices.sorted { a, b in
+    return checks
+  }
+
+  /// The order of a shortlist's verifications (given in kernel order) by the rule above.
+  func arrangement(of checks: [Verified]) -> [Int] {
+    checks.indices.sorted { a, b in
       let x = checks[a], y = checks[b]
       if x.verified != y.verified { return x.verified }
       if x.verified && self.order != .kernel {
@@ -116,7 +131,6 @@ public struct SpatialReranker: Sendable {
       }
       return a < b
     }
-    return (arranged.map { head[$0] } + ranking.dropFirst(head.count), arranged.map { checks[$0] })
   }
 
   /// Per-thread working memory: per-word correspondence counts, and per database feature

@@ -1,0 +1,113 @@
+import Foundation
+
+/// Indexes built apart from one template (`loci index init`: the same vocabulary, kernel,
+/// options and binary embedding) queried as one: the ranking and scores equal those of a
+/// single index over all their images, up to float rounding.
+///
+/// What makes them equal is the collection's statistics: idf (and, with idf off, which words
+/// are present at all) and so every image's norm depend on all images, so each shard adopts
+/// the sums over the shards (`adoptCollectionStatistics`) before it scores. Each shard then
+/// scores its own images exactly as the single index would; the rankings merge by score,
+/// ties by shard and position (the single index's order when the shards hold consecutive
+/// slices of it), and re-ranking verifies the merged shortlist, each image against its own
+/// shard's geometry, with the same ordering rule.
+public struct ShardedIndex: Sendable {
+  public private(set) var shards: [RetrievalIndex]
+
+  /// Why shards cannot be queried as one.
+  public struct Mismatch: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  public init(shards: [RetrievalIndex]) throws {
+    guard let first = shards.first else { throw Mismatch(description: "no shards") }
+    var ids = Set<Int64>()
+    for (k, shard) in shards.enumerated() {
+      guard shard.vocabularyFingerprint == first.vocabularyFingerprint, shard.options == first.options,
+            shard.embedding == first.embedding else {
+        throw Mismatch(description: "shard \(k) was not built from the same template as shard 0 "
+          + "(vocabulary, kernel, options or binary embedding differ)")
+      }
+      guard shard.detector.isEmpty || first.detector.isEmpty || shard.detector == first.detector,
+            shard.featureParameters.isEmpty || first.featureParameters.isEmpty || shard.featureParameters == first.featureParameters else {
+        throw Mismatch(description: "shard \(k) holds features of other settings (\(shard.detector) \(shard.featureParameters))")
+      }
+      for image in shard.images where !ids.insert(image.id).inserted {
+        throw Mismatch(description: "image identifier \(image.id) is in two shards (give shards disjoint identifiers)")
+      }
+    }
+    let total = shards.reduce(0) { $0 + $1.images.count }
+    var frequency = [Int](repeating: 0, count: first.vocabulary.count)
+    for shard in shards { for (w, list) in shard.lists.enumerated() { frequency[w] += list.imageCount } }
+    self.shards = shards.map { shard in
+      var adopted = shard
+      adopted.adoptCollectionStatistics(imageCount: total, documentFrequency: frequency)
+      return adopted
+    }
+  }
+
+  /// One ranked image: its shard, its position there, its identifier and score.
+  public struct Hit: Sendable, Equatable {
+    public var shard: Int
+    public var image: Int
+    public var id: Int64
+    public var score: Float
+  }
+
+  public var imageCount: Int { shards.reduce(0) { $0 + $1.images.count } }
+
+  /// The indexed image a hit names.
+  public func image(_ hit: Hit) -> IndexedImage { shards[hit.shard].images[hit.image] }
+
+  /// Every image scored by the kernel, best first (ties by shard, then position); the
+  /// shards score in parallel. `options` default to the first shard's query options.
+  public func query(_ set: FeatureSet, top: Int? = nil, assignments: [[UInt32]]? = nil,
+                    options: QueryOptions? = nil) throws -> [Hit] {
+    let query = options ?? shards[0].queryOptions
+    let words = assignments ?? shards[0].queryAssignments(set, options: query)
+    let perShard = ShardResults(count: shards.count)
+    DispatchQueue.concurrentPerform(iterations: shards.count) { k in
+      perShard.set(k, Result { try shards[k].score(set, assignments: words, options: query) })
+    }
+    var hits: [Hit] = []
+    for (k, result) in perShard.values.enumerated() {
+      let scores = try result.get()
+      hits += scores.indices.map { Hit(shard: k, image: $0, id: shards[k].images[$0].id, score: scores[$0]) }
+    }
+    hits.sort { $0.score > $1.score || ($0.score == $1.score && ($0.shard, $0.image) < ($1.shard, $1.image)) }
+    if let top { hits = Array(hits.prefix(top)) }
+    return hits
+  }
+
+  /// `query`, then `reranker`'s spatial re-ranking of the merged shortlist (none when its
+  /// method is `.none`). Verifications are returned in the new order, with their shards.
+  public func search(_ set: FeatureSet, reranker: SpatialReranker, options: QueryOptions? = nil) throws
+    -> (ranking: [Hit], verified: [(shard: Int, check: SpatialReranker.Verified)]) {
+    let query = options ?? shards[0].queryOptions
+    let assignments = shards[0].queryAssignments(set, options: query)
+    let ranking = try self.query(set, assignments: assignments, options: query)
+    guard reranker.method != .none, !ranking.isEmpty, set.count > 0 else { return (ranking, []) }
+    let head = Array(ranking.prefix(reranker.shortlist))
+    var checks = [SpatialReranker.Verified?](repeating: nil, count: head.count)
+    for k in shards.indices {
+      let mine = head.indices.filter { head[$0].shard == k }
+      guard !mine.isEmpty else { continue }
+      let entries = mine.map { (image: RankedImage(image: head[$0].image, id: head[$0].id, score: head[$0].score), rank: $0) }
+      for (slot, check) in zip(mine, reranker.verify(entries, query: set, assignments: assignments, index: shards[k])) {
+        checks[slot] = check
+      }
+    }
+    let verified = checks.map { $0! }
+    let order = reranker.arrangement(of: verified)
+    return (order.map { head[$0] } + ranking.dropFirst(head.count), order.map { (head[$0].shard, verified[$0]) })
+  }
+}
+
+/// One result per shard of a concurrent loop, each written once by its own iteration.
+private final class ShardResults: @unchecked Sendable {
+  private var slots: [Result<[Float], Error>?]
+  private let lock = NSLock()
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ k: Int, _ result: Result<[Float], Error>) { lock.lock(); slots[k] = result; lock.unlock() }
+  var values: [Result<[Float], Error>] { slots.map { $0! } }
+}
