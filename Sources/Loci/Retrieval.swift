@@ -62,6 +62,48 @@ public enum Retrieval {
     return index
   }
 
+  /// An index template (`loci index init`): no images, but everything shards must share (the
+  /// vocabulary, kernel and options, and the binary embedding trained on a seeded sample of
+  /// at most `trainingLimit` descriptors of the feature files under `trainingFolders`).
+  public static func makeTemplate(trainingFolders: [URL], vocabularyURL: URL, options: IndexOptions,
+                                  queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
+                                  skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
+    let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
+    let sets = try loadFeatures(try FeatureFolder.files(in: trainingFolders), dimension: vocabulary.dimension,
+                                skipUnreadable: skipUnreadable)
+    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
+    index.queryOptions = queryOptions
+    index.vocabularyPath = vocabularyURL.standardizedFileURL.path
+    index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
+    index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
+    return index
+  }
+
+  /// A shard: the template with the feature files under `folders` added, under identifiers
+  /// `firstID`, `firstID + 1`, … in file order (shards of one collection need disjoint ranges).
+  public static func buildShard(folders: [URL], template: RetrievalIndex, firstID: Int64,
+                                skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
+    var index = template
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: template.dimension, detector: template.detector,
+                                parameters: template.featureParameters, skipUnreadable: skipUnreadable)
+    if index.detector.isEmpty { index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? "" }
+    if index.featureParameters.isEmpty { index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? "" }
+    try index.add(sets, ids: sets.indices.map { firstID + Int64($0) })
+    return index
+  }
+
+  /// An index file, or a folder of shard files (`*.lidx`, in name order) queried as one.
+  public static func openShards(_ url: URL, vocabularyURL: URL? = nil) throws -> ShardedIndex {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+      return try ShardedIndex(shards: [try IndexFile.read(from: url, vocabularyURL: vocabularyURL)])
+    }
+    let files = try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+      .filter { $0.pathExtension == "lidx" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    guard !files.isEmpty else { throw ShardedIndex.Mismatch(description: "\(url.path): no .lidx shards in the folder") }
+    return try ShardedIndex(shards: try files.map { try IndexFile.read(from: $0, vocabularyURL: vocabularyURL) })
+  }
+
   /// Adds the feature files under `folders`, skipping images already indexed (by source
   /// path), so an interrupted `index add` can simply be rerun. Returns how many were added.
   @discardableResult

@@ -17,6 +17,7 @@ public struct ShardedIndex: Sendable {
   /// Why shards cannot be queried as one.
   public struct Mismatch: Error, CustomStringConvertible {
     public var description: String
+    public init(description: String) { self.description = description }
   }
 
   public init(shards: [RetrievalIndex]) throws {

@@ -10,7 +10,7 @@ extension SpatialReranker.Method: ExpressibleByArgument {}
 /// `loci index build|add`: inverted-file indexes over `featurize` output.
 struct IndexCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "index", abstract: "Build and extend retrieval indexes (.lidx).", subcommands: [Build.self, Add.self])
+    commandName: "index", abstract: "Build and extend retrieval indexes (.lidx).", subcommands: [Init.self, Build.self, Add.self])
 
   struct Report: Encodable {
     var images: Int
@@ -39,7 +39,10 @@ struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Index the .lfeat files of a folder (recursively).")
 
     @Argument(help: "Folder of .lfeat files from featurize.") var features: String
-    @Option(help: "Vocabulary (.lvoc) from `loci vocab train`.") var vocab: String
+    @Option(help: "Vocabulary (.lvoc) from `loci vocab train` (or give --template).") var vocab: String?
+    @Option(help: "Build a shard from this template (`loci index init`) instead of training an embedding.") var template: String?
+    @Option(help: "With --template: the first image identifier (shards of one collection need disjoint ranges).")
+    var firstId: Int64 = 0
     @Option(help: "Output .lidx file (written atomically).") var out: String
     @Option(help: "Kernel: \(IndexKernel.allCases.map(\.rawValue).joined(separator: ", ")).") var kernel: IndexKernel = .asmkStar
     @Option(help: "ASMK* binarisation: medians (ICCV'13) or sign (the Python asmk package).")
@@ -53,6 +56,60 @@ struct IndexCommand: ParsableCommand {
 
     func validate() throws {
       guard queryAssignments >= 1 else { throw ValidationError("--query-assignments must be at least 1") }
+      guard (vocab == nil) != (template == nil) else { throw ValidationError("give --vocab or --template (one of them)") }
+      guard firstId >= 0 else { throw ValidationError("--first-id must not be negative") }
+    }
+
+    func run() throws {
+      let start = Date()
+      let index: RetrievalIndex
+      let skipped = SkippedFiles(command: "loci index build")
+      do {
+        let folders = [URL(fileURLWithPath: features)]
+        if let template {
+          let shared = try IndexFile.read(from: URL(fileURLWithPath: template))
+          index = try Retrieval.buildShard(folders: folders, template: shared, firstID: firstId,
+                                           skipUnreadable: skipped.handler(strict: strict))
+        } else {
+          var options = IndexOptions()
+          options.kernel = kernel
+          options.binarisation = binarisation
+          options.useIDF = idf
+          var queryOptions = QueryOptions()
+          queryOptions.multipleAssignment = queryAssignments
+          index = try Retrieval.buildIndex(folders: folders, vocabularyURL: URL(fileURLWithPath: vocab!), options: options,
+                                           queryOptions: queryOptions, skipUnreadable: skipped.handler(strict: strict))
+        }
+      } catch {
+        printError("loci index build: \(error)")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+      try IndexCommand.write(index, to: out, command: "loci index build")
+      try IndexCommand.report(index, added: index.images.count, to: URL(fileURLWithPath: out), start: start, json: json, skipped: skipped)
+      try skipped.exitIfAny()
+    }
+  }
+
+  /// `loci index init`: a template that shards built apart share.
+  struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "An index template for shards: vocabulary, kernel, options and the binary embedding, no images.",
+      discussion: "Build shards anywhere with `loci index build FEATURES --template TEMPLATE.lidx --first-id N --out SHARD.lidx`; `loci query FOLDER` queries a folder of shards as one index (same ranking and scores as a single index over the same images).")
+
+    @Option(help: "Vocabulary (.lvoc) from `loci vocab train`.") var vocab: String
+    @Option(help: "Folder of .lfeat files whose descriptors train the binary embedding (a sample of the collection).") var train: String
+    @Option(help: "Output template (.lidx).") var out: String
+    @Option(help: "Kernel: \(IndexKernel.allCases.map(\.rawValue).joined(separator: ", ")).") var kernel: IndexKernel = .asmkStar
+    @Option(help: "ASMK* binarisation: medians or sign.") var binarisation: Binarisation = .medians
+    @Option(help: "Query-side multiple assignment (the default of the index's queries).")
+    var queryAssignments: Int = QueryOptions().multipleAssignment
+    @Flag(inversion: .prefixedNo, help: "Weigh words by idf.") var idf = IndexOptions().useIDF
+    @Option(help: "At most this many training descriptors (a seeded, even sample).") var trainingLimit = 200_000
+    @Flag(help: "Print a JSON summary on stdout.") var json = false
+
+    func validate() throws {
+      guard queryAssignments >= 1 else { throw ValidationError("--query-assignments must be at least 1") }
+      guard trainingLimit >= 1 else { throw ValidationError("--training-limit must be at least 1") }
     }
 
     func run() throws {
@@ -63,27 +120,32 @@ struct IndexCommand: ParsableCommand {
       options.useIDF = idf
       var queryOptions = QueryOptions()
       queryOptions.multipleAssignment = queryAssignments
-      let index: RetrievalIndex
-      let skipped = SkippedFiles(command: "loci index build")
+      let skipped = SkippedFiles(command: "loci index init")
+      let template: RetrievalIndex
       do {
-        index = try Retrieval.buildIndex(folders: [URL(fileURLWithPath: features)], vocabularyURL: URL(fileURLWithPath: vocab),
-                                         options: options, queryOptions: queryOptions,
-                                         skipUnreadable: skipped.handler(strict: strict))
+        template = try Retrieval.makeTemplate(trainingFolders: [URL(fileURLWithPath: train)], vocabularyURL: URL(fileURLWithPath: vocab),
+                                              options: options, queryOptions: queryOptions, trainingLimit: trainingLimit,
+                                              skipUnreadable: skipped.handler(strict: false))
       } catch {
-        printError("loci index build: \(error)")
+        printError("loci index init: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      let url = URL(fileURLWithPath: out)
-      do {
-        try IndexFile.withWriteLock(on: url, whileWaiting: { printNote("loci index build: waiting for another writer of \(out)") }) {
-          try IndexFile.write(index, to: url)
-        }
-      } catch {
-        printError("loci index build: \(error)")
-        throw ExitCode(ExitStatus.someInputsFailed.rawValue)
-      }
-      try IndexCommand.report(index, added: index.images.count, to: url, start: start, json: json, skipped: skipped)
+      try IndexCommand.write(template, to: out, command: "loci index init")
+      try IndexCommand.report(template, added: 0, to: URL(fileURLWithPath: out), start: start, json: json, skipped: skipped)
       try skipped.exitIfAny()
+    }
+  }
+
+  /// Writes an index atomically under its write lock; a failure is exit status 1.
+  static func write(_ index: RetrievalIndex, to path: String, command: String) throws {
+    let url = URL(fileURLWithPath: path)
+    do {
+      try IndexFile.withWriteLock(on: url, whileWaiting: { printNote("\(command): waiting for another writer of \(path)") }) {
+        try IndexFile.write(index, to: url)
+      }
+    } catch {
+      printError("\(command): \(error)")
+      throw ExitCode(ExitStatus.someInputsFailed.rawValue)
     }
   }
 
@@ -126,12 +188,19 @@ struct IndexCommand: ParsableCommand {
   }
 }
 
-/// `loci query INDEX INPUT...`: ranked database images per query.
+/// An image of a sharded index: its shard and position there.
+private struct ShardImage: Hashable {
+  var shard: Int
+  var image: Int
+}
+
+/// `loci query INDEX INPUT...`: ranked database images per query (INDEX: an index file or a
+/// folder of shards built from one template).
 struct QueryCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "query", abstract: "Query an index with images or feature files; optional spatial re-ranking.")
 
-  @Argument(help: "The .lidx index.") var index: String
+  @Argument(help: "The .lidx index, or a folder of .lidx shards built from one template (queried as one).") var index: String
   @Argument(help: "Query images (featurised like the index) or .lfeat files.") var inputs: [String]
   @Option(help: "Show the best N images.") var top: Int = 10
   @Option(help: "Query-side multiple assignment (default: the index's).") var queryAssignments: Int?
@@ -163,32 +232,34 @@ struct QueryCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded: RetrievalIndex
-    do { loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
+    let loaded: ShardedIndex
+    do { loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
       printError("loci query: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
     let reranker = reranking.reranker
-    var queryOptions = loaded.queryOptions
+    var queryOptions = loaded.shards[0].queryOptions
     if let queryAssignments { queryOptions.multipleAssignment = queryAssignments }
     var results: [Result] = [], failed: [[String: String]] = []
     var pairs = ImagePairList([])
     for input in inputs {
       do {
-        let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded)
-        let r = try Retrieval.search(loaded, query: set, reranker: reranker, options: queryOptions)
+        let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded.shards[0])
+        let started = DispatchTime.now().uptimeNanoseconds
+        let r = try loaded.search(set, reranker: reranker, options: queryOptions)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         // A feature file names its image relative to featurize's root, as the index does.
         let queryName = set.relativePath.isEmpty ? input : set.relativePath
-        pairs.pairs += r.ranking.prefix(top).map { ImagePairList.Pair(queryName, loaded.images[$0.image].relativePath) }
-        let checks = Dictionary(uniqueKeysWithValues: r.verified.map { ($0.image, $0) })
+        pairs.pairs += r.ranking.prefix(top).map { ImagePairList.Pair(queryName, loaded.image($0).relativePath) }
+        let checks = Dictionary(uniqueKeysWithValues: r.verified.map { (ShardImage(shard: $0.shard, image: $0.check.image), $0.check) })
         let ranking = r.ranking.prefix(top).map { hit -> Entry in
-          let v = checks[hit.image]
-          return Entry(id: hit.id, path: loaded.images[hit.image].path, score: hit.score, kernel_rank: v.map { $0.kernelRank + 1 },
+          let v = checks[ShardImage(shard: hit.shard, image: hit.image)]
+          return Entry(id: hit.id, path: loaded.image(hit).path, score: hit.score, kernel_rank: v.map { $0.kernelRank + 1 },
                        correspondences: v?.correspondences, inliers: v?.inliers, verified_score: v?.score, verified: v?.verified)
         }
-        results.append(Result(query: input, seconds: r.seconds, ranking: Array(ranking)))
+        results.append(Result(query: input, seconds: seconds, ranking: Array(ranking)))
         if !json {
-          print("\(input) (\(String(format: "%.1f ms", r.seconds * 1000))):")
+          print("\(input) (\(String(format: "%.1f ms", seconds * 1000))):")
           for (k, e) in ranking.enumerated() {
             print(String(format: "  %2d. %.4f  %@", k + 1, e.score, e.path as NSString) + (e.inliers.map { "  (\($0) inliers\(e.verified == true ? ", verified" : ""))" } ?? ""))
           }
