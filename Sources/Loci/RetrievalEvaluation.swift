@@ -11,7 +11,8 @@ public struct RetrievalEvaluation: Sendable {
     /// Average precision in percent (NaN when the query has no positive in the index).
     public var averagePrecision: Double
     public var positiveRanks: [Int]
-    /// Image ids, best first, and the shortlist's verifications.
+    /// Images by collection position (shard order, then position; for one index its
+    /// positions), best first, and the shortlist's verifications (`image`: collection position).
     public var ranking: [Int]
     public var verified: [SpatialReranker.Verified]
     /// The positives (the TSV's positives column) and the hard ones (its junk column), as ids.
@@ -60,25 +61,39 @@ public struct RetrievalEvaluation: Sendable {
   public static func run(index: RetrievalIndex, groundTruth: GroundTruthFile, reranker: SpatialReranker,
                          queryFeatures: [String: FeatureSet] = [:],
                          onQuery: ((QueryOutcome) -> Void)? = nil) throws -> RetrievalEvaluation {
+    try run(index: try ShardedIndex(shards: [index]), groundTruth: groundTruth, reranker: reranker,
+            queryFeatures: queryFeatures, onQuery: onQuery)
+  }
+
+  /// The same over a sharded index (shards built from one template), queried as one.
+  public static func run(index: ShardedIndex, groundTruth: GroundTruthFile, reranker: SpatialReranker,
+                         queryFeatures: [String: FeatureSet] = [:],
+                         onQuery: ((QueryOutcome) -> Void)? = nil) throws -> RetrievalEvaluation {
     var ids: [String: Int] = [:]
-    for (i, image) in index.images.enumerated() { ids[URL(fileURLWithPath: image.path).standardizedFileURL.path] = i }
+    for (i, image) in index.images.enumerated() { ids[URL(fileURLWithPath: image.indexed.path).standardizedFileURL.path] = i }
     var outcomes: [QueryOutcome] = [], missing = 0
     for row in groundTruth.rows {
       let excluded = ids[row.query].map { Set([$0]) } ?? []
-      let result: Retrieval.SearchResult
+      let result: ShardedIndex.SearchResult
       do {
-        let set = try queryFeatures[row.query] ?? Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: index)
-        result = try Retrieval.search(index, query: set, reranker: reranker, excluding: excluded)
+        let set = try queryFeatures[row.query] ?? Retrieval.queryFeatures(URL(fileURLWithPath: row.query), index: index.shards[0])
+        try Retrieval.checkQuery(set, index: index.shards[0], path: row.query)
+        result = try index.search(set, reranker: reranker, excluding: excluded)
       } catch {
         throw QueryError(query: row.query, underlying: error)
       }
-      let ranking = result.ranking.map(\.image)
+      let ranking = result.ranking.map(index.collectionPosition)
+      let verified = result.verified.map { shard, check -> SpatialReranker.Verified in
+        var inCollection = check
+        inCollection.image = index.offsets[shard] + check.image
+        return inCollection
+      }
       let positives = Set(row.positives.compactMap { ids[$0] })
       missing += row.positives.count - positives.count
       let ap = 100 * (MeanAveragePrecision.averagePrecision(ranking: ranking, truth: QueryTruth(positives: positives)) ?? .nan)
       let ranks = ranking.enumerated().filter { positives.contains($0.element) }.map { $0.offset + 1 }
       let outcome = QueryOutcome(query: row.query, averagePrecision: ap, positiveRanks: ranks, ranking: ranking,
-                                 verified: result.verified, positives: positives, hard: Set(row.junk.compactMap { ids[$0] }),
+                                 verified: verified, positives: positives, hard: Set(row.junk.compactMap { ids[$0] }),
                                  seconds: result.seconds, rerankSeconds: result.rerankSeconds)
       onQuery?(outcome)
       outcomes.append(outcome)

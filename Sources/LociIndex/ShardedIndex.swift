@@ -13,6 +13,8 @@ import Foundation
 /// shard's geometry, with the same ordering rule.
 public struct ShardedIndex: Sendable {
   public private(set) var shards: [RetrievalIndex]
+  /// Where each shard's images start in the collection's numbering (shard order, then position).
+  public let offsets: [Int]
 
   /// Why shards cannot be queried as one.
   public struct Mismatch: Error, CustomStringConvertible {
@@ -38,6 +40,7 @@ public struct ShardedIndex: Sendable {
       }
     }
     let total = shards.reduce(0) { $0 + $1.images.count }
+    offsets = shards.reduce(into: [0]) { $0.append($0.last! + $1.images.count) }.dropLast()
     var frequency = [Int](repeating: 0, count: first.vocabulary.count)
     for shard in shards { for (w, list) in shard.lists.enumerated() { frequency[w] += list.imageCount } }
     self.shards = shards.map { shard in
@@ -60,9 +63,18 @@ public struct ShardedIndex: Sendable {
   /// The indexed image a hit names.
   public func image(_ hit: Hit) -> IndexedImage { shards[hit.shard].images[hit.image] }
 
-  /// Every image scored by the kernel, best first (ties by shard, then position); the
-  /// shards score in parallel. `options` default to the first shard's query options.
-  public func query(_ set: FeatureSet, top: Int? = nil, assignments: [[UInt32]]? = nil,
+  /// A hit's number in the whole collection (shard order, then position).
+  public func collectionPosition(_ hit: Hit) -> Int { offsets[hit.shard] + hit.image }
+
+  /// Every image in collection order, with the shard and position of each.
+  public var images: [(shard: Int, image: Int, indexed: IndexedImage)] {
+    shards.enumerated().flatMap { k, shard in shard.images.enumerated().map { (k, $0, $1) } }
+  }
+
+  /// Every image scored by the kernel, best first (ties by shard, then position), but those
+  /// whose collection positions are `excluded`; the shards score in parallel. `options`
+  /// default to the first shard's query options.
+  public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = [], assignments: [[UInt32]]? = nil,
                     options: QueryOptions? = nil) throws -> [Hit] {
     let query = options ?? shards[0].queryOptions
     let words = assignments ?? shards[0].queryAssignments(set, options: query)
@@ -73,20 +85,39 @@ public struct ShardedIndex: Sendable {
     var hits: [Hit] = []
     for (k, result) in perShard.values.enumerated() {
       let scores = try result.get()
-      hits += scores.indices.map { Hit(shard: k, image: $0, id: shards[k].images[$0].id, score: scores[$0]) }
+      hits += scores.indices.filter { !excluded.contains(offsets[k] + $0) }
+        .map { Hit(shard: k, image: $0, id: shards[k].images[$0].id, score: scores[$0]) }
     }
     hits.sort { $0.score > $1.score || ($0.score == $1.score && ($0.shard, $0.image) < ($1.shard, $1.image)) }
     if let top { hits = Array(hits.prefix(top)) }
     return hits
   }
 
+  /// One query's outcome: the ranking, the shortlist's verifications in the new order with
+  /// their shards, and the seconds of the whole search and of its re-ranking.
+  public struct SearchResult: Sendable {
+    public var ranking: [Hit]
+    public var verified: [(shard: Int, check: SpatialReranker.Verified)]
+    public var seconds: Double
+    public var rerankSeconds: Double
+  }
+
   /// `query`, then `reranker`'s spatial re-ranking of the merged shortlist (none when its
-  /// method is `.none`). Verifications are returned in the new order, with their shards.
-  public func search(_ set: FeatureSet, reranker: SpatialReranker, options: QueryOptions? = nil) throws
-    -> (ranking: [Hit], verified: [(shard: Int, check: SpatialReranker.Verified)]) {
+  /// method is `.none`).
+  public func search(_ set: FeatureSet, reranker: SpatialReranker, excluding excluded: Set<Int> = [],
+                     options: QueryOptions? = nil) throws -> SearchResult {
+    let t0 = DispatchTime.now().uptimeNanoseconds
     let query = options ?? shards[0].queryOptions
     let assignments = shards[0].queryAssignments(set, options: query)
-    let ranking = try self.query(set, assignments: assignments, options: query)
+    let ranking = try self.query(set, excluding: excluded, assignments: assignments, options: query)
+    let t1 = DispatchTime.now().uptimeNanoseconds
+    let (arranged, verified) = rerank(ranking, query: set, assignments: assignments, reranker: reranker)
+    let t2 = DispatchTime.now().uptimeNanoseconds
+    return SearchResult(ranking: arranged, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
+  }
+
+  private func rerank(_ ranking: [Hit], query set: FeatureSet, assignments: [[UInt32]], reranker: SpatialReranker)
+    -> ([Hit], [(shard: Int, check: SpatialReranker.Verified)]) {
     guard reranker.method != .none, !ranking.isEmpty, set.count > 0 else { return (ranking, []) }
     let head = Array(ranking.prefix(reranker.shortlist))
     var checks = [SpatialReranker.Verified?](repeating: nil, count: head.count)

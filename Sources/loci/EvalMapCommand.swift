@@ -10,7 +10,7 @@ struct MapCommand: ParsableCommand {
     abstract: "Mean average precision of an index on a ground-truth TSV (query<TAB>positives[<TAB>junk]).",
     discussion: "AP as in revisitop's compute_map (junk removed from the ranking, trapezoidal rule). The query image itself is left out of its ranking. With a junk column the revisited protocols are reported too (the TSV's positives are read as easy, junk as hard: E ok = easy, M ok = easy+hard, H ok = hard).")
 
-  @Option(help: "The .lidx index.") var index: String
+  @Option(help: "The .lidx index, or a folder of .lidx shards built from one template.") var index: String
   @Option(help: "Ground-truth TSV; paths relative to its folder unless absolute.") var groundtruth: String
   @OptionGroup var reranking: RerankOptions
   @Option(help: "Folder of .lfeat files holding the queries' features, matched by source image path (otherwise the query images are featurised).")
@@ -60,10 +60,10 @@ struct MapCommand: ParsableCommand {
   }
 
   func run() throws {
-    let loaded: RetrievalIndex
+    let loaded: ShardedIndex
     let truth: GroundTruthFile
     do {
-      loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
+      loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
       truth = try GroundTruthFile(contentsOf: URL(fileURLWithPath: groundtruth))
     } catch {
       printError("loci eval map: \(error)")
@@ -93,16 +93,17 @@ struct MapCommand: ParsableCommand {
       throw ExitCode(ExitStatus.someInputsFailed.rawValue)
     }
     let n = Double(Swift.max(evaluation.queries.count, 1))
+    let images = loaded.images.map(\.indexed)
     let perQuery = evaluation.queries.map { q in
       QueryReport(query: q.query, ap: q.averagePrecision, positive_ranks: q.positiveRanks, verified: q.verified.map {
-        VerifiedReport($0, path: loaded.images[$0.image].path, positive: q.positives.contains($0.image))
+        VerifiedReport($0, path: images[$0.image].path, positive: q.positives.contains($0.image))
       })
     }
     let missing = evaluation.missingPositives
     let report = Report(map: evaluation.meanAveragePrecision, queries: evaluation.queries.count,
                         seconds_per_query: evaluation.queries.reduce(0) { $0 + $1.seconds } / n,
                         rerank_seconds_per_query: evaluation.queries.reduce(0) { $0 + $1.rerankSeconds } / n,
-                        rerank: reranking.rerank.rawValue, kernel: loaded.options.kernel.rawValue, missing_positives: missing,
+                        rerank: reranking.rerank.rawValue, kernel: loaded.shards[0].options.kernel.rawValue, missing_positives: missing,
                         easy: evaluation.revisited(.easy), medium: evaluation.revisited(.medium),
                         hard: evaluation.revisited(.hard), p_at_1: evaluation.precisionAtOne, per_query: perQuery)
     if json { try printJSON(report) } else {

@@ -245,9 +245,8 @@ struct QueryCommand: ParsableCommand {
     for input in inputs {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded.shards[0])
-        let started = DispatchTime.now().uptimeNanoseconds
         let r = try loaded.search(set, reranker: reranker, options: queryOptions)
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let seconds = r.seconds
         // A feature file names its image relative to featurize's root, as the index does.
         let queryName = set.relativePath.isEmpty ? input : set.relativePath
         pairs.pairs += r.ranking.prefix(top).map { ImagePairList.Pair(queryName, loaded.image($0).relativePath) }

@@ -50,6 +50,22 @@ final class ShardCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(a["score"] as? Double), try XCTUnwrap(b["score"] as? Double), accuracy: 1e-5, f)
       }
     }
+    // eval map over the shards: the same AP and ranks as over the single index.
+    let gt = folder.appendingPathComponent("gt.tsv")
+    let jpeg = CLI.fixtures.appendingPathComponent("scenes/image00-480.jpg").path
+    let graf = CLI.fixtures.appendingPathComponent("graf-img1-400.png").path
+    try "query\tpositives\n\(graf)\t\(jpeg)\n\(jpeg)\t\(graf)\n".write(to: gt, atomically: true, encoding: .utf8)
+    func evaluation(_ index: URL) throws -> [String: Any] {
+      let run = try CLI.run("loci", ["eval", "map", "--index", index.path, "--groundtruth", gt.path, "--query-features", features.path,
+                                     "--json"])
+      XCTAssertEqual(run.status, 0, run.stderr)
+      return try run.json()
+    }
+    let (oneMap, manyMap) = (try evaluation(single), try evaluation(shards))
+    XCTAssertEqual(try XCTUnwrap(manyMap["map"] as? Double), try XCTUnwrap(oneMap["map"] as? Double), accuracy: 1e-9)
+    let ranks = { (report: [String: Any]) in (report["per_query"] as? [[String: Any]])?.map { $0["positive_ranks"] as? [Int] } }
+    XCTAssertEqual(ranks(manyMap), ranks(oneMap))
+
     // Shards with the same identifiers cannot be queried as one.
     try FileManager.default.copyItem(at: single, to: shards.appendingPathComponent("shard2.lidx"))
     let clash = try CLI.run("loci", ["query", shards.path, features.appendingPathComponent(files[0]).path])

@@ -55,7 +55,8 @@ final class ShardedIndexTests: XCTestCase {
       let assignments = single.queryAssignments(query)
       let (expected, expectedChecks) = reranker.rerank(try single.query(query, assignments: assignments), query: query,
                                                        assignments: assignments, index: single)
-      let (found, foundChecks) = try sharded.search(query, reranker: reranker)
+      let result = try sharded.search(query, reranker: reranker)
+      let (found, foundChecks) = (result.ranking, result.verified)
       XCTAssertEqual(found.map(\.id), expected.map(\.id), "\(method)")
       XCTAssertEqual(foundChecks.map(\.check.inliers), expectedChecks.map(\.inliers), "\(method)")
       XCTAssertEqual(foundChecks.map(\.check.kernelRank), expectedChecks.map(\.kernelRank), "\(method)")
