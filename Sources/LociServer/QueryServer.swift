@@ -34,7 +34,7 @@ public struct QueryServer: Sendable {
     let router = Router()
     let service = self.service, limit = maxBodyBytes
     let gate = ComputeGate(width: concurrentRequests)
-    router.get("health") { _, _ in Health(status: "ok", images: service.index.images.count) }
+    router.get("health") { _, _ in Health(status: "ok", images: service.index.imageCount) }
     router.get("stats") { _, _ in service.stats() }
     router.post("query") { request, _ -> QueryService.QueryAnswer in
       let top = request.uri.queryParameters.get("top", as: Int.self) ?? 10

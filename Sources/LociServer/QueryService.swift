@@ -5,7 +5,8 @@ import Loci
 /// given as image bytes or `.lfeat` bytes, pair verification, and counters for `/stats`.
 /// Thread-safe: the index and extractor are immutable values; the counters take a lock.
 public final class QueryService: Sendable {
-  public let index: RetrievalIndex
+  /// The index: one file, or shards built from one template, queried as one.
+  public let index: ShardedIndex
   public let indexPath: String
   let extractor: FeatureExtractor
   let reranker: SpatialReranker
@@ -19,13 +20,18 @@ public final class QueryService: Sendable {
     public var description: String
   }
 
-  public init(index: RetrievalIndex, indexPath: String, reranker: SpatialReranker = SpatialReranker(),
+  public init(index: ShardedIndex, indexPath: String, reranker: SpatialReranker = SpatialReranker(),
               maxPixels: Int = 64_000_000) throws {
     self.index = index
     self.indexPath = indexPath
     self.reranker = reranker
     self.maxPixels = maxPixels
-    extractor = try Retrieval.extractor(for: index)
+    extractor = try Retrieval.extractor(for: index.shards[0])
+  }
+
+  public convenience init(index: RetrievalIndex, indexPath: String, reranker: SpatialReranker = SpatialReranker(),
+                          maxPixels: Int = 64_000_000) throws {
+    try self.init(index: try ShardedIndex(shards: [index]), indexPath: indexPath, reranker: reranker, maxPixels: maxPixels)
   }
 
   /// Features of an uploaded payload: a `.lfeat` file (recognised by its magic) or an image
@@ -35,7 +41,7 @@ public final class QueryService: Sendable {
     do {
       if payload.starts(with: FeatureFile.magic) {
         let set = try FeatureFile.decode([UInt8](payload), path: name)
-        try Retrieval.checkQuery(set, index: index, path: name)
+        try Retrieval.checkQuery(set, index: index.shards[0], path: name)
         return set
       }
       let image = try GrayImage(encoded: payload, name: name, maxPixels: maxPixels)
@@ -70,10 +76,11 @@ public final class QueryService: Sendable {
   public func query(_ payload: Data, top: Int, reranker override: SpatialReranker? = nil) throws -> QueryAnswer {
     let start = DispatchTime.now().uptimeNanoseconds
     let set = try features(of: payload, name: "query")
-    let result = try Retrieval.search(index, query: set, reranker: override ?? reranker)
-    let checks = Dictionary(result.verified.map { ($0.image, $0) }, uniquingKeysWith: { first, _ in first })
+    let result = try index.search(set, reranker: override ?? reranker)
+    let checks = Dictionary(result.verified.map { (index.offsets[$0.shard] + $0.check.image, $0.check) },
+                            uniquingKeysWith: { first, _ in first })
     let hits = result.ranking.prefix(top).map { hit -> Hit in
-      let image = index.images[hit.image], check = checks[hit.image]
+      let image = index.image(hit), check = checks[index.collectionPosition(hit)]
       return Hit(id: hit.id, path: image.path, relative_path: image.relativePath, score: hit.score,
                  kernel_rank: check.map { $0.kernelRank + 1 }, inliers: check?.inliers, verified: check?.verified)
     }
@@ -121,6 +128,7 @@ public final class QueryService: Sendable {
 
   public struct Stats: Codable, Sendable {
     public var index: String
+    public var shards: Int
     public var images: Int
     public var features: Int
     public var kernel: String
@@ -134,8 +142,9 @@ public final class QueryService: Sendable {
 
   public func stats() -> Stats {
     let c = counters.snapshot()
-    return Stats(index: indexPath, images: index.images.count, features: index.images.reduce(0) { $0 + $1.featureCount },
-                 kernel: index.options.kernel.rawValue, detector: index.detector, queries: c.queries,
+    return Stats(index: indexPath, shards: index.shards.count, images: index.imageCount,
+                 features: index.shards.reduce(0) { $0 + $1.images.reduce(0) { $0 + $1.featureCount } },
+                 kernel: index.shards[0].options.kernel.rawValue, detector: index.shards[0].detector, queries: c.queries,
                  verifications: c.verifications, failed_requests: c.failed,
                  mean_query_seconds: c.queries > 0 ? c.querySeconds / Double(c.queries) : 0,
                  uptime_seconds: Date().timeIntervalSince(started))

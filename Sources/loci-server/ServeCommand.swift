@@ -18,7 +18,7 @@ struct ServeCommand: ParsableCommand {
       """,
     version: lociVersion)
 
-  @Argument(help: "The .lidx index.") var index: String
+  @Argument(help: "The .lidx index, or a folder of .lidx shards built from one template.") var index: String
   @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
   @Option(help: "Port to listen on (0: any free port, printed on stderr).") var port = 8080
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
@@ -34,7 +34,7 @@ struct ServeCommand: ParsableCommand {
   func run() throws {
     let server: QueryServer
     do {
-      let loaded = try IndexFile.read(from: URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
+      let loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
       var configured = QueryServer(service: try QueryService(index: loaded, indexPath: index))
       configured.maxBodyBytes = maxBodyMb << 20
       if let concurrent { configured.concurrentRequests = concurrent }
@@ -46,7 +46,7 @@ struct ServeCommand: ParsableCommand {
     // The command runs synchronously; the server is async and runs until a signal stops it.
     let finished = DispatchSemaphore(value: 0)
     let outcome = ServeOutcome()
-    let (host, port, images) = (self.host, self.port, server.service.index.images.count)
+    let (host, port, images) = (self.host, self.port, server.service.index.imageCount)
     Task {
       do {
         try await server.run(host: host, port: port) { bound in

@@ -114,6 +114,31 @@ final class QueryServerTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(Self.service.stats().failed_requests - before, 3)
   }
 
+  /// Two shards of the same two images answer as the single index does.
+  func testAShardedServiceAnswersAsTheSingleIndex() throws {
+    let single = Self.service.index.shards[0]
+    let extractor = FeatureExtractor(detector: MFDDetector(), descriptor: SIFTDescriptorExtractor())
+    let sets = [Self.png, Self.jpeg].map { try! extractor.extract(fromFile: $0, relativePath: $0.lastPathComponent) }
+    var template = try RetrievalIndex(vocabulary: single.vocabulary,
+                                      trainingFrom: sets)
+    template.detector = single.detector
+    template.featureParameters = single.featureParameters
+    var first = template, second = template
+    try first.add([sets[0]], ids: [700])
+    try second.add([sets[1]], ids: [701])
+    var whole = template
+    try whole.add(sets, ids: [700, 701])
+    let sharded = try QueryService(index: try ShardedIndex(shards: [first, second]), indexPath: "shards")
+    let reference = try QueryService(index: whole, indexPath: "whole")
+    let photo = try Data(contentsOf: Self.jpeg)
+    let (a, b) = (try sharded.query(photo, top: 2), try reference.query(photo, top: 2))
+    XCTAssertEqual(a.ranking.map(\.id), b.ranking.map(\.id))
+    XCTAssertEqual(a.ranking.map(\.inliers), b.ranking.map(\.inliers))
+    for (x, y) in zip(a.ranking, b.ranking) { XCTAssertEqual(x.score, y.score, accuracy: 1e-5) }
+    XCTAssertEqual(sharded.stats().shards, 2)
+    XCTAssertEqual(sharded.stats().images, 2)
+  }
+
   func testVerifyTakesTwoUploads() async throws {
     let image = try Data(contentsOf: Self.jpeg).base64EncodedString()
     let body = try JSONEncoder().encode(QueryService.VerifyRequest(a: image, b: image, method: "ransac"))
