@@ -7,7 +7,7 @@ venv="$root/python/.venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install -q --disable-pip-version-check "numpy==1.26.4" "pytest==8.3.4" "pycolmap==4.2.1" "h5py==3.16.0" "kapture==1.1.12"
+"$venv/bin/pip" install -q --disable-pip-version-check "numpy==1.26.4" "pytest==8.3.4" "pycolmap==4.2.1" "h5py==3.16.0" "kapture==1.1.12" "dask[distributed]==2024.8.2"
 "$venv/bin/pip" install -q --disable-pip-version-check --no-deps --force-reinstall "$root/python"
 bin="$(cd "$root" && swift build --show-bin-path)"
 for tool in featurize loci loci-server; do

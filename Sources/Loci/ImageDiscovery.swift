@@ -32,12 +32,15 @@ public enum ImageDiscovery {
     public var reason: String
   }
 
-  /// Files are taken as given (relative path: the file name). Folders are walked
-  /// recursively (hidden files skipped) and sorted; with a single folder input paths are
-  /// relative to it, with several each folder's name is kept as the first component so the
-  /// mirrored trees cannot collide. Throws only for output collisions (bad usage); inputs
-  /// that yield nothing are returned as problems.
-  public static func discover(_ inputs: [URL]) throws -> (images: [ImageInput], problems: [Problem]) {
+  /// Files are taken as given (relative path: the file name, or with `relativeTo` their path
+  /// under that folder, so that tasks given lists of files from one tree write the tree
+  /// `featurize` of the whole folder would). Folders are walked recursively (hidden files
+  /// skipped) and sorted; with a single folder input paths are relative to it, with several
+  /// each folder's name is kept as the first component so the mirrored trees cannot collide.
+  /// Throws only for output collisions (bad usage); inputs that yield nothing are returned as
+  /// problems.
+  public static func discover(_ inputs: [URL], relativeTo root: URL? = nil) throws -> (images: [ImageInput], problems: [Problem]) {
+    let rootPath = root.map { $0.standardizedFileURL.resolvingSymlinksInPath().path + "/" }
     let fm = FileManager.default
     var out: [ImageInput] = [], problems: [Problem] = []
     let folderCount = inputs.filter { isDirectory($0) }.count
@@ -49,7 +52,12 @@ public enum ImageDiscovery {
         continue
       }
       if !isDir.boolValue {
-        out.append(ImageInput(url: input, relativePath: input.lastPathComponent))
+        var relative = input.lastPathComponent
+        if let rootPath {
+          let resolved = input.standardizedFileURL.resolvingSymlinksInPath().path
+          if resolved.hasPrefix(rootPath) { relative = String(resolved.dropFirst(rootPath.count)) }
+        }
+        out.append(ImageInput(url: input, relativePath: relative))
         continue
       }
       let root = input.standardizedFileURL.resolvingSymlinksInPath()

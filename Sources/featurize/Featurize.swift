@@ -21,7 +21,13 @@ struct Featurize: ParsableCommand {
     version: lociVersion)
 
   @Argument(help: "Image files or folders.")
-  var inputs: [String]
+  var inputs: [String] = []
+
+  @Option(name: .customLong("input-list"), help: "A file listing more inputs, one path per line (for tasks given many files).")
+  var inputList: String?
+
+  @Option(name: .customLong("relative-to"), help: "Name files given one by one by their path under this folder (as featurize of the whole folder would), not by their file name.")
+  var relativeTo: String?
 
   @Option(help: "Output folder.")
   var out: String
@@ -65,6 +71,7 @@ struct Featurize: ParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard !inputs.isEmpty || inputList != nil else { throw ValidationError("give image files or folders, or --input-list") }
     guard maxDimension >= 0 else { throw ValidationError("--max-dimension must be 0 or positive") }
     guard maxPixels >= 0 else { throw ValidationError("--max-pixels must be 0 or positive") }
     guard maxFeatures >= 0 else { throw ValidationError("--max-features must be 0 or positive") }
@@ -73,7 +80,20 @@ struct Featurize: ParsableCommand {
 
   func run() throws {
     let images: [ImageInput], problems: [ImageDiscovery.Problem]
-    do { (images, problems) = try ImageDiscovery.discover(inputs.map { URL(fileURLWithPath: $0) }) } catch {
+    var paths = inputs
+    if let inputList {
+      do {
+        paths += try String(contentsOfFile: inputList, encoding: .utf8).split(separator: "\n")
+          .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+      } catch {
+        printError("featurize: cannot read the input list \(inputList): \(fileSystemReason(error))")
+        throw ExitCode(ExitStatus.usage.rawValue)
+      }
+    }
+    do {
+      (images, problems) = try ImageDiscovery.discover(paths.map { URL(fileURLWithPath: $0) },
+                                                       relativeTo: relativeTo.map { URL(fileURLWithPath: $0) })
+    } catch {
       printError("featurize: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
