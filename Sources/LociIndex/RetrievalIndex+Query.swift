@@ -37,6 +37,14 @@ extension RetrievalIndex {
       throw IndexError.dimensionMismatch(expected: dimension, found: set.dimension, image: set.sourcePath)
     }
     let entries = Embedder(index: self).queryEntries(set.descriptors, assignments: assignments ?? queryAssignments(set, options: query))
+    return score(entries: entries, query: query)
+  }
+
+  /// The kernel similarity of embedded query entries to every image. Indexes from one
+  /// template embed a query alike, so `ShardedIndex` embeds it once for all its shards.
+  func score(entries: [EmbeddedEntry], query: QueryOptions) -> [Float] {
+    let n = images.count
+    guard n > 0, !entries.isEmpty else { return [Float](repeating: 0, count: n) }
     let table = kernelTable(query)
     var total = [Float](repeating: 0, count: n)
     let lock = NSLock()

@@ -77,10 +77,17 @@ public struct ShardedIndex: Sendable {
   public func query(_ set: FeatureSet, top: Int? = nil, excluding excluded: Set<Int> = [], assignments: [[UInt32]]? = nil,
                     options: QueryOptions? = nil) throws -> [Hit] {
     let query = options ?? shards[0].queryOptions
-    let words = assignments ?? shards[0].queryAssignments(set, options: query)
+    if let problem = query.problem { throw IndexError.invalidQueryOptions(problem) }
+    let first = shards[0]
+    guard set.count == 0 || set.dimension == first.dimension else {
+      throw IndexError.dimensionMismatch(expected: first.dimension, found: set.dimension, image: set.sourcePath)
+    }
+    // Shards from one template embed a query alike: once for all of them.
+    let words = assignments ?? first.queryAssignments(set, options: query)
+    let entries = set.count > 0 ? Embedder(index: first).queryEntries(set.descriptors, assignments: words) : []
     let perShard = ShardResults(count: shards.count)
     DispatchQueue.concurrentPerform(iterations: shards.count) { k in
-      perShard.set(k, Result { try shards[k].score(set, assignments: words, options: query) })
+      perShard.set(k, .success(shards[k].score(entries: entries, query: query)))
     }
     var hits: [Hit] = []
     for (k, result) in perShard.values.enumerated() {
@@ -121,11 +128,12 @@ public struct ShardedIndex: Sendable {
     guard reranker.method != .none, !ranking.isEmpty, set.count > 0 else { return (ranking, []) }
     let head = Array(ranking.prefix(reranker.shortlist))
     var checks = [SpatialReranker.Verified?](repeating: nil, count: head.count)
+    let table = reranker.wordTable(query: set, assignments: assignments, index: shards[0])
     for k in shards.indices {
       let mine = head.indices.filter { head[$0].shard == k }
       guard !mine.isEmpty else { continue }
       let entries = mine.map { (image: RankedImage(image: head[$0].image, id: head[$0].id, score: head[$0].score), rank: $0) }
-      for (slot, check) in zip(mine, reranker.verify(entries, query: set, assignments: assignments, index: shards[k])) {
+      for (slot, check) in zip(mine, reranker.verify(entries, query: set, assignments: assignments, index: shards[k], table: table)) {
         checks[slot] = check
       }
     }

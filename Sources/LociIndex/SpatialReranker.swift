@@ -96,11 +96,11 @@ public struct SpatialReranker: Sendable {
 
   /// Verifies `entries` (each with its 0-based kernel rank) of one index against the query,
   /// on all cores.
+  /// `table` is the query's word table when the caller has it (shards from one template share it).
   func verify(_ entries: [(image: RankedImage, rank: Int)], query set: FeatureSet, assignments: [[UInt32]],
-              index: RetrievalIndex) -> [Verified] {
+              index: RetrievalIndex, table prepared: QueryWordTable? = nil) -> [Verified] {
     guard !entries.isEmpty else { return [] }
-    let table = QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors,
-                               index: index)
+    let table = prepared ?? wordTable(query: set, assignments: assignments, index: index)
     let framesQ = set.regions.map(LocalFrame.init)
     // HPM's similarity is normalised by the query's tf-idf norm; RANSAC needs none.
     let queryNorm = method == .hpm ? Double(index.bowNorm(assignments.compactMap(\.first))) : 0
@@ -118,6 +118,11 @@ public struct SpatialReranker: Sendable {
       }
     }
     return checks
+  }
+
+  /// The query's features by word, with their residual codes, for building correspondences.
+  func wordTable(query set: FeatureSet, assignments: [[UInt32]], index: RetrievalIndex) -> QueryWordTable {
+    QueryWordTable(assignments: assignments, depth: Swift.max(1, queryDepth), descriptors: set.descriptors, index: index)
   }
 
   /// The order of a shortlist's verifications (given in kernel order) by the rule above.
