@@ -50,14 +50,8 @@ public enum Retrieval {
   public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
                                 queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
                                 skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
-    let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
-                                skipUnreadable: skipUnreadable)
-    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
-    index.queryOptions = queryOptions
-    index.vocabularyPath = vocabularyURL.standardizedFileURL.path
-    index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
-    index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
+    var (index, sets) = try trained(folders: folders, vocabularyURL: vocabularyURL, options: options, queryOptions: queryOptions,
+                                    trainingLimit: trainingLimit, skipUnreadable: skipUnreadable)
     try index.add(sets)
     return index
   }
@@ -68,15 +62,24 @@ public enum Retrieval {
   public static func makeTemplate(trainingFolders: [URL], vocabularyURL: URL, options: IndexOptions,
                                   queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
                                   skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
+    try trained(folders: trainingFolders, vocabularyURL: vocabularyURL, options: options, queryOptions: queryOptions,
+                trainingLimit: trainingLimit, skipUnreadable: skipUnreadable).index
+  }
+
+  /// An index without images whose embedding learnt from the feature files under `folders`,
+  /// with the files' detector and settings recorded, and the feature sets it read.
+  private static func trained(folders: [URL], vocabularyURL: URL, options: IndexOptions, queryOptions: QueryOptions,
+                              trainingLimit: Int, skipUnreadable: ((URL, Error) -> Void)?) throws
+    -> (index: RetrievalIndex, sets: [FeatureSet]) {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
-    let sets = try loadFeatures(try FeatureFolder.files(in: trainingFolders), dimension: vocabulary.dimension,
+    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
                                 skipUnreadable: skipUnreadable)
     var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
     index.queryOptions = queryOptions
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
     index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
     index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
-    return index
+    return (index, sets)
   }
 
   /// A shard: the template with the feature files under `folders` added, under identifiers
