@@ -1,7 +1,8 @@
 """Load test of `loci serve` on 127.0.0.1: latency percentiles, throughput and server memory.
 
     bench/.venv/bin/python bench/serve_load.py --loci .build/release/loci --index I.lidx \
-        --images DIR --features DIR [--clients 1 2 8] [--requests 60] [--seconds 60]
+        --images DIR --features DIR [--clients 1 2 8] [--requests 60] [--seconds 60] \
+        [--serve-args '--word-search exact']
 
 Starts the server on a free port, then for each client count runs that many threads, each
 with its own HTTP connection (http.client, keep-alive), sending queries round-robin from the
@@ -15,6 +16,7 @@ import http.client
 import os
 import pathlib
 import re
+import shlex
 import subprocess
 import threading
 import time
@@ -75,9 +77,10 @@ def main():
     parser.add_argument("--requests", type=int, default=60, help="requests per client count")
     parser.add_argument("--seconds", type=float, default=60, help="time bound per client count")
     parser.add_argument("--query", default="/query?top=10&rerank=hpm&shortlist=100")
+    parser.add_argument("--serve-args", default="", help="more arguments for loci serve, e.g. '--word-search exact'")
     args = parser.parse_args()
 
-    server = subprocess.Popen([args.loci, "serve", args.index, "--port", "0"], stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([args.loci, "serve", args.index, "--port", "0", *shlex.split(args.serve_args)], stderr=subprocess.PIPE, text=True)
     try:
         port = None
         while port is None:

@@ -3,6 +3,11 @@ import Foundation
 /// The retrieval pipeline a search app calls: build or extend an index from `featurize`
 /// output, and query it with images or feature files, with optional spatial re-ranking.
 public enum Retrieval {
+  /// How opened indexes assign query descriptors to words unless told otherwise.
+  public static let defaultAssignment = WordAssignment.exact
+  /// The probes of grouped assignment when none are given.
+  public static let defaultAssignmentProbes = 8
+
   /// Reads feature files, checking their dimension against the vocabulary and that they all
   /// come from one detector: `detector` (the index's), or else the first file's. An index
   /// holds one detector's features; queries given as images are featurized with it.
@@ -95,8 +100,14 @@ public enum Retrieval {
     return index
   }
 
-  /// An index file, or a folder of shard files (`*.lidx`, in name order) queried as one.
-  public static func openShards(_ url: URL, vocabularyURL: URL? = nil) throws -> ShardedIndex {
+  /// An index file, or a folder of shard files (`*.lidx`, in name order) queried as one,
+  /// its queries assigned to words as `assignment` says.
+  public static func openShards(_ url: URL, vocabularyURL: URL? = nil,
+                                assignment: WordAssignment = defaultAssignment) throws -> ShardedIndex {
+    try openShardsAssigningExactly(url, vocabularyURL: vocabularyURL).assigning(assignment)
+  }
+
+  private static func openShardsAssigningExactly(_ url: URL, vocabularyURL: URL?) throws -> ShardedIndex {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
       return try ShardedIndex(shards: [try IndexFile.read(from: url, vocabularyURL: vocabularyURL)])

@@ -67,6 +67,14 @@ public struct BinaryEmbedding: Sendable, Equatable {
     }
   }
 
+  /// The code of an already projected vector (P·x, `bits` values) in `word`, appended to
+  /// `codes`: its bits above the word's thresholds.
+  func threshold(projected: UnsafePointer<Float>, word: Int, into codes: inout [UInt64]) {
+    var words = [UInt64](repeating: 0, count: wordsPerCode)
+    for b in 0..<bits where projected[b] > thresholds[word * bits + b] { words[b >> 6] |= 1 << UInt64(b & 63) }
+    codes.append(contentsOf: words)
+  }
+
   /// The code of vector `x` in `word`, appended to `codes`.
   public func encode(_ x: UnsafePointer<Float>, word: Int, into codes: inout [UInt64]) {
     var words = [UInt64](repeating: 0, count: wordsPerCode)

@@ -52,38 +52,76 @@ struct Embedder {
   /// One entry per word: the summed residual Σ(x − c) of the features assigned to it
   /// (L2-normalised for ASMK, sign-binarised for ASMK* "sign"), or for ASMK* "medians" the
   /// mean descriptor, projected and thresholded at the word's medians.
+  ///
+  /// The (word, feature) pairs are sorted by word, so each word's features form one run.
+  /// For "medians" the descriptors are projected first, all at once (one small GEMM), and the
+  /// projections averaged per word: P·mean(x) = mean(P·x), and a query has fewer features
+  /// than (feature, word) pairs, so this projects fewer vectors than projecting each word's
+  /// mean would.
   func aggregated(_ descriptors: [Float], assignments: [[UInt32]]) -> [EmbeddedEntry] {
-    var sums: [Int: [Float]] = [:]
-    var counts: [Int: Int] = [:]
-    let medians = index.options.kernel == .asmkStar && index.options.binarisation == .medians
-    let centroids = index.centroids
-    for (i, words) in assignments.enumerated() {
-      for w32 in words {
-        let w = Int(w32)
-        // Taken out and put back, so the array is mutated in place rather than copied.
-        var sum = sums.removeValue(forKey: w) ?? [Float](repeating: 0, count: d)
-        for j in 0..<d {
-          let x = descriptors[i * d + j]
-          sum[j] += medians ? x : x - centroids[w * d + j]
+    let d = index.dimension, n = assignments.count
+    let kernel = index.options.kernel
+    let medians = kernel == .asmkStar && index.options.binarisation == .medians
+    var pairs: [UInt64] = []
+    pairs.reserveCapacity(assignments.reduce(0) { $0 + $1.count })
+    for (i, words) in assignments.enumerated() { for w in words { pairs.append(UInt64(w) << 32 | UInt64(i)) } }
+    pairs.sort()
+    let embedding = index.embedding
+    let projectFirst = medians && embedding?.usesProjection == true
+    var width = d
+    var projected: [Float] = []
+    if projectFirst, let embedding, n > 0 {
+      let panels = PanelKernel.panels(of: embedding.projection, count: embedding.bits, dimension: d)
+      projected = descriptors.withUnsafeBufferPointer { PanelKernel.products($0.baseAddress!, count: n, panels: panels, dimension: d) }
+      width = projected.count / n
+    }
+    var entries: [EmbeddedEntry] = []
+    var sum = [Float](repeating: 0, count: width)
+    descriptors.withUnsafeBufferPointer { x in
+      index.centroids.withUnsafeBufferPointer { c in
+        projected.withUnsafeBufferPointer { px in
+          sum.withUnsafeMutableBufferPointer { s in
+            var start = 0
+            while start < pairs.count {
+              let w = Int(pairs[start] >> 32)
+              var end = start
+              for j in 0..<width { s[j] = 0 }
+              while end < pairs.count && Int(pairs[end] >> 32) == w {
+                let i = Int(pairs[end] & 0xffff_ffff)
+                if projectFirst {
+                  let row = px.baseAddress! + i * width
+                  for j in 0..<width { s[j] += row[j] }
+                } else if medians {
+                  let row = x.baseAddress! + i * d
+                  for j in 0..<d { s[j] += row[j] }
+                } else {
+                  let row = x.baseAddress! + i * d, word = c.baseAddress! + w * d
+                  for j in 0..<d { s[j] += row[j] - word[j] }
+                }
+                end += 1
+              }
+              let count = Float(end - start)
+              start = end
+              switch kernel {
+              case .asmk:
+                let norm = (0..<d).reduce(Float(0)) { $0 + s[$1] * s[$1] }.squareRoot()
+                guard norm > 0 else { continue }
+                entries.append(EmbeddedEntry(word: w, code: [], values: (0..<d).map { s[$0] / norm }))
+              default:
+                if medians { for j in 0..<width { s[j] /= count } }
+                var code: [UInt64] = []
+                if projectFirst {
+                  embedding!.threshold(projected: s.baseAddress!, word: w, into: &code)
+                } else {
+                  embedding!.encode(s.baseAddress!, word: w, into: &code)
+                }
+                entries.append(EmbeddedEntry(word: w, code: code, values: []))
+              }
+            }
+          }
         }
-        sums[w] = sum
-        counts[w, default: 0] += 1
       }
     }
-    return sums.keys.sorted().compactMap { w -> EmbeddedEntry? in
-      var v = sums[w]!
-      switch index.options.kernel {
-      case .asmk:
-        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard norm > 0 else { return nil }
-        for j in 0..<d { v[j] /= norm }
-        return EmbeddedEntry(word: w, code: [], values: v)
-      default:
-        if medians { for j in 0..<d { v[j] /= Float(counts[w]!) } }
-        var code: [UInt64] = []
-        v.withUnsafeBufferPointer { index.embedding!.encode($0.baseAddress!, word: w, into: &code) }
-        return EmbeddedEntry(word: w, code: code, values: [])
-      }
-    }
+    return entries
   }
 }

@@ -13,7 +13,7 @@ import LociCore
 public struct RetrievalIndex: Sendable {
   public let options: IndexOptions
   /// Assigns descriptors to words: any vocabulary with these words (`replacingVocabulary`).
-  public private(set) var vocabulary: any CentroidVocabulary
+  public internal(set) var vocabulary: any CentroidVocabulary
   /// The words, `count × dimension` (residuals are taken from them).
   public let centroids: [Float]
   /// How queries are scored unless they pass their own (`query(_:top:excluding:options:)`);

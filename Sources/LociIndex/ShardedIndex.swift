@@ -12,7 +12,7 @@ import Foundation
 /// slices of it), and re-ranking verifies the merged shortlist, each image against its own
 /// shard's geometry, with the same ordering rule.
 public struct ShardedIndex: Sendable {
-  public private(set) var shards: [RetrievalIndex]
+  public internal(set) var shards: [RetrievalIndex]
   /// Where each shard's images start in the collection's numbering (shard order, then position).
   public let offsets: [Int]
 

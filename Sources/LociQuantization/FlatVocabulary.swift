@@ -30,11 +30,7 @@ public struct FlatVocabulary: CentroidVocabulary {
     }
     self.norms = norms
     let count = centroids.count / dimension, blocks = (count + 7) / 8
-    var panels = [Float](repeating: 0, count: blocks * dimension * 8)
-    for w in 0..<count {
-      for j in 0..<dimension { panels[((w / 8) * dimension + j) * 8 + w % 8] = centroids[w * dimension + j] }
-    }
-    self.panels = panels
+    panels = PanelKernel.panels(of: centroids, count: count, dimension: dimension)
     paddedNorms = (0..<(blocks * 8)).map { $0 < count ? norms[$0] : .infinity }
   }
 
@@ -112,7 +108,7 @@ public struct FlatVocabulary: CentroidVocabulary {
                         // Most blocks hold no candidate: their minimum is not below the k-th best.
                         // (A horizontal minimum instead of `any(candidate .< threshold)`: k = 5
                         // went from 26k to 40k descriptors/s at 4,096 words.)
-                        guard candidate.min() < distances[kk - 1] else { continue }
+                        guard smallestLane(candidate) < distances[kk - 1] else { continue }
                         for l in 0..<8 { insertIntoKBest(Swift.max(0, candidate[l]), b * 8 + l, words, distances, kk) }
                       }
                     }

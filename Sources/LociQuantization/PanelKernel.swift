@@ -1,3 +1,6 @@
+import LociCore
+import LociKernels
+
 // The portable build of the panel kernel (SSE on x86-64). On CPUs with AVX2 and FMA,
 // `FlatVocabulary` calls the C version in LociKernels (`loci_panel_dot_products_avx2_fma`:
 // two panels at a time, fused multiply-adds) instead.
@@ -43,5 +46,45 @@ package enum PanelKernel {
     o.storeBytes(of: a3, toByteOffset: at + 12 * stride, as: SIMD8<Float>.self)
     o.storeBytes(of: a4, toByteOffset: at + 16 * stride, as: SIMD8<Float>.self)
     o.storeBytes(of: a5, toByteOffset: at + 20 * stride, as: SIMD8<Float>.self)
+  }
+}
+
+extension PanelKernel {
+  /// `count` rows of `dimension` Floats (row-major) as ⌈count/8⌉ panels of 8 rows,
+  /// coordinate-major, the layout the kernel reads; rows past `count` are zero.
+  package static func panels(of rows: [Float], count: Int, dimension d: Int) -> [Float] {
+    var panels = [Float](repeating: 0, count: ((count + 7) / 8) * d * 8)
+    for w in 0..<count {
+      for j in 0..<d { panels[((w / 8) * d + j) * 8 + w % 8] = rows[w * d + j] }
+    }
+    return panels
+  }
+
+  /// A·Bᵀ for `a` (n × dimension, row-major) and B given as `panels` (`panels(of:)`):
+  /// n rows of `8 × blocks` dot products (entries past B's rows are 0), on one thread.
+  package static func products(_ a: UnsafePointer<Float>, count n: Int, panels: [Float], dimension d: Int) -> [Float] {
+    let blocks = panels.count / (8 * d), stride = blocks * 8
+    guard n > 0, blocks > 0 else { return [] }
+    // Room for the kernel's six rows past the last real one; those are dropped.
+    var out = [Float](repeating: 0, count: ((n + 5) / 6) * 6 * stride)
+    panels.withUnsafeBufferPointer { p in
+      out.withUnsafeMutableBufferPointer { o in
+        for i in Swift.stride(from: 0, to: n, by: 6) {
+          let row = { (g: Int) in a + Swift.min(i + g, n - 1) * d }
+          let target = o.baseAddress! + i * stride
+          if CPUFeatures.hasAVX2AndFMA {
+            #if arch(x86_64)
+              loci_panel_dot_products_avx2_fma(row(0), row(1), row(2), row(3), row(4), row(5), p.baseAddress!, 0, blocks, d,
+                                               target, stride)
+            #endif
+          } else {
+            dotProducts(row(0), row(1), row(2), row(3), row(4), row(5), panels: p.baseAddress!, blocks: 0..<blocks,
+                        dimension: d, into: target, rowStride: stride)
+          }
+        }
+      }
+    }
+    out.removeLast(out.count - n * stride)
+    return out
   }
 }

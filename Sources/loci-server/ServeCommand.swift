@@ -22,6 +22,7 @@ struct ServeCommand: ParsableCommand {
   @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
   @Option(help: "Port to listen on (0: any free port, printed on stderr).") var port = 8080
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
+  @OptionGroup var assigning: AssignmentOptions
   @Option(help: "Largest request body, in MiB.") var maxBodyMb = 32
   @Option(help: "Requests computed at once (default: one per core).") var concurrent: Int?
 
@@ -34,7 +35,8 @@ struct ServeCommand: ParsableCommand {
   func run() throws {
     let server: QueryServer
     do {
-      let loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
+      let loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
+                                       assignment: assigning.wordAssignment)
       var configured = QueryServer(service: try QueryService(index: loaded, indexPath: index))
       configured.maxBodyBytes = maxBodyMb << 20
       if let concurrent { configured.concurrentRequests = concurrent }

@@ -13,6 +13,7 @@ struct MapCommand: ParsableCommand {
   @Option(help: "The .lidx index, or a folder of .lidx shards built from one template.") var index: String
   @Option(help: "Ground-truth TSV; paths relative to its folder unless absolute.") var groundtruth: String
   @OptionGroup var reranking: RerankOptions
+  @OptionGroup var assigning: AssignmentOptions
   @Option(help: "Folder of .lfeat files holding the queries' features, matched by source image path (otherwise the query images are featurised).")
   var queryFeatures: String?
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
@@ -63,7 +64,8 @@ struct MapCommand: ParsableCommand {
     let loaded: ShardedIndex
     let truth: GroundTruthFile
     do {
-      loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) })
+      loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
+                                       assignment: assigning.wordAssignment)
       truth = try GroundTruthFile(contentsOf: URL(fileURLWithPath: groundtruth))
     } catch {
       printError("loci eval map: \(error)")

@@ -205,6 +205,7 @@ struct QueryCommand: ParsableCommand {
   @Option(help: "Show the best N images.") var top: Int = 10
   @Option(help: "Query-side multiple assignment (default: the index's).") var queryAssignments: Int?
   @OptionGroup var reranking: RerankOptions
+  @OptionGroup var assigning: AssignmentOptions
   @Option(help: "The vocabulary, when it has moved since the index was built.") var vocab: String?
   @Option(help: "Also write each query's top --top images as an hloc/COLMAP pair list (`query database` per line, names relative to featurize's input root).")
   var pairsOut: String?
@@ -233,7 +234,8 @@ struct QueryCommand: ParsableCommand {
 
   func run() throws {
     let loaded: ShardedIndex
-    do { loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) }) } catch {
+    do { loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
+                                       assignment: assigning.wordAssignment) } catch {
       printError("loci query: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
