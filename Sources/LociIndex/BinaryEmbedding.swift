@@ -71,7 +71,20 @@ public struct BinaryEmbedding: Sendable, Equatable {
   /// `codes`: its bits above the word's thresholds.
   func threshold(projected: UnsafePointer<Float>, word: Int, into codes: inout [UInt64]) {
     var words = [UInt64](repeating: 0, count: wordsPerCode)
-    for b in 0..<bits where projected[b] > thresholds[word * bits + b] { words[b >> 6] |= 1 << UInt64(b & 63) }
+    thresholds.withUnsafeBufferPointer { t in
+      let limits = t.baseAddress! + word * bits
+      var b = 0
+      // Eight bits per compare: lane l of a block sets bit l of its byte.
+      let weights = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+      while b + 8 <= bits {
+        let above = UnsafeRawPointer(projected + b).loadUnaligned(as: SIMD8<Float>.self)
+          .> UnsafeRawPointer(limits + b).loadUnaligned(as: SIMD8<Float>.self)
+        let byte = UInt64(SIMD8<UInt32>(repeating: 0).replacing(with: weights, where: above).wrappedSum())
+        words[b >> 6] |= byte << UInt64(b & 63)
+        b += 8
+      }
+      for rest in b..<bits where projected[rest] > limits[rest] { words[rest >> 6] |= 1 << UInt64(rest & 63) }
+    }
     codes.append(contentsOf: words)
   }
 
