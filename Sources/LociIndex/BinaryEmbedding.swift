@@ -1,5 +1,6 @@
 import Foundation
 import LociCore
+import LociQuantization
 
 /// Projection + per-word thresholds that turn a vector into bits (HE, ASMK* "medians"), or
 /// plain signs (ASMK* "sign"). Codes are `wordsPerCode` UInt64s, bit i of the code in word
@@ -9,7 +10,12 @@ public struct BinaryEmbedding: Sendable, Equatable {
   /// Number of bits B.
   public let bits: Int
   /// B × dimension row-major; empty for sign binarisation.
-  public var projection: [Float]
+  public let projection: [Float]
+  /// `projection` as panels for `PanelKernel.products`. Every projection (training the
+  /// thresholds, encoding one vector, a query's descriptors at once) goes through the same
+  /// kernel, so a vector's projection has the same rounding wherever it is computed, and a
+  /// training descriptor lying exactly on its word's median stays on the same side of it.
+  let panels: [Float]
   /// vocabulary size × B per-word thresholds; empty for sign binarisation.
   public var thresholds: [Float]
 
@@ -26,7 +32,17 @@ public struct BinaryEmbedding: Sendable, Equatable {
     self.bits = bits
     self.projection = projection
     self.thresholds = thresholds
+    panels = projection.isEmpty ? [] : PanelKernel.panels(of: projection, count: bits, dimension: dimension)
   }
+
+  /// P·xᵢ for `count` vectors (row-major, count × dimension): `count` rows of `projectedWidth`
+  /// values, the first `bits` of each the projection.
+  func project(_ x: UnsafePointer<Float>, count: Int) -> [Float] {
+    PanelKernel.products(x, count: count, panels: panels, dimension: dimension)
+  }
+
+  /// The row length of `project(_:count:)`: `bits` rounded up to a panel.
+  var projectedWidth: Int { (bits + 7) / 8 * 8 }
 
   /// Learns the thresholds: for each word and bit, the median of (P·x)_i over the training
   /// descriptors assigned to it (words with fewer than `minimumPerWord` keep 0).
@@ -38,17 +54,15 @@ public struct BinaryEmbedding: Sendable, Equatable {
     // Group descriptors by word, project, take per-bit medians.
     var members = [[Int]](repeating: [], count: vocabularySize)
     for (i, w) in words.enumerated() { members[Int(w)].append(i) }
-    var projected = [Float](repeating: 0, count: bits)
+    let n = words.count, width = embedding.projectedWidth
+    let projected = n == 0 ? [] : descriptors.withUnsafeBufferPointer { embedding.project($0.baseAddress!, count: n) }
     var column: [Float] = []
     var all: [Float] = []
     for word in 0..<vocabularySize where members[word].count >= minimumPerWord {
       let m = members[word]
       all = [Float](repeating: 0, count: m.count * bits)
       for (j, i) in m.enumerated() {
-        descriptors.withUnsafeBufferPointer { d in
-          embedding.project(d.baseAddress! + i * dimension, into: &projected)
-        }
-        for b in 0..<bits { all[b * m.count + j] = projected[b] }
+        for b in 0..<bits { all[b * m.count + j] = projected[i * width + b] }
       }
       for b in 0..<bits {
         column = Array(all[(b * m.count)..<((b + 1) * m.count)])
@@ -60,12 +74,6 @@ public struct BinaryEmbedding: Sendable, Equatable {
     return embedding
   }
 
-  /// P·x into `out` (B values).
-  func project(_ x: UnsafePointer<Float>, into out: inout [Float]) {
-    projection.withUnsafeBufferPointer { p in
-      for b in 0..<bits { out[b] = dotProduct(p.baseAddress! + b * dimension, x, count: dimension) }
-    }
-  }
 
   /// The code of an already projected vector (P·x, `bits` values) in `word`, appended to
   /// `codes`: its bits above the word's thresholds.
@@ -90,14 +98,12 @@ public struct BinaryEmbedding: Sendable, Equatable {
 
   /// The code of vector `x` in `word`, appended to `codes`.
   public func encode(_ x: UnsafePointer<Float>, word: Int, into codes: inout [UInt64]) {
-    var words = [UInt64](repeating: 0, count: wordsPerCode)
     if usesProjection {
-      var projected = [Float](repeating: 0, count: bits)
-      project(x, into: &projected)
-      for b in 0..<bits where projected[b] > thresholds[word * bits + b] { words[b >> 6] |= 1 << UInt64(b & 63) }
-    } else {
-      for b in 0..<bits where x[b] > 0 { words[b >> 6] |= 1 << UInt64(b & 63) }
+      project(x, count: 1).withUnsafeBufferPointer { threshold(projected: $0.baseAddress!, word: word, into: &codes) }
+      return
     }
+    var words = [UInt64](repeating: 0, count: wordsPerCode)
+    for b in 0..<bits where x[b] > 0 { words[b >> 6] |= 1 << UInt64(b & 63) }
     codes.append(contentsOf: words)
   }
 }

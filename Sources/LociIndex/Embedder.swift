@@ -71,9 +71,8 @@ struct Embedder {
     var width = d
     var projected: [Float] = []
     if projectFirst, let embedding, n > 0 {
-      let panels = PanelKernel.panels(of: embedding.projection, count: embedding.bits, dimension: d)
-      projected = descriptors.withUnsafeBufferPointer { PanelKernel.products($0.baseAddress!, count: n, panels: panels, dimension: d) }
-      width = projected.count / n
+      projected = descriptors.withUnsafeBufferPointer { embedding.project($0.baseAddress!, count: n) }
+      width = embedding.projectedWidth
     }
     var entries: [EmbeddedEntry] = []
     var sum = [Float](repeating: 0, count: width)

@@ -9,7 +9,7 @@ import LociCommandLine
 struct LociBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "loci-bench", abstract: "Speed benchmarks against OpenCV.",
-    subcommands: [FuzzCommand.self, DescriptorBench.self, DetectorBench.self, DescriptorOptionsBench.self, WaSHSweep.self, MFDSweep.self, MSERSweep.self, VerificationBench.self, OxfordVerificationBench.self, KMeansBench.self, AssignmentBench.self])
+    subcommands: [FuzzCommand.self, DescriptorBench.self, DetectorBench.self, DescriptorOptionsBench.self, WaSHSweep.self, MFDSweep.self, MSERSweep.self, VerificationBench.self, OxfordVerificationBench.self, KMeansBench.self, AssignmentBench.self, ScaleBench.self])
 }
 
 /// Every image of every sequence of an Oxford-affine-style folder.
