@@ -52,12 +52,14 @@ public enum Retrieval {
   /// of its queries. The binary embedding (HE, ASMK* medians) is trained on a seeded sample
   /// of at most `trainingLimit` of their descriptors. Unreadable feature files go to
   /// `skipUnreadable` (see `loadFeatures`). Images get identifiers 0, 1, … in file order.
+  /// The files are read `batchSize` at a time (`FeatureBatches`), so memory holds the index
+  /// and one batch of descriptors, not the collection's.
   public static func buildIndex(folders: [URL], vocabularyURL: URL, options: IndexOptions,
                                 queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
-                                skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
-    var (index, sets) = try trained(folders: folders, vocabularyURL: vocabularyURL, options: options, queryOptions: queryOptions,
-                                    trainingLimit: trainingLimit, skipUnreadable: skipUnreadable)
-    try index.add(sets)
+                                batchSize: Int = 256, skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
+    var (index, batches) = try trained(folders: folders, vocabularyURL: vocabularyURL, options: options, queryOptions: queryOptions,
+                                       trainingLimit: trainingLimit, batchSize: batchSize, skipUnreadable: skipUnreadable)
+    try index.add(batches: { try batches.next() }, firstID: 0)
     return index
   }
 
@@ -68,35 +70,50 @@ public enum Retrieval {
                                   queryOptions: QueryOptions = QueryOptions(), trainingLimit: Int = 200_000,
                                   skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
     try trained(folders: trainingFolders, vocabularyURL: vocabularyURL, options: options, queryOptions: queryOptions,
-                trainingLimit: trainingLimit, skipUnreadable: skipUnreadable).index
+                trainingLimit: trainingLimit, batchSize: 256, skipUnreadable: skipUnreadable).index
   }
 
   /// An index without images whose embedding learnt from the feature files under `folders`,
-  /// with the files' detector and settings recorded, and the feature sets it read.
+  /// with the files' detector and settings recorded, and those files as batches to add.
+  /// The files are read twice before adding: once to count their descriptors, once to take
+  /// the sample (the same sample as `RetrievalIndex(vocabulary:options:trainingFrom:)` takes
+  /// from the sets in memory). Files skipped there are reported when the batches are added.
   private static func trained(folders: [URL], vocabularyURL: URL, options: IndexOptions, queryOptions: QueryOptions,
-                              trainingLimit: Int, skipUnreadable: ((URL, Error) -> Void)?) throws
-    -> (index: RetrievalIndex, sets: [FeatureSet]) {
+                              trainingLimit: Int, batchSize: Int, skipUnreadable: ((URL, Error) -> Void)?) throws
+    -> (index: RetrievalIndex, batches: FeatureBatches) {
     let vocabulary = try VocabularyFile.read(from: vocabularyURL).vocabulary
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: vocabulary.dimension,
-                                skipUnreadable: skipUnreadable)
-    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, trainingFrom: sets, limit: trainingLimit)
+    let d = vocabulary.dimension
+    let files = try FeatureFolder.files(in: folders)
+    var counting = FeatureBatches(files: files, dimension: d, batchSize: batchSize,
+                                  skipUnreadable: skipUnreadable.map { _ in { _, _ in } })
+    var total = 0
+    while let batch = try counting.next() { total += TrainingSample.count(batch, dimension: d) }
+    var sample = TrainingSample(dimension: d, total: total, limit: trainingLimit)
+    if options.learnsEmbedding {
+      var sampling = counting.rewound()
+      while let batch = try sampling.next() { for set in batch { sample.take(from: set) } }
+    }
+    var index = try RetrievalIndex(vocabulary: vocabulary, options: options, training: sample.descriptors)
     index.queryOptions = queryOptions
     index.vocabularyPath = vocabularyURL.standardizedFileURL.path
-    index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? ""
-    index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? ""
-    return (index, sets)
+    index.detector = counting.detector
+    index.featureParameters = counting.parameters
+    return (index, FeatureBatches(files: files, dimension: d, detector: counting.detector, parameters: counting.parameters,
+                                  batchSize: batchSize, skipUnreadable: skipUnreadable))
   }
 
   /// A shard: the template with the feature files under `folders` added, under identifiers
   /// `firstID`, `firstID + 1`, … in file order (shards of one collection need disjoint ranges).
-  public static func buildShard(folders: [URL], template: RetrievalIndex, firstID: Int64,
+  /// Read `batchSize` files at a time.
+  public static func buildShard(folders: [URL], template: RetrievalIndex, firstID: Int64, batchSize: Int = 256,
                                 skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> RetrievalIndex {
     var index = template
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: template.dimension, detector: template.detector,
-                                parameters: template.featureParameters, skipUnreadable: skipUnreadable)
-    if index.detector.isEmpty { index.detector = sets.first { !$0.detector.isEmpty }?.detector ?? "" }
-    if index.featureParameters.isEmpty { index.featureParameters = sets.first { !$0.parameters.isEmpty }?.parameters ?? "" }
-    try index.add(sets, ids: sets.indices.map { firstID + Int64($0) })
+    var batches = FeatureBatches(files: try FeatureFolder.files(in: folders), dimension: template.dimension,
+                                 detector: template.detector, parameters: template.featureParameters, batchSize: batchSize,
+                                 skipUnreadable: skipUnreadable)
+    try index.add(batches: { try batches.next() }, firstID: firstID)
+    if index.detector.isEmpty { index.detector = batches.detector }
+    if index.featureParameters.isEmpty { index.featureParameters = batches.parameters }
     return index
   }
 
@@ -121,13 +138,15 @@ public enum Retrieval {
   /// Adds the feature files under `folders`, skipping images already indexed (by source
   /// path), so an interrupted `index add` can simply be rerun. Returns how many were added.
   @discardableResult
-  public static func add(folders: [URL], to index: inout RetrievalIndex, skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> Int {
+  public static func add(folders: [URL], to index: inout RetrievalIndex, batchSize: Int = 256,
+                         skipUnreadable: ((URL, Error) -> Void)? = nil) throws -> Int {
     let known = Set(index.images.map(\.path))
-    let sets = try loadFeatures(try FeatureFolder.files(in: folders), dimension: index.dimension, detector: index.detector,
-                                 parameters: index.featureParameters, skipUnreadable: skipUnreadable)
-      .filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) }
-    try index.add(sets)
-    return sets.count
+    var batches = FeatureBatches(files: try FeatureFolder.files(in: folders), dimension: index.dimension,
+                                 detector: index.detector, parameters: index.featureParameters, batchSize: batchSize,
+                                 skipUnreadable: skipUnreadable)
+    return try index.add(batches: {
+      try batches.next().map { $0.filter { $0.sourcePath.isEmpty || !known.contains($0.sourcePath) } }
+    }).count
   }
 
   /// Query features: a feature file as is, or an image featurised like the index (its

@@ -81,20 +81,9 @@ public struct RetrievalIndex: Sendable {
   /// like `init(vocabulary:options:training:)` when they hold no descriptors.
   public init(vocabulary: any CentroidVocabulary, options: IndexOptions = IndexOptions(), trainingFrom sets: [FeatureSet],
               limit: Int = 200_000) throws {
-    var training: [Float] = []
-    if options.learnsEmbedding {
-      let d = vocabulary.dimension
-      let total = sets.reduce(0) { $0 + ($1.dimension == d ? $1.count : 0) }
-      let stride = Swift.max(1, total / Swift.max(1, limit))
-      var k = 0
-      for set in sets where set.dimension == d {
-        for f in 0..<set.count {
-          if k % stride == 0 { training += set.descriptors[(f * d)..<((f + 1) * d)] }
-          k += 1
-        }
-      }
-    }
-    try self.init(vocabulary: vocabulary, options: options, training: training)
+    var sample = TrainingSample(dimension: vocabulary.dimension, sets: sets, limit: limit)
+    if options.learnsEmbedding { for set in sets { sample.take(from: set) } }
+    try self.init(vocabulary: vocabulary, options: options, training: sample.descriptors)
   }
 
   /// Rebuilds an index from its stored parts (the `.lidx` reader).
@@ -142,24 +131,50 @@ public struct RetrievalIndex: Sendable {
   /// (`IndexError.dimensionMismatch`) or an identifier is repeated or already indexed.
   @discardableResult
   public mutating func add(_ sets: [FeatureSet], ids: [Int64]? = nil) throws -> Range<Int> {
+    let first = images.count
+    try append(sets, ids: ids)
+    prepare()
+    return first..<images.count
+  }
+
+  /// Adds images batch by batch: `nextBatch()` gives the next sets, nil when there are no
+  /// more. Only one batch's descriptors need to be in memory, so a collection whose
+  /// descriptors do not fit is indexed in one pass; idf and norms are brought up to date once,
+  /// at the end (adding each batch with `add(_:ids:)` would recompute them every time).
+  /// Identifiers run from `firstID` (the next free one when nil) in batch order. A batch that
+  /// fails (another dimension, a taken identifier) adds nothing and ends the call; the
+  /// batches before it stay added.
+  @discardableResult
+  public mutating func add(batches nextBatch: () throws -> [FeatureSet]?, firstID: Int64? = nil) throws -> Range<Int> {
+    let first = images.count
+    var next = firstID ?? ((images.map(\.id).max() ?? -1) + 1)
+    defer { prepare() }
+    while let batch = try nextBatch() {
+      try append(batch, ids: (0..<batch.count).map { next + Int64($0) })
+      next += Int64(batch.count)
+    }
+    return first..<images.count
+  }
+
+  /// Appends the sets' entries and geometry, leaving idf and norms to `prepare()`. Checks
+  /// everything before it changes anything.
+  private mutating func append(_ sets: [FeatureSet], ids: [Int64]?) throws {
     if let bad = sets.first(where: { $0.count > 0 && $0.dimension != dimension }) {
       throw IndexError.dimensionMismatch(expected: dimension, found: bad.dimension, image: bad.sourcePath)
     }
     let newIDs = try identifiers(for: sets.count, given: ids)
-    let first = images.count
+    geometry.codeWords = ResidualCode.words(dimension: dimension)
     for (set, imageID) in zip(sets, newIDs) {
       let id = UInt32(images.count)
       let words = set.count > 0 ? vocabulary.assign(set.descriptors, k: 1).words : []
       for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {
         lists[entry.word].append(image: id, code: entry.code[...], values: entry.values[...])
       }
-      geometry.codeWords = ResidualCode.words(dimension: dimension)
       geometry.append(words: words, regions: set.regions,
                       codes: ResidualCode.codes(set.descriptors, words: words, centroids: vocabulary.centroids, dimension: dimension))
+      positionsByID[imageID] = images.count
       images.append(IndexedImage(id: imageID, path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
     }
-    prepare()
-    return first..<images.count
   }
 
   /// `given`, checked to be one per set and new, or else the next `count` free identifiers.

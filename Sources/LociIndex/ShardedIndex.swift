@@ -89,15 +89,15 @@ public struct ShardedIndex: Sendable {
     DispatchQueue.concurrentPerform(iterations: shards.count) { k in
       perShard.set(k, .success(shards[k].score(entries: entries, query: query)))
     }
-    var hits: [Hit] = []
+    var best = BestHits(limit: top)
     for (k, result) in perShard.values.enumerated() {
       let scores = try result.get()
-      hits += scores.indices.filter { !excluded.contains(offsets[k] + $0) }
-        .map { Hit(shard: k, image: $0, id: shards[k].images[$0].id, score: scores[$0]) }
+      let images = shards[k].images
+      for i in scores.indices where excluded.isEmpty || !excluded.contains(offsets[k] + i) {
+        best.offer(Hit(shard: k, image: i, id: images[i].id, score: scores[i]))
+      }
     }
-    hits.sort { $0.score > $1.score || ($0.score == $1.score && ($0.shard, $0.image) < ($1.shard, $1.image)) }
-    if let top { hits = Array(hits.prefix(top)) }
-    return hits
+    return best.ranked()
   }
 
   /// One query's outcome: the ranking, the shortlist's verifications in the new order with
@@ -111,16 +111,21 @@ public struct ShardedIndex: Sendable {
 
   /// `query`, then `reranker`'s spatial re-ranking of the merged shortlist (none when its
   /// method is `.none`).
-  public func search(_ set: FeatureSet, reranker: SpatialReranker, excluding excluded: Set<Int> = [],
+  /// With `top`, the ranking holds only the best `top` images after re-ranking (the kernel
+  /// ranks just enough images for the shortlist and `top`), which is what a query needs and
+  /// saves ordering the whole collection.
+  public func search(_ set: FeatureSet, reranker: SpatialReranker, top: Int? = nil, excluding excluded: Set<Int> = [],
                      options: QueryOptions? = nil) throws -> SearchResult {
     let t0 = DispatchTime.now().uptimeNanoseconds
     let query = options ?? shards[0].queryOptions
     let assignments = shards[0].queryAssignments(set, options: query)
-    let ranking = try self.query(set, excluding: excluded, assignments: assignments, options: query)
+    let ranked = top.map { Swift.max($0, reranker.method == .none ? 0 : reranker.shortlist) }
+    var ranking = try self.query(set, top: ranked, excluding: excluded, assignments: assignments, options: query)
     let t1 = DispatchTime.now().uptimeNanoseconds
     let (arranged, verified) = rerank(ranking, query: set, assignments: assignments, reranker: reranker)
+    ranking = top.map { Array(arranged.prefix($0)) } ?? arranged
     let t2 = DispatchTime.now().uptimeNanoseconds
-    return SearchResult(ranking: arranged, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
+    return SearchResult(ranking: ranking, verified: verified, seconds: Double(t2 - t0) / 1e9, rerankSeconds: Double(t2 - t1) / 1e9)
   }
 
   private func rerank(_ ranking: [Hit], query set: FeatureSet, assignments: [[UInt32]], reranker: SpatialReranker)

@@ -76,7 +76,7 @@ public final class QueryService: Sendable {
   public func query(_ payload: Data, top: Int, reranker override: SpatialReranker? = nil) throws -> QueryAnswer {
     let start = DispatchTime.now().uptimeNanoseconds
     let set = try features(of: payload, name: "query")
-    let result = try index.search(set, reranker: override ?? reranker)
+    let result = try index.search(set, reranker: override ?? reranker, top: top)
     let checks = Dictionary(result.verified.map { (index.offsets[$0.shard] + $0.check.image, $0.check) },
                             uniquingKeysWith: { first, _ in first })
     let hits = result.ranking.prefix(top).map { hit -> Hit in

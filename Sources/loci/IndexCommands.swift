@@ -247,7 +247,7 @@ struct QueryCommand: ParsableCommand {
     for input in inputs {
       do {
         let set = try Retrieval.queryFeatures(URL(fileURLWithPath: input), index: loaded.shards[0])
-        let r = try loaded.search(set, reranker: reranker, options: queryOptions)
+        let r = try loaded.search(set, reranker: reranker, top: top, options: queryOptions)
         let seconds = r.seconds
         // A feature file names its image relative to featurize's root, as the index does.
         let queryName = set.relativePath.isEmpty ? input : set.relativePath
