@@ -34,6 +34,8 @@ struct Verify: ParsableCommand {
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
   @Option(help: "With --pairs: write the JSON lines here (atomically) instead of stdout.") var out: String?
   @Flag(help: "Print the result as JSON on stdout.") var json = false
+  @Flag(help: "With --json: also list every tentative correspondence, verified or not, as [a, b] feature indices under tentative_matches (to measure matching against ground truth).")
+  var tentatives = false
 
   struct Report: Encodable {
     var name0: String?
@@ -49,8 +51,10 @@ struct Verify: ParsableCommand {
     var seconds: Double
     var strengths: [Double]
     var inlier_matches: [InlierMatch]
+    var tentative_matches: [[Int]]?
 
-    init(_ outcome: PairVerification.Outcome, method: VerificationMethod, names: ImagePairList.Pair? = nil) {
+    init(_ outcome: PairVerification.Outcome, method: VerificationMethod, names: ImagePairList.Pair? = nil,
+         tentatives: Bool = false) {
       let r = outcome.result
       (name0, name1) = (names?.first, names?.second)
       self.method = method.rawValue
@@ -62,6 +66,7 @@ struct Verify: ParsableCommand {
       seconds = outcome.seconds
       strengths = r.strengths
       inlier_matches = InlierMatch.list(outcome)
+      tentative_matches = tentatives ? outcome.correspondences.map { [Int($0.a), Int($0.b)] } : nil
     }
   }
 
@@ -99,7 +104,7 @@ struct Verify: ParsableCommand {
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
     }
-    let report = Report(outcome, method: method)
+    let report = Report(outcome, method: method, tentatives: tentatives)
     if json { try printJSON(report) } else {
       print("\(method.rawValue): \(report.inliers) inliers of \(report.correspondences) correspondences, score \(report.score), \(String(format: "%.2f ms", report.seconds * 1000))")
       if let transform = report.transform { print("B from A: \(transform)") }
@@ -121,7 +126,7 @@ struct Verify: ParsableCommand {
     var lines = Data(), failures = 0
     for (pair, result) in zip(list.pairs, results) {
       switch result {
-      case let .success(outcome): lines += try encoder.encode(Report(outcome, method: verification.method, names: pair))
+      case let .success(outcome): lines += try encoder.encode(Report(outcome, method: verification.method, names: pair, tentatives: tentatives))
       case let .failure(error):
         failures += 1
         printError("loci verify: \(pair.first) \(pair.second): \(error)")

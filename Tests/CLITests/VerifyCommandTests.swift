@@ -32,6 +32,15 @@ final class VerifyCommandTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(m["ya"] as? Double), try XCTUnwrap(m["yb"] as? Double))
         XCTAssertGreaterThan(try XCTUnwrap(m["strength"] as? Double), 0)
       }
+      XCTAssertNil(report["tentative_matches"], "tentatives are listed only when asked")
+      // With --tentatives: every correspondence, each a feature matched to itself, and the
+      // inliers among them.
+      let listed = try CLI.run("loci", ["verify", image, image, "--method", method, "--json", "--tentatives"]).json()
+      let tentatives = try XCTUnwrap(listed["tentative_matches"] as? [[Int]])
+      XCTAssertEqual(tentatives.count, correspondences)
+      XCTAssertTrue(tentatives.allSatisfy { $0.count == 2 && $0[0] == $0[1] })
+      let pairs = Set(tentatives.map { "\($0[0]) \($0[1])" })
+      XCTAssertTrue(matches.allSatisfy { pairs.contains("\($0["a"] as! Int) \($0["b"] as! Int)") })
     }
   }
 
