@@ -2,6 +2,7 @@
 
     bench/.venv/bin/python bench/wide_baseline.py [--data ../shared/data] [--work /tmp/loci-wb]
         [--bin .build/release] [--detectors mfd wash mser sift] [--methods hpm ransac]
+        [--verify-args '--fginn 10'] [--no-peer]
 
 Pairs: every pair of ``hpatches-v`` (1.png → 2.png with its ground-truth H) and graf and wall
 1→2 … 1→6 of ``oxford-affine`` (20 pairs). For each Loci detector, ``featurize`` writes both
@@ -20,6 +21,7 @@ import argparse
 import json
 import math
 import pathlib
+import shlex
 import subprocess
 import sys
 import time
@@ -64,14 +66,14 @@ def correct(H_true, points_a, points_b, tolerance=3.0):
     return int(np.sum(np.linalg.norm(project(H_true, points_a) - points_b, axis=1) < tolerance))
 
 
-def loci_pair(binary, detector, method, name, image_a, image_b, H, work):
+def loci_pair(binary, detector, method, name, image_a, image_b, H, work, extra):
     out = work / detector / name
     if not (out / f"{image_a.name}.lfeat").exists() or not (out / f"{image_b.name}.lfeat").exists():
         subprocess.run([str(binary / "featurize"), str(image_a), str(image_b), "--out", str(out), "--detector", detector],
                        check=True, capture_output=True)
     fa, fb = out / f"{image_a.name}.lfeat", out / f"{image_b.name}.lfeat"
     a, b = loci.read_lfeat(fa), loci.read_lfeat(fb)
-    run = subprocess.run([str(binary / "loci"), "verify", str(fa), str(fb), "--method", method, "--json", "--tentatives"],
+    run = subprocess.run([str(binary / "loci"), "verify", str(fa), str(fb), "--method", method, "--json", "--tentatives", *extra],
                          check=True, capture_output=True, text=True)
     report = json.loads(run.stdout)
     tentative = np.array(report.get("tentative_matches") or [], dtype=int).reshape(-1, 2)
@@ -139,6 +141,8 @@ def main():
     parser.add_argument("--bin", default=str(root / ".build" / "release"))
     parser.add_argument("--detectors", nargs="+", default=["mfd", "wash", "mser", "sift"])
     parser.add_argument("--methods", nargs="+", default=["hpm", "ransac"])
+    parser.add_argument("--verify-args", default="", help="more arguments for loci verify, e.g. '--fginn 10'")
+    parser.add_argument("--no-peer", action="store_true", help="skip OpenCV (for quick comparisons of Loci settings)")
     args = parser.parse_args()
     data, work, binary = pathlib.Path(args.data), pathlib.Path(args.work), pathlib.Path(args.bin)
     work.mkdir(parents=True, exist_ok=True)
@@ -151,11 +155,13 @@ def main():
         for method in args.methods:
             rows = []
             for name, a, b, H in chosen:
-                row = loci_pair(binary, detector, method, name, a, b, H, work)
+                row = loci_pair(binary, detector, method, name, a, b, H, work, shlex.split(args.verify_args))
                 row.update(pair=name, configuration=f"loci {detector} {method}")
                 rows.append(row)
-            summary(f"Loci {detector}, {method}", rows)
+            summary(f"Loci {detector}, {method} {args.verify_args}".strip(), rows)
             results += rows
+    if args.no_peer:
+        return
     import cv2
     rows = []
     for name, a, b, H in chosen:

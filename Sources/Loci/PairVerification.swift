@@ -13,6 +13,9 @@ public struct PairVerification: Sendable {
   /// Used when an input is an image rather than a feature file.
   public var extractor = FeatureExtractor(detector: DetectorName.default.makeDetector())
   public var ratio: Float = 0.8
+  /// The ratio test's second neighbour: the nearest (nil) or the first whose centre is more
+  /// than this many pixels from the nearest's (FGINN, `TentativeCorrespondences.ratioTest`).
+  public var separation: Double? = nil
   public var hpm = HoughPyramidMatcher()
   public var ransac = RANSACVerifier()
 
@@ -54,7 +57,7 @@ public struct PairVerification: Sendable {
   /// Ratio-test correspondences between two feature sets, then the verifier.
   public func verify(_ fa: FeatureSet, _ fb: FeatureSet) -> Outcome {
     let start = DispatchTime.now().uptimeNanoseconds
-    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio)
+    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation)
     let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
     let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
     let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)

@@ -57,29 +57,57 @@ public struct LocalFrame: Sendable, Equatable {
 public enum TentativeCorrespondences {
   /// Descriptor nearest neighbours with Lowe's ratio test (‖d₁‖/‖d₂‖ < `ratio`), A → B, for
   /// callers without a vocabulary. Brute force over contiguous descriptors, both cores.
-  public static func ratioTest(_ a: FeatureSet, _ b: FeatureSet, ratio: Float = 0.8) -> [Correspondence] {
+  ///
+  /// With `separation`, the second neighbour is the first geometrically inconsistent one
+  /// (FGINN; Mishkin, Matas & Perdoch, "MODS: Fast and robust method for two-view matching",
+  /// CVIU 2015): the nearest B feature whose centre lies more than `separation` pixels from
+  /// the nearest one's. Affine detectors return nested and repeated regions at one place, and
+  /// their descriptors are near-duplicates; Lowe's test compares the match with its own
+  /// duplicate and rejects it. The candidates are the 8 nearest; when all lie near the first,
+  /// the 8th's distance stands in for the second (a stricter test than the true FGINN).
+  public static func ratioTest(_ a: FeatureSet, _ b: FeatureSet, ratio: Float = 0.8,
+                               separation: Double? = nil) -> [Correspondence] {
     let d = a.dimension
     guard d > 0, d == b.dimension, a.count > 0, b.count > 1 else { return [] }
     var best = [Int32](repeating: -1, count: a.count)
     let ratio2 = ratio * ratio
+    let candidates = separation == nil ? 2 : Swift.min(8, b.count)
+    let separation2 = (separation ?? 0) * (separation ?? 0)
+    let centres = b.regions.map { ($0.x, $0.y) }
     a.descriptors.withUnsafeBufferPointer { da in
       b.descriptors.withUnsafeBufferPointer { db in
         best.withUnsafeMutableBufferPointer { out in
-          parallelChunks(a.count) { range in for i in range {
-            var first = Float.infinity, second = Float.infinity, index = -1
-            let pa = da.baseAddress! + i * d
-            for j in 0..<b.count {
-              let dist = squaredDistance(pa, db.baseAddress! + j * d, count: d)
-              if dist < first {
-                second = first
-                first = dist
-                index = j
-              } else if dist < second {
-                second = dist
+          parallelChunks(a.count) { range in
+            var distances = [Float](repeating: .infinity, count: candidates)
+            var indices = [Int](repeating: -1, count: candidates)
+            for i in range {
+              for k in 0..<candidates { (distances[k], indices[k]) = (.infinity, -1) }
+              let pa = da.baseAddress! + i * d
+              for j in 0..<b.count {
+                let dist = squaredDistance(pa, db.baseAddress! + j * d, count: d)
+                guard dist < distances[candidates - 1] else { continue }
+                var k = candidates - 1
+                while k > 0 && distances[k - 1] > dist {
+                  (distances[k], indices[k]) = (distances[k - 1], indices[k - 1])
+                  k -= 1
+                }
+                (distances[k], indices[k]) = (dist, j)
               }
+              guard indices[0] >= 0 else { continue }
+              var second = distances[candidates - 1]
+              if separation != nil {
+                let (x, y) = centres[indices[0]]
+                for k in 1..<candidates where indices[k] >= 0 {
+                  let (u, v) = centres[indices[k]]
+                  if (u - x) * (u - x) + (v - y) * (v - y) > separation2 {
+                    second = distances[k]
+                    break
+                  }
+                }
+              }
+              if distances[0] < ratio2 * second { out[i] = Int32(indices[0]) }
             }
-            if first < ratio2 * second { out[i] = Int32(index) }
-          } }
+          }
         }
       }
     }

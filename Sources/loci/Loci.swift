@@ -29,6 +29,8 @@ struct Verify: ParsableCommand {
   @Argument(help: "Image or feature file A.") var a: String?
   @Argument(help: "Image or feature file B.") var b: String?
   @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = .hpm
+  @Option(help: "Ratio test against the first geometrically inconsistent neighbour: the nearest B feature more than this many pixels from the nearest one (0: Lowe's second nearest).")
+  var fginn: Double = 0
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
   @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
@@ -71,6 +73,7 @@ struct Verify: ParsableCommand {
   }
 
   func validate() throws {
+    guard fginn >= 0 else { throw ValidationError("--fginn must be 0 or more pixels") }
     if pairs != nil {
       guard a == nil, b == nil else { throw ValidationError("give either A and B or --pairs, not both") }
       guard features != nil else { throw ValidationError("--pairs needs --features (the featurize output folder)") }
@@ -84,6 +87,7 @@ struct Verify: ParsableCommand {
   func run() throws {
     var verification = PairVerification()
     verification.method = method
+    verification.separation = fginn > 0 ? fginn : nil
     if let pairs, let features { return try verifyList(verification, pairs: pairs, features: features) }
     let urlA = URL(fileURLWithPath: a!), urlB = URL(fileURLWithPath: b!)
     let outcome: PairVerification.Outcome

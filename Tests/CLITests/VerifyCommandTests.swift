@@ -41,7 +41,11 @@ final class VerifyCommandTests: XCTestCase {
       XCTAssertTrue(tentatives.allSatisfy { $0.count == 2 && $0[0] == $0[1] })
       let pairs = Set(tentatives.map { "\($0[0]) \($0[1])" })
       XCTAssertTrue(matches.allSatisfy { pairs.contains("\($0["a"] as! Int) \($0["b"] as! Int)") })
+      // FGINN keeps the matches Lowe's test rejects for a near-duplicate at the same place.
+      let fginn = try CLI.run("loci", ["verify", image, image, "--method", method, "--json", "--fginn", "10"]).json()
+      XCTAssertGreaterThanOrEqual(try XCTUnwrap(fginn["correspondences"] as? Int), correspondences)
     }
+    XCTAssertEqual(try CLI.run("loci", ["verify", image, image, "--fginn", "-1"]).status, 2)
   }
 
   /// A pair list is verified from the featurize output: one JSON line per pair in the list's

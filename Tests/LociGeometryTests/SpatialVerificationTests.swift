@@ -224,6 +224,28 @@ final class SpatialVerificationTests: XCTestCase {
     XCTAssertEqual(TentativeCorrespondences.sharedWords([3, 7, 3], [3, 9, 3], cap: 3).count, 3)
     XCTAssertEqual(TentativeCorrespondences.sharedWords([3, 7, 3], [3, 9, 3], cap: 16).count, 4)
   }
+
+  /// FGINN: a near-duplicate of the nearest neighbour at the same place does not make a match
+  /// ambiguous, a similar descriptor elsewhere does; beyond the 8 candidates the 8th distance
+  /// stands in for the second.
+  func testFirstGeometricallyInconsistentNeighbour() {
+    func set(_ descriptors: [Float], at centres: [(Double, Double)]) -> FeatureSet {
+      FeatureSet(imageWidth: 100, imageHeight: 100, detector: "t", descriptorKind: .sift, dimension: 2,
+                 regions: centres.map { AffineRegion(x: $0.0, y: $0.1, radius: 3) }, descriptors: descriptors)
+    }
+    let a = set([0, 0, 5, 5], at: [(10, 10), (50, 50)])
+    // B: feature 0 matches A's 0; feature 1 is its nested duplicate 2 px away; feature 2 is
+    // like A's 1 and feature 3 a look-alike of it 40 px away.
+    let b = set([0.1, 0, -0.1, 0.05, 5.1, 5, 4.9, 5.05], at: [(20, 20), (21, 22), (60, 60), (60, 20)])
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(a, b), [], "Lowe's test: both ambiguous")
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(a, b, separation: 10), [Correspondence(a: 0, b: 0)],
+                   "FGINN: the duplicate is no second neighbour; the look-alike far away is")
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(a, b, separation: 50), TentativeCorrespondences.ratioTest(a, b, separation: 45))
+    // Nine duplicates at one place: no inconsistent candidate among the 8 nearest, so the
+    // 8th (a duplicate at the same distance) is the second and the match is rejected.
+    let crowd = set([Float](repeating: 0, count: 18), at: Array(repeating: (30.0, 30.0), count: 9))
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(set([0, 0], at: [(5, 5)]), crowd, separation: 10), [])
+  }
 }
 
 /// Bin codes against a plain reference written from the definition (libm's sin, cos, log2
