@@ -5,7 +5,7 @@ import LociQuantization
 /// Exact assignment compares each descriptor with every word; grouped assignment
 /// (`GroupedVocabulary`) only with the words of its `probes` nearest of 64 word groups. On
 /// the SMVS benchmark's 4,096-word vocabulary 8 probes find 95 % of the exact three nearest
-/// words at five times the speed. The database side is unaffected: an index's entries are
+/// words at four times the speed. The database side is unaffected: an index's entries are
 /// assigned when they are added, with the vocabulary the index holds then.
 public enum WordAssignment: Sendable, Equatable, CustomStringConvertible {
   case exact
