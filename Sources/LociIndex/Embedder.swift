@@ -23,7 +23,7 @@ struct Embedder {
       for w in words { tf[Int(w), default: 0] += 1 }
       return tf.keys.sorted().map { EmbeddedEntry(word: $0, code: [], values: [tf[$0]!]) }
     case .he:
-      return words.indices.map { i in heEntry(descriptors, feature: i, word: Int(words[i])) }
+      return heEntries(descriptors, assignments: words.map { [$0] })
     case .asmk, .asmkStar:
       return aggregated(descriptors, assignments: words.map { [$0] })
     }
@@ -36,17 +36,28 @@ struct Embedder {
       // The BoW baseline stays single-assignment on both sides (`queryAssignments` gives it one word).
       return databaseEntries(descriptors, words: assignments.compactMap(\.first))
     case .he:
-      return assignments.indices.flatMap { i in assignments[i].map { heEntry(descriptors, feature: i, word: Int($0)) } }
+      return heEntries(descriptors, assignments: assignments)
     case .asmk, .asmkStar:
       // ICCV'13: the query is replicated over its words before aggregation.
       return aggregated(descriptors, assignments: assignments)
     }
   }
 
-  func heEntry(_ descriptors: [Float], feature i: Int, word: Int) -> EmbeddedEntry {
-    var code: [UInt64] = []
-    descriptors.withUnsafeBufferPointer { p in index.embedding!.encode(p.baseAddress! + i * d, word: word, into: &code) }
-    return EmbeddedEntry(word: word, code: code, values: [], feature: i)
+  /// HE entries, one per (feature, word) in feature order: every descriptor projected once,
+  /// all in one GEMM, then thresholded at each of its words' medians.
+  func heEntries(_ descriptors: [Float], assignments: [[UInt32]]) -> [EmbeddedEntry] {
+    guard let embedding = index.embedding, !assignments.isEmpty else { return [] }
+    let projected = descriptors.withUnsafeBufferPointer { embedding.project($0.baseAddress!, count: assignments.count) }
+    let width = embedding.projectedWidth
+    return projected.withUnsafeBufferPointer { p in
+      assignments.indices.flatMap { i in
+        assignments[i].map { w -> EmbeddedEntry in
+          var code: [UInt64] = []
+          embedding.threshold(projected: p.baseAddress! + i * width, word: Int(w), into: &code)
+          return EmbeddedEntry(word: Int(w), code: code, values: [], feature: i)
+        }
+      }
+    }
   }
 
   /// One entry per word: the summed residual Σ(x − c) of the features assigned to it

@@ -24,6 +24,18 @@ struct IndexCommand: ParsableCommand {
   }
 
   /// Prints what was written to `url`.
+  /// The index and query options `index build` and `index init` take from their flags.
+  static func options(kernel: IndexKernel, binarisation: Binarisation, idf: Bool, queryAssignments: Int)
+    -> (IndexOptions, QueryOptions) {
+    var options = IndexOptions()
+    options.kernel = kernel
+    options.binarisation = binarisation
+    options.useIDF = idf
+    var queryOptions = QueryOptions()
+    queryOptions.multipleAssignment = queryAssignments
+    return (options, queryOptions)
+  }
+
   static func report(_ index: RetrievalIndex, added: Int, to url: URL, start: Date, json: Bool, skipped: SkippedFiles) throws {
     let bytes = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
     let report = Report(images: index.images.count, added: added, features: index.geometry.words.count,
@@ -71,12 +83,8 @@ struct IndexCommand: ParsableCommand {
           index = try Retrieval.buildShard(folders: folders, template: shared, firstID: firstId,
                                            skipUnreadable: skipped.handler(strict: strict))
         } else {
-          var options = IndexOptions()
-          options.kernel = kernel
-          options.binarisation = binarisation
-          options.useIDF = idf
-          var queryOptions = QueryOptions()
-          queryOptions.multipleAssignment = queryAssignments
+          let (options, queryOptions) = IndexCommand.options(kernel: kernel, binarisation: binarisation, idf: idf,
+                                                             queryAssignments: queryAssignments)
           index = try Retrieval.buildIndex(folders: folders, vocabularyURL: URL(fileURLWithPath: vocab!), options: options,
                                            queryOptions: queryOptions, skipUnreadable: skipped.handler(strict: strict))
         }
@@ -114,12 +122,8 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
       let start = Date()
-      var options = IndexOptions()
-      options.kernel = kernel
-      options.binarisation = binarisation
-      options.useIDF = idf
-      var queryOptions = QueryOptions()
-      queryOptions.multipleAssignment = queryAssignments
+      let (options, queryOptions) = IndexCommand.options(kernel: kernel, binarisation: binarisation, idf: idf,
+                                                         queryAssignments: queryAssignments)
       let skipped = SkippedFiles(command: "loci index init")
       let template: RetrievalIndex
       do {
