@@ -65,14 +65,15 @@ let package = Package(
     .target(name: "LociFeatures", dependencies: ["LociFeatureTypes", "LociImage", "CShims", "LociCore", "LociKernels"]),
     // Visual vocabularies: flat k-means with exact assignment, `.lvoc` files (Foundation only).
     .target(name: "LociQuantization", dependencies: ["LociCore", "LociKernels"]),
-    // The hot loops in C for AVX2 + FMA (`__attribute__((target("avx2,fma")))` per function,
-    // no compiler flag): exact assignment's dot products, MFD's row offers, the Gaussian blur.
+    // The hot loops in C for AVX2 + FMA or POPCNT (`__attribute__((target(…)))` per function,
+    // no compiler flag): exact assignment's dot products, MFD's row offers, the Gaussian blur,
+    // Hamming distances.
     // Called only when the CPU reports both (`CPUFeatures`, checked at run time).
     .target(name: "LociKernels"),
     // Planar transforms, tentative correspondences, HPM and RANSAC verification.
     .target(name: "LociGeometry", dependencies: ["LociFeatureTypes"]),
     // Inverted-file index: BoW, Hamming embedding, ASMK/ASMK*, geometry store, `.lidx` files.
-    .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatureTypes", "LociGeometry"]),
+    .target(name: "LociIndex", dependencies: ["LociQuantization", "LociFeatureTypes", "LociGeometry", "LociKernels"]),
     // The system's SQLite (libsqlite3-dev), for the COLMAP export.
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // Exports into other tools' formats: COLMAP databases (SQLite) and hloc's HDF5 files.

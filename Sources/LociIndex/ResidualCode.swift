@@ -25,14 +25,19 @@ enum ResidualCode {
   /// Writes the code of `descriptor` against `centroid` to `out` (`words(dimension:)` UInt64s).
   static func write(_ descriptor: UnsafePointer<Float>, centroid: UnsafePointer<Float>, dimension d: Int,
                     to out: UnsafeMutablePointer<UInt64>) {
-    var bit = 0, k = 0
-    while bit < d {
-      var word: UInt64 = 0
-      let end = Swift.min(d, bit + 64)
-      for j in bit..<end { word |= UInt64(descriptor[j] > centroid[j] ? 1 : 0) << UInt64(j - bit) }
-      out[k] = word
-      k += 1
-      bit = end
+    // Eight components per comparison: each lane's verdict selects its bit's weight and the
+    // weights' sum is the byte (a scalar loop over bits was a tenth of a query's re-ranking).
+    let weights = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+    let full = d / 8 * 8
+    for k in 0..<words(dimension: d) { out[k] = 0 }
+    var j = 0
+    while j < full {
+      let x = UnsafeRawPointer(descriptor + j).loadUnaligned(as: SIMD8<Float>.self)
+      let c = UnsafeRawPointer(centroid + j).loadUnaligned(as: SIMD8<Float>.self)
+      let byte = SIMD8<Int32>(repeating: 0).replacing(with: weights, where: x .> c).wrappedSum()
+      out[j / 64] |= UInt64(byte) << UInt64(j % 64)
+      j += 8
     }
+    for j in full..<d where descriptor[j] > centroid[j] { out[j / 64] |= 1 << UInt64(j % 64) }
   }
 }

@@ -53,7 +53,7 @@ extension RetrievalIndex {
     let groups = options.kernel == .he ? Self.groupsByFeature(entries) : entries.indices.map { $0..<($0 + 1) }
     parallelChunks(groups.count, minimumChunk: 16) { range in
       var local = [Float](repeating: 0, count: n)
-      var scratch = BurstScratch(count: options.kernel == .he ? n : 0)
+      var scratch = ScanScratch(count: options.kernel == .he ? n : 0)
       for g in range {
         for e in groups[g] { accumulate(entries[e], into: &local, scratch: &scratch, table: table, query: query) }
         scratch.flush(into: &local)
@@ -90,7 +90,7 @@ extension RetrievalIndex {
     return (0...b).map { h in selectivity(1 - 2 * Float(h) / Float(b), query) }
   }
 
-  private func accumulate(_ entry: EmbeddedEntry, into scores: inout [Float], scratch: inout BurstScratch,
+  private func accumulate(_ entry: EmbeddedEntry, into scores: inout [Float], scratch: inout ScanScratch,
                           table: [Float], query: QueryOptions) {
     let list = lists[entry.word]
     let w2 = idf[entry.word] * idf[entry.word]
@@ -111,15 +111,29 @@ extension RetrievalIndex {
       }
     case .asmkStar, .he:
       let wpc = embedding!.wordsPerCode
+      // The distance block leaves the scratch while HE votes go into it.
+      var block: [Int32] = []
+      swap(&block, &scratch.distances)
+      defer { swap(&block, &scratch.distances) }
       list.codes.withUnsafeBufferPointer { c in
         entry.code.withUnsafeBufferPointer { q in
-          for e in 0..<list.count {
-            let s = table[hammingDistance(q.baseAddress!, c.baseAddress! + e * wpc, count: wpc)]
-            guard s != 0 else { continue }
-            if options.kernel == .he {
-              scratch.vote(image: Int(list.images[e]), weight: s * w2)
-            } else {
-              scores[Int(list.images[e])] += s * w2
+          block.withUnsafeMutableBufferPointer { distances in
+            // A block of the list's distances at a time (one kernel call), then their votes.
+            var start = 0
+            while start < list.count {
+              let end = Swift.min(list.count, start + distances.count)
+              hammingDistances(q.baseAddress!, c.baseAddress! + start * wpc, count: end - start, words: wpc,
+                               into: distances.baseAddress!)
+              for e in start..<end {
+                let s = table[Int(distances[e - start])]
+                guard s != 0 else { continue }
+                if options.kernel == .he {
+                  scratch.vote(image: Int(list.images[e]), weight: s * w2)
+                } else {
+                  scores[Int(list.images[e])] += s * w2
+                }
+              }
+              start = end
             }
           }
         }
@@ -139,9 +153,11 @@ extension RetrievalIndex {
   }
 }
 
+/// One thread's working memory for scanning posting lists: a block of Hamming distances, and
 /// HE burstiness (COLMAP's form of Jégou et al. 2009): the votes of one query feature for
 /// one database image are summed and divided by √(number of votes) before they count.
-struct BurstScratch {
+struct ScanScratch {
+  var distances = [Int32](repeating: 0, count: 1024)
   var sum: [Float]
   var votes: [Int32]
   var touched: [Int32] = []

@@ -67,19 +67,26 @@ extension PanelKernel {
     guard n > 0, blocks > 0 else { return [] }
     // Room for the kernel's six rows past the last real one; those are dropped.
     var out = [Float](repeating: 0, count: ((n + 5) / 6) * 6 * stride)
+    // Six rows per kernel call; groups of rows on all cores (a query's few hundred rows
+    // split in two halve its projection time), each row computed alike whatever the split.
+    let groups = (n + 5) / 6
     panels.withUnsafeBufferPointer { p in
       out.withUnsafeMutableBufferPointer { o in
-        for i in Swift.stride(from: 0, to: n, by: 6) {
-          let row = { (g: Int) in a + Swift.min(i + g, n - 1) * d }
-          let target = o.baseAddress! + i * stride
-          if CPUFeatures.hasAVX2AndFMA {
-            #if arch(x86_64)
-              loci_panel_dot_products_avx2_fma(row(0), row(1), row(2), row(3), row(4), row(5), p.baseAddress!, 0, blocks, d,
-                                               target, stride)
-            #endif
-          } else {
-            dotProducts(row(0), row(1), row(2), row(3), row(4), row(5), panels: p.baseAddress!, blocks: 0..<blocks,
-                        dimension: d, into: target, rowStride: stride)
+        let base = o.baseAddress!
+        parallelChunks(groups, minimumChunk: 32) { range in
+          for group in range {
+            let i = group * 6
+            let row = { (g: Int) in a + Swift.min(i + g, n - 1) * d }
+            let target = base + i * stride
+            if CPUFeatures.hasAVX2AndFMA {
+              #if arch(x86_64)
+                loci_panel_dot_products_avx2_fma(row(0), row(1), row(2), row(3), row(4), row(5), p.baseAddress!, 0, blocks, d,
+                                                 target, stride)
+              #endif
+            } else {
+              dotProducts(row(0), row(1), row(2), row(3), row(4), row(5), panels: p.baseAddress!, blocks: 0..<blocks,
+                          dimension: d, into: target, rowStride: stride)
+            }
           }
         }
       }

@@ -1,7 +1,7 @@
 /*
  * loci_kernels.h: the hot loops built for AVX2 + FMA, selected at run time.
  *
- * Not public API. Each function carries __attribute__((target("avx2,fma"))), so the package
+ * Not public API. Each function carries __attribute__((target(...))) (AVX2 + FMA, or POPCNT), so the package
  * needs no compiler flag (a versioned dependency may not use unsafe flags) and the rest of
  * the code stays portable; Swift calls one only when CPUFeatures.hasAVX2AndFMA. The Swift
  * kernels beside their callers are the portable versions and the tests' references.
@@ -11,6 +11,7 @@
 #define LOCI_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(__x86_64__)
 
@@ -31,6 +32,11 @@ void loci_panel_dot_products_avx2_fma(const float *r0, const float *r1, const fl
 ptrdiff_t loci_source_row_offer_avx2(float *distance, float *source_x, float *source_y, float *source_height,
                                      const float *from_x, const float *from_y, const float *from_height,
                                      ptrdiff_t first, ptrdiff_t end, float y, const float *columns);
+
+/* out[i] = number of bits in which codes[i * words ..< (i + 1) * words] and query differ, for
+ * i < count; built for POPCNT (every CPU with AVX2 has it). */
+void loci_hamming_distances_popcnt(const uint64_t *query, const uint64_t *codes, ptrdiff_t count, ptrdiff_t words,
+                                   int32_t *out);
 
 #endif
 
