@@ -20,13 +20,21 @@ public final class QueryService: Sendable {
     public var description: String
   }
 
+  /// `queryMaxDimension`: when given, uploaded images are detected on a copy downscaled to at
+  /// most this many pixels on the larger side (as `featurize --max-dimension`), whatever the
+  /// index's features used: fewer pixels to featurise per query, at some cost in accuracy.
   public init(index: ShardedIndex, indexPath: String, reranker: SpatialReranker = SpatialReranker(),
-              maxPixels: Int = 64_000_000) throws {
+              maxPixels: Int = 64_000_000, queryMaxDimension: Int? = nil) throws {
     self.index = index
     self.indexPath = indexPath
     self.reranker = reranker
     self.maxPixels = maxPixels
-    extractor = try Retrieval.extractor(for: index.shards[0])
+    var extractor = try Retrieval.extractor(for: index.shards[0])
+    if let queryMaxDimension {
+      guard queryMaxDimension >= 0 else { throw BadInput(description: "query max dimension must be 0 or positive") }
+      extractor.maxDimension = queryMaxDimension
+    }
+    self.extractor = extractor
   }
 
   public convenience init(index: RetrievalIndex, indexPath: String, reranker: SpatialReranker = SpatialReranker(),

@@ -25,11 +25,14 @@ struct ServeCommand: ParsableCommand {
   @OptionGroup var assigning: AssignmentOptions
   @Option(help: "Largest request body, in MiB.") var maxBodyMb = 32
   @Option(help: "Requests computed at once (default: one per core).") var concurrent: Int?
+  @Option(help: "Detect uploaded images on a copy downscaled to at most this many pixels on the larger side (default: as the index's features were made; 0: full size). Faster image queries, at a measured cost in mAP: docs/benchmarks.md.")
+  var queryMaxDimension: Int?
 
   func validate() throws {
     guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
     guard maxBodyMb >= 1 else { throw ValidationError("--max-body-mb must be at least 1") }
     if let concurrent, concurrent < 1 { throw ValidationError("--concurrent must be at least 1") }
+    if let queryMaxDimension, queryMaxDimension < 0 { throw ValidationError("--query-max-dimension must be 0 or positive") }
   }
 
   func run() throws {
@@ -37,7 +40,7 @@ struct ServeCommand: ParsableCommand {
     do {
       let loaded = try Retrieval.openShards(URL(fileURLWithPath: index), vocabularyURL: vocab.map { URL(fileURLWithPath: $0) },
                                        assignment: assigning.wordAssignment)
-      var configured = QueryServer(service: try QueryService(index: loaded, indexPath: index))
+      var configured = QueryServer(service: try QueryService(index: loaded, indexPath: index, queryMaxDimension: queryMaxDimension))
       configured.maxBodyBytes = maxBodyMb << 20
       if let concurrent { configured.concurrentRequests = concurrent }
       server = configured

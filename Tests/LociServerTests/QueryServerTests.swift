@@ -72,6 +72,25 @@ final class QueryServerTests: XCTestCase {
     }
   }
 
+  /// `queryMaxDimension` featurises uploads on a downscaled copy: the 480-px JPEG detected at
+  /// 320 px gives the features the extractor gives at that size, mapped back to full-size
+  /// coordinates, and still finds its own image first.
+  func testQueryMaxDimensionFeaturisesADownscaledCopy() throws {
+    let small = try QueryService(index: Self.service.index, indexPath: "test.lidx", queryMaxDimension: 320)
+    let bytes = try Data(contentsOf: Self.jpeg)
+    let full = try Self.service.features(of: bytes, name: "q"), reduced = try small.features(of: bytes, name: "q")
+    var expected = FeatureExtractor(detector: MFDDetector(), descriptor: SIFTDescriptorExtractor())
+    expected.maxDimension = 320
+    let reference = try expected.extract(fromFile: Self.jpeg)
+    XCTAssertEqual(reduced.count, reference.count)
+    XCTAssertEqual(reduced.descriptors, reference.descriptors)
+    XCTAssertNotEqual(reduced.count, full.count)
+    XCTAssertEqual(reduced.imageWidth, full.imageWidth, "positions stay in the uploaded image's frame")
+    XCTAssertLessThanOrEqual(reduced.regions.map(\.x).max() ?? 0, Double(full.imageWidth))
+    XCTAssertEqual(try small.query(bytes, top: 1).ranking.first?.id, 701)
+    XCTAssertThrowsError(try QueryService(index: Self.service.index, indexPath: "test.lidx", queryMaxDimension: -1))
+  }
+
   func testAFeatureFileQueryIsAnsweredWithoutFeaturising() async throws {
     let set = try FeatureExtractor(detector: MFDDetector(), descriptor: SIFTDescriptorExtractor()).extract(fromFile: Self.png)
     let bytes = Data(FeatureFile.encode(set))
