@@ -8,6 +8,25 @@ public enum DetectorName: String, CaseIterable, Sendable {
   /// The default detector of `featurize`.
   public static let `default`: DetectorName = .mfd
 
+  /// Detectors named in a list, in order: `mfd`, `mfd,mser` (as `--detector` takes them) or
+  /// `mfd+mser` (as feature files record a combined set). Names must be known and distinct.
+  public static func list(_ text: String) throws -> [DetectorName] {
+    let names = text.split(whereSeparator: { $0 == "," || $0 == "+" }).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard !names.isEmpty else { throw DetectorSettings.SettingError(message: "no detector named in '\(text)'") }
+    var chosen: [DetectorName] = []
+    for name in names {
+      guard let detector = DetectorName(rawValue: name) else {
+        throw DetectorSettings.SettingError(message: "unknown detector '\(name)'; detectors: "
+          + allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      guard !chosen.contains(detector) else {
+        throw DetectorSettings.SettingError(message: "detector '\(name)' is named twice in '\(text)'")
+      }
+      chosen.append(detector)
+    }
+    return chosen
+  }
+
   public func makeDetector() -> any Detector {
     switch self {
     case .mfd: return MFDDetector()

@@ -112,6 +112,38 @@ public enum DetectorSettings {
     }
   }
 
+  /// Several detectors with `settings` applied: `KEY=VALUE` to every detector that has the
+  /// key (an error when none has it), `DETECTOR.KEY=VALUE` to that detector only.
+  public static func makeDetectors(_ names: [DetectorName], settings: [(key: String, value: String)]) throws -> [any Detector] {
+    var perDetector = [[(key: String, value: String)]](repeating: [], count: names.count)
+    for (key, value) in settings {
+      if let dot = key.firstIndex(of: "."), let name = DetectorName(rawValue: String(key[..<dot])) {
+        guard let k = names.firstIndex(of: name) else {
+          throw SettingError(message: "detector option \(key): \(name.rawValue) is not among the detectors "
+            + names.map(\.rawValue).joined(separator: ", "))
+        }
+        perDetector[k].append((String(key[key.index(after: dot)...]), value))
+        continue
+      }
+      let takers = names.indices.filter { names.count == 1 || keys(of: names[$0]).contains(key) }
+      guard !takers.isEmpty else {
+        throw SettingError(message: "none of the detectors " + names.map(\.rawValue).joined(separator: ", ")
+          + " has an option '\(key)'")
+      }
+      for k in takers { perDetector[k].append((key, value)) }
+    }
+    return try names.indices.map { try makeDetector(names[$0], settings: perDetector[$0]) }
+  }
+
+  /// The part of a combined set's `parameters` (`name: parameters;` per detector, as
+  /// `FeatureExtractor.parameters` writes them) that belongs to `name`, or nil.
+  public static func segment(of name: DetectorName, in parameters: String) -> String? {
+    let prefix = name.rawValue + ":"
+    return parameters.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+      .first { $0.hasPrefix(prefix) }
+      .map { String($0.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces) }
+  }
+
   /// The settable options recorded in a `parameters` string (space-separated `key=value`
   /// pairs, as `Detector.parameters` writes them).
   public static func recorded(in parameters: String, for name: DetectorName) -> [(key: String, value: String)] {

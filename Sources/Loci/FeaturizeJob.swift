@@ -66,7 +66,7 @@ public struct FeaturizeJob: Sendable {
     let workers = Swift.max(1, Swift.min(jobs, total))
     var serial = self
     serial.extractor.descriptor?.options.threads = 1
-    serial.extractor.detector.threads = 1
+    for k in serial.extractor.detectors.indices { serial.extractor.detectors[k].threads = 1 }
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let i = state.nextIndex(below: total) {
         let outcome = serial.process(inputs[i])
@@ -134,7 +134,7 @@ public struct FeaturizeJob: Sendable {
   /// left by another image of the same name is recomputed, not kept as this one's.
   private func isCurrent(_ existing: FeatureSet, sourcePath: String) -> Bool {
     guard format == .lfeat else { return true }
-    return existing.detector == extractor.detector.name && existing.parameters == extractor.parameters
+    return existing.detector == extractor.detectorName && existing.parameters == extractor.parameters
       && existing.sourcePath == sourcePath
   }
 

@@ -19,14 +19,21 @@ public enum FeatureFileFormat: String, Sendable, CaseIterable {
 
 /// Reading and writing `FeatureSet`s.
 ///
-/// `.lfeat` layout (little-endian): magic `LOCIFEAT`, version UInt32 (= 1), image width and
+/// `.lfeat` layout (little-endian): magic `LOCIFEAT`, version UInt32, image width and
 /// height UInt32, detector, parameters, source path, relative path (UInt32 length + UTF-8
-/// each), descriptor kind UInt8, dimension UInt32, count UInt32, then per region 7 Float32
-/// (x, y, s11, s12, s22, angle or NaN, response), then count × dimension Float32
-/// descriptors, then CRC-32C (UInt32) of everything before it.
+/// each), descriptor kind UInt8, dimension UInt32, count UInt32, [version 2 only: part count
+/// UInt32, then per part its detector (UInt32 length + UTF-8) and feature count UInt32], then
+/// per region 7 Float32 (x, y, s11, s12, s22, angle or NaN, response), then count ×
+/// dimension Float32 descriptors, then CRC-32C (UInt32) of everything before it.
+///
+/// Version 1 is written for sets of one detector (every reader of version 1 reads them);
+/// version 2 only for sets combining several (`FeatureSet.parts`). Both are read.
 public enum FeatureFile {
   public static let magic = Array("LOCIFEAT".utf8)
-  public static let version: UInt32 = 1
+  /// The newest version written (sets of one detector are still written as version 1).
+  public static let version: UInt32 = 2
+  /// No combined set has more detectors than this; more means a corrupt header.
+  static let maxParts = 64
   static let floatsPerRegion = 7
   /// No image has more features than this; larger counts mean a corrupt header.
   static let maxCount = 50_000_000
@@ -37,7 +44,7 @@ public enum FeatureFile {
   public static func encode(_ set: FeatureSet) -> [UInt8] {
     var w = BinaryWriter()
     w.write(raw: magic)
-    w.write(version)
+    w.write(set.parts.count > 1 ? UInt32(2) : UInt32(1))
     w.write(UInt32(set.imageWidth))
     w.write(UInt32(set.imageHeight))
     w.write(set.detector)
@@ -47,6 +54,14 @@ public enum FeatureFile {
     w.write(set.descriptorKind.code)
     w.write(UInt32(set.dimension))
     w.write(UInt32(set.count))
+    if set.parts.count > 1 {
+      precondition(set.parts.reduce(0) { $0 + $1.count } == set.count, "parts must cover the features")
+      w.write(UInt32(set.parts.count))
+      for part in set.parts {
+        w.write(part.detector)
+        w.write(UInt32(part.count))
+      }
+    }
     var floats = [Float]()
     floats.reserveCapacity(set.count * floatsPerRegion)
     for r in set.regions {
@@ -86,7 +101,7 @@ public enum FeatureFile {
     var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
     do {
       let v = try r.readUInt32()
-      guard v == version else { throw FeatureFileError.unsupportedVersion(path: path, version: v) }
+      guard v == 1 || v == 2 else { throw FeatureFileError.unsupportedVersion(path: path, version: v) }
       let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else {
         throw FeatureFileError.checksumMismatch(path: path, stored: stored, computed: computed)
@@ -101,6 +116,22 @@ public enum FeatureFile {
       let dimension = Int(try r.readUInt32()), count = Int(try r.readUInt32())
       guard dimension <= maxDimension, count <= maxCount, (kind == .none) == (dimension == 0) else {
         throw FeatureFileError.implausible(path: path, reason: "\(count) features of dimension \(dimension) (\(kind.rawValue))")
+      }
+      var parts: [FeatureSet.Part] = []
+      if v == 2 {
+        let partCount = Int(try r.readUInt32())
+        guard (2...maxParts).contains(partCount) else {
+          throw FeatureFileError.implausible(path: path, reason: "\(partCount) detector parts (2…\(maxParts) in a combined set)")
+        }
+        for _ in 0..<partCount {
+          let name = try r.readString(), partFeatures = Int(try r.readUInt32())
+          guard !name.isEmpty else { throw FeatureFileError.implausible(path: path, reason: "a detector part without a name") }
+          parts.append(FeatureSet.Part(detector: name, count: partFeatures))
+        }
+        let covered = parts.reduce(0) { $0 + $1.count }
+        guard covered == count else {
+          throw FeatureFileError.implausible(path: path, reason: "detector parts hold \(covered) features, the set \(count)")
+        }
       }
       let payload = count * (floatsPerRegion + dimension) * 4
       guard payload == r.remaining else {
@@ -123,7 +154,7 @@ public enum FeatureFile {
       }
       return FeatureSet(imageWidth: width, imageHeight: height, detector: detector, parameters: parameters,
                         descriptorKind: kind, dimension: dimension, regions: regions, descriptors: descriptors,
-                        sourcePath: sourcePath, relativePath: relativePath)
+                        sourcePath: sourcePath, relativePath: relativePath, parts: parts)
     } catch let error as BinaryReadError {
       switch error {
       case let .truncated(needed, available):

@@ -17,7 +17,7 @@ public enum FeatureFileError: Error, CustomStringConvertible, Equatable, Sendabl
     case let .unwritable(path, reason): return "\(path): cannot write feature file: \(reason)"
     case let .badMagic(path): return "\(path): not a Loci feature file (bad magic); expected .lfeat or VGG text"
     case let .unsupportedVersion(path, version):
-      return "\(path): feature file version \(version) is not supported (this build reads version \(FeatureFile.version)); re-run featurize"
+      return "\(path): feature file version \(version) is not supported (this build reads versions 1…\(FeatureFile.version)); re-run featurize"
     case let .truncated(path, detail): return "\(path): truncated feature file (\(detail)); re-run featurize"
     case let .checksumMismatch(path, stored, computed):
       return "\(path): checksum mismatch (stored \(String(stored, radix: 16)), computed \(String(computed, radix: 16))): the file is corrupt; re-run featurize"

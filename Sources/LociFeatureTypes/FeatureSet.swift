@@ -44,11 +44,28 @@ public struct FeatureSet: Sendable, Equatable {
   /// the input root (how `featurize` mirrors trees and how indexes match ground truth).
   public var sourcePath: String
   public var relativePath: String
+  /// The detectors of a set that combines several (`featurize --detector mfd,mser`), in
+  /// order, each with how many consecutive features it gave: matching pairs features of one
+  /// detector only (`detectorRanges`). Empty for a set of one detector, `detector`.
+  public var parts: [Part]
+
+  /// One detector's run of features in a combined set.
+  public struct Part: Sendable, Equatable {
+    public var detector: String
+    public var count: Int
+
+    public init(detector: String, count: Int) {
+      self.detector = detector
+      self.count = count
+    }
+  }
 
   public init(imageWidth: Int, imageHeight: Int, detector: String, parameters: String = "",
               descriptorKind: DescriptorKind = .none, dimension: Int = 0, regions: [AffineRegion],
-              descriptors: [Float] = [], sourcePath: String = "", relativePath: String = "") {
+              descriptors: [Float] = [], sourcePath: String = "", relativePath: String = "", parts: [Part] = []) {
     precondition(descriptors.count == regions.count * dimension, "descriptor count must be regions × dimension")
+    precondition(parts.isEmpty || parts.reduce(0) { $0 + $1.count } == regions.count, "parts must cover the features")
+    self.parts = parts
     self.imageWidth = imageWidth
     self.imageHeight = imageHeight
     self.detector = detector
@@ -62,6 +79,17 @@ public struct FeatureSet: Sendable, Equatable {
   }
 
   public var count: Int { regions.count }
+
+  /// Each detector's features: `parts` as consecutive ranges, or the whole set under
+  /// `detector` when it has no parts.
+  public var detectorRanges: [(detector: String, range: Range<Int>)] {
+    guard !parts.isEmpty else { return [(detector, 0..<count)] }
+    var start = 0
+    return parts.map { part in
+      defer { start += part.count }
+      return (part.detector, start..<(start + part.count))
+    }
+  }
 
   /// The descriptor of feature `i`.
   public func descriptor(_ i: Int) -> ArraySlice<Float> {

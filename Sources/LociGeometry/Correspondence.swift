@@ -65,10 +65,24 @@ public enum TentativeCorrespondences {
   /// their descriptors are near-duplicates; Lowe's test compares the match with its own
   /// duplicate and rejects it. The candidates are the 8 nearest; when all lie near the first,
   /// the 8th's distance stands in for the second (a stricter test than the true FGINN).
+  ///
+  /// When either set combines detectors (`FeatureSet.parts`), a feature is matched only
+  /// among the other set's features of its own detector: an MSER region and an MFD region
+  /// on one structure are different measurements of it, and a neighbour from the other
+  /// detector would be a near-duplicate that fails the ratio test.
   public static func ratioTest(_ a: FeatureSet, _ b: FeatureSet, ratio: Float = 0.8,
                                separation: Double? = nil) -> [Correspondence] {
     let d = a.dimension
     guard d > 0, d == b.dimension, a.count > 0, b.count > 1 else { return [] }
+    // The B features each A feature is compared with.
+    var searched = [Range<Int>](repeating: 0..<b.count, count: a.count)
+    if a.parts.count > 1 || b.parts.count > 1 {
+      let rangesB = b.detectorRanges
+      for (detector, range) in a.detectorRanges {
+        let partner = rangesB.first { $0.detector == detector }?.range ?? 0..<0
+        for i in range { searched[i] = partner.count > 1 ? partner : 0..<0 }
+      }
+    }
     var best = [Int32](repeating: -1, count: a.count)
     let ratio2 = ratio * ratio
     let candidates = separation == nil ? 2 : Swift.min(8, b.count)
@@ -83,7 +97,7 @@ public enum TentativeCorrespondences {
             for i in range {
               for k in 0..<candidates { (distances[k], indices[k]) = (.infinity, -1) }
               let pa = da.baseAddress! + i * d
-              for j in 0..<b.count {
+              for j in searched[i] {
                 let dist = squaredDistance(pa, db.baseAddress! + j * d, count: d)
                 guard dist < distances[candidates - 1] else { continue }
                 var k = candidates - 1
@@ -94,7 +108,8 @@ public enum TentativeCorrespondences {
                 (distances[k], indices[k]) = (dist, j)
               }
               guard indices[0] >= 0 else { continue }
-              var second = distances[candidates - 1]
+              // The farthest candidate found (a part may hold fewer than `candidates`).
+              var second = distances[(1..<candidates).last { indices[$0] >= 0 } ?? 0]
               if separation != nil {
                 let (x, y) = centres[indices[0]]
                 for k in 1..<candidates where indices[k] >= 0 {

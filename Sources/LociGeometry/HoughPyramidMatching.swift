@@ -33,6 +33,9 @@ public struct HPMOptions: Sendable, Equatable {
   }
   /// Transfer-error tolerance (px) when refining the inliers behind the fitted homography.
   public var fitTolerance: Double = 8
+  /// The reported homography is refitted at tolerances halving from `fitTolerance` down to
+  /// this (`HomographyFit.tightened`); the inliers stay those at `fitTolerance`.
+  public var precisionTolerance: Double = 4
 
   public init() {}
 }
@@ -153,6 +156,7 @@ public struct HoughPyramidMatcher: Sendable {
       inliers.withUnsafeMutableBufferPointer { inliers in
         for (j, k) in candidates.enumerated() { inliers[k] = member[j] }
       }
+      bFromA = bFromA.map { HomographyFit.tightened($0, pairs, from: options.fitTolerance, to: options.precisionTolerance) }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }

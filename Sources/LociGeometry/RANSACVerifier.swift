@@ -10,6 +10,9 @@ public struct RANSACOptions: Sendable, Equatable {
   public var hypothesisTolerance: Double = 20
   public var affineTolerance: Double = 15
   public var homographyTolerance: Double = 8
+  /// The reported homography is refitted at tolerances halving from `homographyTolerance`
+  /// down to this (`HomographyFit.tightened`); the inliers stay those at the tolerance.
+  public var precisionTolerance: Double = 4
   /// At most this many hypotheses (one per correspondence, a seeded sample beyond that).
   public var maxHypotheses: Int = 1000
   /// Rounds of local optimisation: refit to the inliers, recount, keep the refit when it
@@ -94,7 +97,9 @@ public struct RANSACVerifier: Sendable {
     let chosen = OneToOneMatching.maximum(correspondences, keep: mask)
     var inliers = [Bool](repeating: false, count: n)
     for k in chosen { inliers[k] = true }
-    let fitted = chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers) : nil
+    let fitted = chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers).map {
+      HomographyFit.tightened($0, pairs, from: tolerance, to: options.precisionTolerance)
+    } : nil
     return VerificationResult(inliers: inliers, strengths: inliers.map { $0 ? 1 : 0 }, score: Double(chosen.count),
                               bFromA: fitted)
   }

@@ -26,6 +26,11 @@ public struct RetrievalIndex: Sendable {
   public internal(set) var lists: [PostingList]
   public internal(set) var images: [IndexedImage] = []
   public internal(set) var geometry = GeometryStore()
+  /// False: images are added with no features in the geometry store (their words, regions
+  /// and residual codes, 80 % of an index's bytes), so the index can search but not re-rank.
+  /// Only for measuring the search of collections whose geometry would not fit in memory
+  /// (`loci-bench scale --search-only-from`); every index built by the tools keeps it.
+  package var keepsGeometry = true
   /// Where the vocabulary file was, for commands that reopen the index.
   public var vocabularyPath: String = ""
   /// Detector of the indexed features, so queries from images are featurised alike.
@@ -170,8 +175,12 @@ public struct RetrievalIndex: Sendable {
       for entry in Embedder(index: self).databaseEntries(set.descriptors, words: words) {
         lists[entry.word].append(image: id, code: entry.code[...], values: entry.values[...])
       }
-      geometry.append(words: words, regions: set.regions,
-                      codes: ResidualCode.codes(set.descriptors, words: words, centroids: vocabulary.centroids, dimension: dimension))
+      if keepsGeometry {
+        geometry.append(words: words, regions: set.regions,
+                        codes: ResidualCode.codes(set.descriptors, words: words, centroids: vocabulary.centroids, dimension: dimension))
+      } else {
+        geometry.append(words: [], regions: [])
+      }
       positionsByID[imageID] = images.count
       images.append(IndexedImage(id: imageID, path: set.sourcePath, relativePath: set.relativePath, featureCount: set.count))
     }

@@ -32,16 +32,16 @@ struct Featurize: ParsableCommand {
   @Option(help: "Output folder.")
   var out: String
 
-  @Option(help: "Detector: \(DetectorName.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var detector: DetectorName = .default
+  @Option(help: "Detector: \(DetectorName.allCases.map(\.rawValue).joined(separator: ", ")), or several separated by commas (mfd,mser): one feature set whose features keep their detector, matched detector by detector.")
+  var detector: String = DetectorName.default.rawValue
 
   @Option(name: .customLong("detector-option"),
-          help: ArgumentHelp(stringLiteral: "A detector option as KEY=VALUE (repeatable); recorded in the .lfeat files. Keys: "
+          help: ArgumentHelp(stringLiteral: "A detector option as KEY=VALUE (repeatable; DETECTOR.KEY=VALUE for one of several detectors); recorded in the .lfeat files. Keys: "
             + DetectorName.allCases.map { "\($0.rawValue): \(DetectorSettings.keys(of: $0).joined(separator: ", "))" }
               .joined(separator: "; ") + "."))
   var detectorOptions: [String] = []
 
-  @Option(name: .customLong("max-features"), help: "Keep at most N features per image, the strongest first (0: all).")
+  @Option(name: .customLong("max-features"), help: "Keep at most N features per image and detector, the strongest first (0: all).")
   var maxFeatures: Int = FeatureExtractor(detector: DetectorName.default.makeDetector()).maxFeatures
 
   @Option(help: "Descriptor: rootsift, sift or none.")
@@ -75,7 +75,7 @@ struct Featurize: ParsableCommand {
     guard maxDimension >= 0 else { throw ValidationError("--max-dimension must be 0 or positive") }
     guard maxPixels >= 0 else { throw ValidationError("--max-pixels must be 0 or positive") }
     guard maxFeatures >= 0 else { throw ValidationError("--max-features must be 0 or positive") }
-    do { _ = try makeDetector() } catch { throw ValidationError("\(error)") }
+    do { _ = try makeDetectors() } catch { throw ValidationError("\(error)") }
   }
 
   func run() throws {
@@ -98,7 +98,7 @@ struct Featurize: ParsableCommand {
       throw ExitCode(ExitStatus.usage.rawValue)
     }
     var job = FeaturizeJob(
-      extractor: FeatureExtractor(detector: try makeDetector(), descriptor: descriptor.makeExtractor(),
+      extractor: FeatureExtractor(detectors: try makeDetectors(), descriptor: descriptor.makeExtractor(),
                                   maxDimension: maxDimension, maxFeatures: maxFeatures),
       outputRoot: URL(fileURLWithPath: out))
     job.format = format
@@ -130,7 +130,7 @@ struct Featurize: ParsableCommand {
     if !summary.failed.isEmpty { throw ExitCode(ExitStatus.someInputsFailed.rawValue) }
   }
 
-  func makeDetector() throws -> any Detector {
-    try DetectorSettings.makeDetector(detector, settings: detectorOptions.map(DetectorSettings.parse))
+  func makeDetectors() throws -> [any Detector] {
+    try DetectorSettings.makeDetectors(try DetectorName.list(detector), settings: detectorOptions.map(DetectorSettings.parse))
   }
 }

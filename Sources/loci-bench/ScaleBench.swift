@@ -23,6 +23,8 @@ struct ScaleBench: ParsableCommand {
   @Option var shards = 4
   @Option(help: "Queries timed per size and layout.") var queryCount = 50
   @Option(help: "Folder for the .lidx files written to measure their size (deleted after).") var work = "/tmp/loci-scale"
+  @Option(help: "Sizes from this one up are built without geometry (search only, no re-ranking): a million images' geometry does not fit in 24 GB.")
+  var searchOnlyFrom: Int?
 
   func run() throws {
     let vocabularyURL = URL(fileURLWithPath: vocabulary)
@@ -45,11 +47,13 @@ struct ScaleBench: ParsableCommand {
                  features, assignSeconds, Double(features) / assignSeconds))
     print("size | layout | build s | in-memory bytes/image | peak RSS GB | .lidx bytes/image | search ms/query | search + HPM top 100 ms/query")
     for size in sizes {
+      let searchOnly = searchOnlyFrom.map { size >= $0 } ?? false
       for parts in [1, shards] where parts >= 1 {
         start = Date()
         let built = try (0..<parts).map { part -> RetrievalIndex in
           let range = (size * part / parts)..<(size * (part + 1) / parts)
           var index = try template.replacingVocabulary(with: memo)
+          index.keepsGeometry = !searchOnly
           var next = range.lowerBound
           // Batches of 256, as `loci index build` reads files (`Retrieval.buildIndex`).
           try index.add(batches: {
@@ -71,7 +75,7 @@ struct ScaleBench: ParsableCommand {
         }
         let index = try ShardedIndex(shards: built)
         var timings: [Double] = []
-        for method in [SpatialReranker.Method.none, .hpm] {
+        for method in searchOnly ? [SpatialReranker.Method.none] : [.none, .hpm] {
           let reranker = SpatialReranker(method: method, shortlist: 100)
           start = Date()
           for query in querySets { _ = try index.search(query, reranker: reranker, top: 100) }
@@ -90,9 +94,10 @@ struct ScaleBench: ParsableCommand {
           print(String(format: "  one index, per query: %.1f ms quantising, %.1f ms embedding and scoring", quantise * 1000 / Double(querySets.count),
                        scoring * 1000 / Double(querySets.count)))
         }
-        print(String(format: "%d | %@ | %.1f | %.0f | %.1f | %.0f | %.1f | %.1f", size, parts == 1 ? "one index" : "\(parts) shards",
+        print(String(format: "%d | %@ | %.1f | %.0f | %.1f | %.0f | %.1f | %@", size,
+                     (parts == 1 ? "one index" : "\(parts) shards") + (searchOnly ? ", no geometry" : ""),
                      buildSeconds, Double(memory) / Double(size), Double(peakResidentBytes()) / 1e9,
-                     Double(diskBytes) / Double(size), timings[0], timings[1]))
+                     Double(diskBytes) / Double(size), timings[0], searchOnly ? "—" : String(format: "%.1f", timings[1])))
         fflush(stdout)
       }
     }

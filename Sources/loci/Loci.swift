@@ -20,7 +20,7 @@ struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Spatially verify image pairs: ratio-test correspondences, then HPM or RANSAC.",
     discussion: """
-      A and B are images (features extracted with the default detector and RootSIFT) or feature files (.lfeat, .vgg). \
+      A and B are images (features extracted with --detector's detectors and RootSIFT) or feature files (.lfeat, .vgg). \
       The transform is the homography B ← A fitted by normalised DLT to the inliers. With --pairs, every pair of an \
       hloc/COLMAP pair list (`name0 name1` per line, names relative to featurize's input root) is verified from the \
       .lfeat files under --features, on all cores, and each result is one JSON line.
@@ -28,9 +28,11 @@ struct Verify: ParsableCommand {
 
   @Argument(help: "Image or feature file A.") var a: String?
   @Argument(help: "Image or feature file B.") var b: String?
-  @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = .hpm
+  @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = PairVerification().method
   @Option(help: "Ratio test against the first geometrically inconsistent neighbour: the nearest B feature more than this many pixels from the nearest one (0: Lowe's second nearest).")
-  var fginn: Double = 0
+  var fginn: Double = PairVerification().separation ?? 0
+  @Option(help: "Detectors for inputs given as images: one, or several separated by commas (mfd,mser), matched detector by detector (default: \(PairVerification().extractor.detectorName)).")
+  var detector: String?
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
   @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
@@ -74,6 +76,9 @@ struct Verify: ParsableCommand {
 
   func validate() throws {
     guard fginn >= 0 else { throw ValidationError("--fginn must be 0 or more pixels") }
+    if let detector {
+      do { _ = try DetectorName.list(detector) } catch { throw ValidationError("\(error)") }
+    }
     if pairs != nil {
       guard a == nil, b == nil else { throw ValidationError("give either A and B or --pairs, not both") }
       guard features != nil else { throw ValidationError("--pairs needs --features (the featurize output folder)") }
@@ -88,6 +93,9 @@ struct Verify: ParsableCommand {
     var verification = PairVerification()
     verification.method = method
     verification.separation = fginn > 0 ? fginn : nil
+    if let detector {
+      verification.extractor.detectors = try DetectorName.list(detector).map { $0.makeDetector() }
+    }
     if let pairs, let features { return try verifyList(verification, pairs: pairs, features: features) }
     let urlA = URL(fileURLWithPath: a!), urlB = URL(fileURLWithPath: b!)
     let outcome: PairVerification.Outcome

@@ -142,6 +142,35 @@ final class FeatureFileTests: XCTestCase {
     }
   }
 
+  /// A combined set (several detectors) is written as version 2 with its parts and read back
+  /// exactly; a set of one detector stays version 1, byte for byte what earlier builds wrote.
+  func testCombinedSetsRoundTripAsVersionTwo() throws {
+    var set = sampleSet(count: 5)
+    set.detector = "mfd+mser"
+    set.parts = [FeatureSet.Part(detector: "mfd", count: 3), FeatureSet.Part(detector: "mser", count: 2)]
+    let bytes = FeatureFile.encode(set)
+    XCTAssertEqual(Array(bytes[8..<12]), [2, 0, 0, 0])
+    let read = try FeatureFile.decode(bytes, path: "p")
+    XCTAssertEqual(read, storedPrecision(set))
+    XCTAssertEqual(read.detectorRanges.map(\.detector), ["mfd", "mser"])
+    XCTAssertEqual(read.detectorRanges.map(\.range), [0..<3, 3..<5])
+    let single = sampleSet(count: 5)
+    XCTAssertEqual(Array(FeatureFile.encode(single)[8..<12]), [1, 0, 0, 0])
+    XCTAssertEqual(single.detectorRanges.map(\.range), [0..<5])
+    // Parts that do not cover the features, with a valid checksum: refused.
+    var short = Array(bytes.dropLast(4))
+    let partCountOffset = short.count - 5 * (7 + 4) * 4 - (4 + 4 + 3 + 4 + 4 + 4 + 4)
+    XCTAssertEqual(Array(short[partCountOffset..<(partCountOffset + 4)]), [2, 0, 0, 0])
+    short[short.count - 5 * (7 + 4) * 4 - 4] = 1  // mser's count 2 → 1
+    var w = BinaryWriter()
+    w.write(raw: short)
+    w.sealWithChecksum()
+    XCTAssertThrowsError(try FeatureFile.decode(w.bytes, path: "q")) {
+      guard case let .implausible(_, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+      XCTAssertTrue(reason.contains("detector parts hold 4 features, the set 5"), reason)
+    }
+  }
+
   func testMalformedVGGTextNamesTheLine() {
     XCTAssertThrowsError(try FeatureFile.decodeVGG("1\n2\n1 2 1 0 1\n3 4 x 0 1\n", path: "f")) {
       XCTAssertEqual($0 as? FeatureFileError, .malformedText(path: "f", line: 4, reason: "'x' is not a number"))

@@ -246,6 +246,33 @@ final class SpatialVerificationTests: XCTestCase {
     let crowd = set([Float](repeating: 0, count: 18), at: Array(repeating: (30.0, 30.0), count: 9))
     XCTAssertEqual(TentativeCorrespondences.ratioTest(set([0, 0], at: [(5, 5)]), crowd, separation: 10), [])
   }
+
+  /// Combined sets: a feature is compared only with the other set's features of its own
+  /// detector. Here B's feature of the other detector is A's nearest neighbour overall (it
+  /// would make the match ambiguous, or steal it); within the detector the match is clear.
+  func testCombinedSetsMatchWithinEachDetector() {
+    func set(_ descriptors: [Float], parts: [FeatureSet.Part]) -> FeatureSet {
+      let n = descriptors.count / 2
+      return FeatureSet(imageWidth: 100, imageHeight: 100, detector: parts.map(\.detector).joined(separator: "+"),
+                        descriptorKind: .sift, dimension: 2,
+                        regions: (0..<n).map { AffineRegion(x: Double(10 * $0), y: 0, radius: 3) }, descriptors: descriptors,
+                        parts: parts.count > 1 ? parts : [])
+    }
+    // A: one mfd feature, one mser feature. B: mfd (0.2, 0) and (9, 9); mser (0, 0.19) and (5.1, 5).
+    let a = set([0, 0, 5, 5], parts: [FeatureSet.Part(detector: "mfd", count: 1), FeatureSet.Part(detector: "mser", count: 1)])
+    let b = set([0.2, 0, 9, 9, 0, 0.19, 5.1, 5],
+                parts: [FeatureSet.Part(detector: "mfd", count: 2), FeatureSet.Part(detector: "mser", count: 2)])
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(a, b), [Correspondence(a: 0, b: 0), Correspondence(a: 1, b: 3)])
+    // The same descriptors without parts: A's 0 finds B's 2 (mser, squared distance 0.036)
+    // nearest and B's 0 (0.04) second, an ambiguous pair, and is rejected.
+    var plainA = a, plainB = b
+    plainA.parts = []
+    plainB.parts = []
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(plainA, plainB), [Correspondence(a: 1, b: 3)])
+    // A detector the other set lacks (or holds one feature of) matches nothing.
+    let c = set([0, 0, 5, 5], parts: [FeatureSet.Part(detector: "mfd", count: 1), FeatureSet.Part(detector: "sift", count: 1)])
+    XCTAssertEqual(TentativeCorrespondences.ratioTest(c, b), [Correspondence(a: 0, b: 0)])
+  }
 }
 
 /// Bin codes against a plain reference written from the definition (libm's sin, cos, log2

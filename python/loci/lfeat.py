@@ -1,9 +1,11 @@
 """`.lfeat` files: one image's regions and descriptors, as `featurize` writes them.
 
-Layout (little-endian): magic ``LOCIFEAT``, version UInt32 (1), image width and height
-UInt32, detector, parameters, source path, relative path (UInt32 length + UTF-8 each),
-descriptor kind UInt8 (0 none, 1 SIFT, 2 RootSIFT), dimension UInt32, count UInt32, then per
-region 7 Float32 (x, y, s11, s12, s22, angle or NaN, response), then count × dimension
+Layout (little-endian): magic ``LOCIFEAT``, version UInt32 (1, or 2 for a set combining
+several detectors), image width and height UInt32, detector, parameters, source path,
+relative path (UInt32 length + UTF-8 each), descriptor kind UInt8 (0 none, 1 SIFT, 2
+RootSIFT), dimension UInt32, count UInt32, [version 2: part count UInt32, then per part its
+detector (UInt32 length + UTF-8) and feature count UInt32: the features come detector by
+detector in that order], then per region 7 Float32 (x, y, s11, s12, s22, angle or NaN, response), then count × dimension
 Float32 descriptors, then the CRC-32C of everything before it. Regions are ellipses
 (p − c)ᵀ S⁻¹ (p − c) = 1 with S = [[s11, s12], [s12, s22]], in pixels with the first pixel's
 centre at (0, 0); the angle is in radians (NaN: no orientation).
@@ -21,7 +23,8 @@ import numpy as np
 from .crc32c import crc32c
 
 MAGIC = b"LOCIFEAT"
-VERSION = 1
+VERSION = 2  # the newest read; sets of one detector are written as version 1
+MAX_PARTS = 64
 DESCRIPTOR_KINDS = {0: "none", 1: "sift", 2: "rootsift"}
 _KIND_CODES = {name: code for code, name in DESCRIPTOR_KINDS.items()}
 # The same limits as the Swift reader: larger values mean a damaged header.
@@ -47,6 +50,9 @@ class Features:
     source_path: str = ""
     relative_path: str = ""
     descriptor_kind: str = "rootsift"
+    # A combined set's detectors in order with their feature counts, [(detector, count)];
+    # empty for a set of one detector.
+    parts: list = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.regions.shape[0])
@@ -92,7 +98,7 @@ def decode_lfeat(data: bytes, path: str = "<bytes>") -> Features:
     r = _Reader(data, path, len(data) - 4)
     r.offset = len(MAGIC)
     version = r.uint32()
-    if version != VERSION:
+    if version not in (1, 2):
         raise LfeatError(f"{path}: version {version} is not supported")
     stored = struct.unpack("<I", data[-4:])[0]
     computed = crc32c(data[:-4])
@@ -107,6 +113,18 @@ def decode_lfeat(data: bytes, path: str = "<bytes>") -> Features:
     dimension, count = r.uint32(), r.uint32()
     if dimension > MAX_DIMENSION or count > MAX_COUNT or (kind == "none") != (dimension == 0):
         raise LfeatError(f"{path}: implausible header: {count} features of dimension {dimension} ({kind})")
+    parts = []
+    if version == 2:
+        part_count = r.uint32()
+        if not 2 <= part_count <= MAX_PARTS:
+            raise LfeatError(f"{path}: {part_count} detector parts (2…{MAX_PARTS} in a combined set)")
+        for _ in range(part_count):
+            name = r.string()
+            if not name:
+                raise LfeatError(f"{path}: a detector part without a name")
+            parts.append((name, r.uint32()))
+        if sum(n for _, n in parts) != count:
+            raise LfeatError(f"{path}: detector parts hold {sum(n for _, n in parts)} features, the set {count}")
     payload = count * (7 + dimension) * 4
     if payload != r.end - r.offset:
         raise LfeatError(f"{path}: {count} features need {payload} bytes of payload, the file has {r.end - r.offset}")
@@ -120,7 +138,7 @@ def decode_lfeat(data: bytes, path: str = "<bytes>") -> Features:
         raise LfeatError(f"{path}: an angle is out of range")
     if not np.all(np.isfinite(regions[:, 6])) or not np.all(np.isfinite(descriptors)):
         raise LfeatError(f"{path}: a response or descriptor value is not finite")
-    return Features(width, height, regions, descriptors, detector, parameters, source_path, relative_path, kind)
+    return Features(width, height, regions, descriptors, detector, parameters, source_path, relative_path, kind, parts)
 
 
 def read_lfeat(path: str | os.PathLike) -> Features:
@@ -152,10 +170,14 @@ def encode_lfeat(features: Features) -> bytes:
         raise LfeatError(f"descriptor kind {kind!r} does not fit dimension {dimension}")
     if dimension > MAX_DIMENSION or count > MAX_COUNT:
         raise LfeatError(f"{count} features of dimension {dimension} exceed the format's limits")
+    parts = list(features.parts or [])
+    if len(parts) == 1 or len(parts) > MAX_PARTS or sum(int(n) for _, n in parts) != (count if parts else 0):
+        raise LfeatError(f"parts must be 2…{MAX_PARTS} (detector, count) pairs covering the {count} features, or none")
+    table = b"".join([struct.pack("<I", len(parts))] + [_string(name) + struct.pack("<I", int(n)) for name, n in parts]) if parts else b""
     body = b"".join([
-        MAGIC, struct.pack("<III", VERSION, features.image_width, features.image_height),
+        MAGIC, struct.pack("<III", 2 if parts else 1, features.image_width, features.image_height),
         _string(features.detector), _string(features.parameters), _string(features.source_path),
-        _string(features.relative_path), bytes([_KIND_CODES[kind]]), struct.pack("<II", dimension, count),
+        _string(features.relative_path), bytes([_KIND_CODES[kind]]), struct.pack("<II", dimension, count), table,
         regions.astype("<f4").tobytes(), descriptors.astype("<f4").tobytes(),
     ])
     return body + struct.pack("<I", crc32c(body))

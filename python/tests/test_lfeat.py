@@ -59,3 +59,25 @@ def test_a_file_written_in_python_is_read_by_loci(tmp_path, fixture_features):
     result = loci.verify(str(path), str(path), method="ransac")
     assert result["inliers"] == result["correspondences"] > 100
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.lfeat"], "no temporary file is left"
+
+
+def test_reads_a_combined_set_from_featurize(fixtures, tmp_path):
+    """`featurize --detector mfd,mser` writes one version-2 file per image: its parts cover
+    the features in detector order, and the MFD part equals what `--detector mfd` writes."""
+    image = fixtures / "graf-img1-400.png"
+    loci.featurize(str(image), str(tmp_path / "both"), detector="mfd,mser")
+    loci.featurize(str(image), str(tmp_path / "mfd"), detector="mfd")
+    both = loci.read_lfeat(tmp_path / "both" / "graf-img1-400.png.lfeat")
+    alone = loci.read_lfeat(tmp_path / "mfd" / "graf-img1-400.png.lfeat")
+    assert both.detector == "mfd+mser"
+    assert [name for name, _ in both.parts] == ["mfd", "mser"]
+    assert sum(n for _, n in both.parts) == len(both) and both.parts[1][1] > 0
+    assert both.parts[0][1] == len(alone)
+    np.testing.assert_array_equal(both.descriptors[:len(alone)], alone.descriptors)
+    data = (tmp_path / "both" / "graf-img1-400.png.lfeat").read_bytes()
+    assert data[8:12] == b"\x02\x00\x00\x00"
+    assert loci.encode_lfeat(both) == data
+    broken = loci.Features(both.image_width, both.image_height, both.regions, both.descriptors, both.detector,
+                           parts=[("mfd", 1), ("mser", 1)])
+    with pytest.raises(loci.LfeatError, match="parts"):
+        loci.encode_lfeat(broken)
