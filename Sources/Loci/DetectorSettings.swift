@@ -135,6 +135,22 @@ public enum DetectorSettings {
     return try names.indices.map { try makeDetector(names[$0], settings: perDetector[$0]) }
   }
 
+  /// The extractor that made features recorded as `detector` with `parameters` (what
+  /// `.lfeat` files and indexes record), rebuilt; no parameters (VGG files) give the defaults.
+  /// Callers check that its `parameters` equal the recorded ones (a string from another
+  /// Loci version may name settings this one does not reproduce).
+  public static func extractor(detector: String, parameters p: String) throws -> FeatureExtractor {
+    let names = (try? DetectorName.list(detector)) ?? [.default]
+    let detectors = try names.map { name in
+      let own = names.count == 1 ? p : (segment(of: name, in: p) ?? "")
+      return try makeDetector(name, settings: recorded(in: own, for: name))
+    }
+    let descriptor = DescriptorName(rawValue: value(of: "descriptor", in: p) ?? "rootsift") ?? .rootsift
+    return FeatureExtractor(detectors: detectors, descriptor: descriptor.makeExtractor(),
+                            maxDimension: Int(value(of: "maxDimension", in: p) ?? "0") ?? 0,
+                            maxFeatures: Int(value(of: "featureCap", in: p) ?? "0") ?? 0)
+  }
+
   /// The part of a combined set's `parameters` (`name: parameters;` per detector, as
   /// `FeatureExtractor.parameters` writes them) that belongs to `name`, or nil.
   public static func segment(of name: DetectorName, in parameters: String) -> String? {

@@ -52,9 +52,7 @@ public struct PairVerification: Sendable {
 
   /// Feature file (`.lfeat` or VGG text, by content) or image.
   public func features(_ url: URL) throws -> FeatureSet {
-    if url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension {
-      return try FeatureFile.read(from: url)
-    }
+    if Self.isFeatureFile(url) { return try FeatureFile.read(from: url) }
     return try extractor.extract(fromFile: url)
   }
 

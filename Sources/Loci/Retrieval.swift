@@ -176,16 +176,8 @@ public enum Retrieval {
   /// The extractor that made the index's features, rebuilt from its detector name and
   /// parameter string (an index from VGG files, which record none, gets the defaults).
   public static func extractor(for index: RetrievalIndex) throws -> FeatureExtractor {
-    let names = (try? DetectorName.list(index.detector)) ?? [.default]
     let p = index.featureParameters
-    let detectors = try names.map { name in
-      let own = names.count == 1 ? p : (DetectorSettings.segment(of: name, in: p) ?? "")
-      return try DetectorSettings.makeDetector(name, settings: DetectorSettings.recorded(in: own, for: name))
-    }
-    let descriptor = DescriptorName(rawValue: DetectorSettings.value(of: "descriptor", in: p) ?? "rootsift") ?? .rootsift
-    let extractor = FeatureExtractor(detectors: detectors, descriptor: descriptor.makeExtractor(),
-                                     maxDimension: Int(DetectorSettings.value(of: "maxDimension", in: p) ?? "0") ?? 0,
-                                     maxFeatures: Int(DetectorSettings.value(of: "featureCap", in: p) ?? "0") ?? 0)
+    let extractor = try DetectorSettings.extractor(detector: index.detector, parameters: p)
     guard p.isEmpty || extractor.parameters == p else {
       throw DetectorSettings.SettingError(message: "cannot featurise queries like this index's features (\(p)); "
         + "featurize the queries with the same settings and pass the .lfeat files")

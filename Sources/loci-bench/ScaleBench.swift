@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Loci
+import LociCommandLine
 
 /// The cost curve of an index as it grows: real features (a folder of `.lfeat` files, e.g.
 /// the SMVS database with its distractors) repeated under new image identifiers up to each
@@ -25,6 +26,7 @@ struct ScaleBench: ParsableCommand {
   @Option(help: "Folder for the .lidx files written to measure their size (deleted after).") var work = "/tmp/loci-scale"
   @Option(help: "Sizes from this one up are built without geometry (search only, no re-ranking): a million images' geometry does not fit in 24 GB.")
   var searchOnlyFrom: Int?
+  @OptionGroup var assigning: AssignmentOptions
 
   func run() throws {
     let vocabularyURL = URL(fileURLWithPath: vocabulary)
@@ -45,6 +47,7 @@ struct ScaleBench: ParsableCommand {
     let assignSeconds = Date().timeIntervalSince(start)
     print(String(format: "exact assignment of the distinct sets' %d descriptors: %.1f s (%.0f descriptors/s); not in the build times",
                  features, assignSeconds, Double(features) / assignSeconds))
+    print("query words: \(assigning.wordAssignment)")
     print("size | layout | build s | in-memory bytes/image | peak RSS GB | .lidx bytes/image | search ms/query | search + HPM top 100 ms/query")
     for size in sizes {
       let searchOnly = searchOnlyFrom.map { size >= $0 } ?? false
@@ -62,7 +65,7 @@ struct ScaleBench: ParsableCommand {
             defer { next += count }
             return (next..<(next + count)).map { sets[$0 % sets.count] }
           }, firstID: Int64(range.lowerBound))
-          return try index.replacingVocabulary(with: flat)
+          return try index.replacingVocabulary(with: flat).assigning(assigning.wordAssignment)
         }
         let buildSeconds = Date().timeIntervalSince(start)
         let memory = built.reduce(0) { $0 + payloadBytes($1) }
@@ -113,12 +116,11 @@ struct ScaleBench: ParsableCommand {
     return lists + geometry + images + 8 * index.bowNorms.count
   }
 
-  /// This process's peak resident memory so far (VmHWM).
+  /// This process's peak resident memory so far (`ru_maxrss`, kilobytes on Linux).
   func peakResidentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) else { return 0 }
-    return kB * 1024
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return usage.ru_maxrss * 1024
   }
 }
 

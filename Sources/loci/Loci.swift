@@ -15,6 +15,7 @@ struct LociCommand: ParsableCommand {
 }
 
 extension VerificationMethod: ExpressibleByArgument {}
+extension SynthesisMode: ExpressibleByArgument {}
 
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -33,6 +34,8 @@ struct Verify: ParsableCommand {
   var fginn: Double = PairVerification().separation ?? 0
   @Option(help: "Detectors for inputs given as images: one, or several separated by commas (mfd,mser), matched detector by detector (default: \(PairVerification().extractor.detectorName)).")
   var detector: String?
+  @Option(help: "off, or auto: a pair kept with fewer than \(ProgressiveSynthesis().minimumInliers) inliers is matched again with image A's features from simulated views (tilt 2, then 4; MODS-style), stopping at the first stage that verifies it.")
+  var synthesis: SynthesisMode = .off
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
   @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
@@ -56,6 +59,15 @@ struct Verify: ParsableCommand {
     var strengths: [Double]
     var inlier_matches: [InlierMatch]
     var tentative_matches: [[Int]]?
+    /// With --synthesis auto: the stage whose result this is (1: no views) and every stage tried.
+    var stage: Int?
+    var stages: [StageReport]?
+
+    struct StageReport: Encodable {
+      var stage: Int
+      var inliers: Int
+      var seconds: Double
+    }
 
     init(_ outcome: PairVerification.Outcome, method: VerificationMethod, names: ImagePairList.Pair? = nil,
          tentatives: Bool = false) {
@@ -72,6 +84,14 @@ struct Verify: ParsableCommand {
       inlier_matches = InlierMatch.list(outcome)
       tentative_matches = tentatives ? outcome.correspondences.map { [Int($0.a), Int($0.b)] } : nil
     }
+
+    /// The report of a verification with view synthesis: `seconds` covers every stage.
+    init(_ outcome: PairVerification.Outcome, method: VerificationMethod, stages: [ProgressiveSynthesis.Stage], tentatives: Bool) {
+      self.init(outcome, method: method, tentatives: tentatives)
+      stage = stages.last?.stage
+      self.stages = stages.map { StageReport(stage: $0.stage, inliers: $0.inliers, seconds: $0.seconds) }
+      seconds = stages.reduce(0) { $0 + $1.seconds }
+    }
   }
 
   func validate() throws {
@@ -83,6 +103,7 @@ struct Verify: ParsableCommand {
       guard a == nil, b == nil else { throw ValidationError("give either A and B or --pairs, not both") }
       guard features != nil else { throw ValidationError("--pairs needs --features (the featurize output folder)") }
       guard draw == nil else { throw ValidationError("--draw draws one pair; it does not combine with --pairs") }
+      guard synthesis == .off else { throw ValidationError("--synthesis verifies one pair; it does not combine with --pairs") }
     } else {
       guard a != nil, b != nil else { throw ValidationError("give two images or feature files, or --pairs") }
       guard out == nil else { throw ValidationError("--out is for --pairs; one pair prints on stdout") }
@@ -99,7 +120,14 @@ struct Verify: ParsableCommand {
     if let pairs, let features { return try verifyList(verification, pairs: pairs, features: features) }
     let urlA = URL(fileURLWithPath: a!), urlB = URL(fileURLWithPath: b!)
     let outcome: PairVerification.Outcome
-    do { outcome = try verification.verify(urlA, urlB) } catch {
+    var stages: [ProgressiveSynthesis.Stage]? = nil
+    do {
+      if synthesis == .auto {
+        (outcome, stages) = try verification.verify(urlA, urlB, synthesis: ProgressiveSynthesis())
+      } else {
+        outcome = try verification.verify(urlA, urlB)
+      }
+    } catch {
       printError("loci verify: \(error)")
       throw ExitCode(ExitStatus.usage.rawValue)
     }
@@ -116,9 +144,11 @@ struct Verify: ParsableCommand {
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }
     }
-    let report = Report(outcome, method: method, tentatives: tentatives)
+    let report = stages.map { Report(outcome, method: method, stages: $0, tentatives: tentatives) }
+      ?? Report(outcome, method: method, tentatives: tentatives)
     if json { try printJSON(report) } else {
-      print("\(method.rawValue): \(report.inliers) inliers of \(report.correspondences) correspondences, score \(report.score), \(String(format: "%.2f ms", report.seconds * 1000))")
+      let stage = report.stage.map { ", stage \($0)" } ?? ""
+      print("\(method.rawValue): \(report.inliers) inliers of \(report.correspondences) correspondences, score \(report.score), \(String(format: "%.2f ms", report.seconds * 1000))\(stage)")
       if let transform = report.transform { print("B from A: \(transform)") }
     }
   }

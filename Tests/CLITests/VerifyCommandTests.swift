@@ -41,11 +41,29 @@ final class VerifyCommandTests: XCTestCase {
       XCTAssertTrue(tentatives.allSatisfy { $0.count == 2 && $0[0] == $0[1] })
       let pairs = Set(tentatives.map { "\($0[0]) \($0[1])" })
       XCTAssertTrue(matches.allSatisfy { pairs.contains("\($0["a"] as! Int) \($0["b"] as! Int)") })
-      // FGINN keeps the matches Lowe's test rejects for a near-duplicate at the same place.
-      let fginn = try CLI.run("loci", ["verify", image, image, "--method", method, "--json", "--fginn", "10"]).json()
-      XCTAssertGreaterThanOrEqual(try XCTUnwrap(fginn["correspondences"] as? Int), correspondences)
+      // FGINN (the default, 10 px) keeps the matches Lowe's test rejects for a near-duplicate
+      // at the same place.
+      let lowe = try CLI.run("loci", ["verify", image, image, "--method", method, "--json", "--fginn", "0"]).json()
+      XCTAssertLessThanOrEqual(try XCTUnwrap(lowe["correspondences"] as? Int), correspondences)
     }
     XCTAssertEqual(try CLI.run("loci", ["verify", image, image, "--fginn", "-1"]).status, 2)
+  }
+
+  /// With --synthesis auto, a pair the first stage verifies reports stage 1 alone; view
+  /// synthesis verifies one pair, not a list.
+  func testSynthesisReportsItsStages() throws {
+    let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png").path
+    let result = try CLI.run("loci", ["verify", image, image, "--synthesis", "auto", "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let report = try result.json()
+    XCTAssertEqual(report["stage"] as? Int, 1)
+    let stages = try XCTUnwrap(report["stages"] as? [[String: Any]])
+    XCTAssertEqual(stages.map { $0["stage"] as? Int }, [1])
+    XCTAssertEqual(stages.first?["inliers"] as? Int, report["inliers"] as? Int)
+    XCTAssertNil(try CLI.run("loci", ["verify", image, image, "--json"]).json()["stage"], "no stages without synthesis")
+    let listed = try CLI.run("loci", ["verify", "--pairs", "pairs.txt", "--features", "f", "--synthesis", "auto"])
+    XCTAssertEqual(listed.status, 2)
+    XCTAssertTrue(listed.stderr.contains("--synthesis verifies one pair"), listed.stderr)
   }
 
   /// A pair list is verified from the featurize output: one JSON line per pair in the list's
