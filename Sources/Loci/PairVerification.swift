@@ -24,6 +24,8 @@ public struct PairVerification: Sendable {
   /// than this many pixels from the nearest's (FGINN, `TentativeCorrespondences.ratioTest`).
   /// 10 px: nested MSER regions made Lowe's test compare a match with its own duplicate.
   public var separation: Double? = 10
+  /// Keep only mutual nearest neighbours (`TentativeCorrespondences.ratioTest(mutual:)`).
+  public var mutual = false
   public var hpm = HoughPyramidMatcher()
   public var ransac = RANSACVerifier()
 
@@ -63,7 +65,7 @@ public struct PairVerification: Sendable {
   /// Ratio-test correspondences between two feature sets, then the verifier.
   public func verify(_ fa: FeatureSet, _ fb: FeatureSet) -> Outcome {
     let start = DispatchTime.now().uptimeNanoseconds
-    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation)
+    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation, mutual: mutual)
     let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
     let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
     let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)

@@ -70,8 +70,12 @@ public enum TentativeCorrespondences {
   /// among the other set's features of its own detector: an MSER region and an MFD region
   /// on one structure are different measurements of it, and a neighbour from the other
   /// detector would be a near-duplicate that fails the ratio test.
+  ///
+  /// With `mutual`, a match survives only when A's feature is also the nearest (of its
+  /// detector) to B's, or, with `separation`, lies within `separation` pixels of that nearest
+  /// one (nested regions make exact mutuality fail between near-duplicates).
   public static func ratioTest(_ a: FeatureSet, _ b: FeatureSet, ratio: Float = 0.8,
-                               separation: Double? = nil) -> [Correspondence] {
+                               separation: Double? = nil, mutual: Bool = false) -> [Correspondence] {
     let d = a.dimension
     guard d > 0, d == b.dimension, a.count > 0, b.count > 1 else { return [] }
     // The B features each A feature is compared with.
@@ -126,6 +130,7 @@ public enum TentativeCorrespondences {
         }
       }
     }
+    if mutual { keepMutual(&best, a, b, separation: separation) }
     return best.enumerated().compactMap { i, j in j >= 0 ? Correspondence(a: Int32(i), b: j) : nil }
   }
 

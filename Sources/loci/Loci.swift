@@ -32,6 +32,8 @@ struct Verify: ParsableCommand {
   @Option(help: "hpm (Hough pyramid matching) or ransac.") var method: VerificationMethod = PairVerification().method
   @Option(help: "Ratio test against the first geometrically inconsistent neighbour: the nearest B feature more than this many pixels from the nearest one (0: Lowe's second nearest).")
   var fginn: Double = PairVerification().separation ?? 0
+  @Flag(help: "Keep only mutual nearest neighbours: A's feature must also be the nearest to B's (or, with --fginn, within that many pixels of it).")
+  var mutual = false
   @Option(help: "Detectors for inputs given as images: one, or several separated by commas (mfd,mser), matched detector by detector (default: \(PairVerification().extractor.detectorName)).")
   var detector: String?
   @Option(help: "off, or auto: a pair kept with fewer than \(ProgressiveSynthesis().minimumInliers) inliers is matched again with image A's features from simulated views (tilt 2, then 4; MODS-style), stopping at the first stage that verifies it.")
@@ -114,6 +116,7 @@ struct Verify: ParsableCommand {
     var verification = PairVerification()
     verification.method = method
     verification.separation = fginn > 0 ? fginn : nil
+    verification.mutual = mutual
     if let detector {
       verification.extractor.detectors = try DetectorName.list(detector).map { $0.makeDetector() }
     }
