@@ -15,7 +15,7 @@ struct WaSHSweep: ParsableCommand {
   }
 
   static func parse(_ variant: String) throws -> WaSHOptions {
-    var o = WaSHOptions()
+    var o = WaSHOptions.repeatability  // the sweeps explore around the Oxford setting
     for (k, v) in try Sweep.overrides(variant) {
       switch k {
       case "scaleLevels": o.scaleLevels = try Sweep.value(v, for: k)
