@@ -140,10 +140,12 @@ struct IndexCommand: ParsableCommand {
     }
   }
 
-  /// Writes an index atomically under its write lock; a failure is exit status 1.
+  /// Writes an index atomically under its write lock, creating its folder when missing (as
+  /// featurize creates `--out`); a failure is exit status 1.
   static func write(_ index: RetrievalIndex, to path: String, command: String) throws {
     let url = URL(fileURLWithPath: path)
     do {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try IndexFile.withWriteLock(on: url, whileWaiting: { printNote("\(command): waiting for another writer of \(path)") }) {
         try IndexFile.write(index, to: url)
       }

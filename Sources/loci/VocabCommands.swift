@@ -79,7 +79,11 @@ struct Vocab: ParsableCommand {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.usage.rawValue)
       }
-      do { try trained.write(to: URL(fileURLWithPath: out)) } catch {
+      do {
+        let url = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try trained.write(to: url)
+      } catch {
         printError("loci vocab train: \(error)")
         throw ExitCode(ExitStatus.someInputsFailed.rawValue)
       }

@@ -12,9 +12,10 @@ final class ConcurrentIndexAddTests: XCTestCase {
     let features = folder.appendingPathComponent("feat")
     let image = CLI.fixtures.appendingPathComponent("graf-img1-400.png")
     XCTAssertEqual(try CLI.run("featurize", [image.path, "--out", features.path]).status, 0)
-    let vocab = folder.appendingPathComponent("v.lvoc")
+    // Output folders that do not exist yet are created, as featurize creates its --out.
+    let vocab = folder.appendingPathComponent("vocabularies/new/v.lvoc")
     XCTAssertEqual(try CLI.run("loci", ["vocab", "train", features.path, "--size", "16", "--out", vocab.path]).status, 0)
-    let index = folder.appendingPathComponent("i.lidx")
+    let index = folder.appendingPathComponent("indexes/new/i.lidx")
     XCTAssertEqual(try CLI.run("loci", ["index", "build", features.path, "--vocab", vocab.path, "--out", index.path]).status, 0)
 
     // Writers × images each: copies of the one feature file under distinct source paths.
