@@ -126,6 +126,10 @@ public enum FeatureFile {
         for _ in 0..<partCount {
           let name = try r.readString(), partFeatures = Int(try r.readUInt32())
           guard !name.isEmpty else { throw FeatureFileError.implausible(path: path, reason: "a detector part without a name") }
+          // Matching finds a detector's features by its name: a name twice would hide a part.
+          guard !parts.contains(where: { $0.detector == name }) else {
+            throw FeatureFileError.implausible(path: path, reason: "detector part '\(name)' named twice")
+          }
           parts.append(FeatureSet.Part(detector: name, count: partFeatures))
         }
         let covered = parts.reduce(0) { $0 + $1.count }

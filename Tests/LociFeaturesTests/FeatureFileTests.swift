@@ -169,6 +169,13 @@ final class FeatureFileTests: XCTestCase {
       guard case let .implausible(_, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)") }
       XCTAssertTrue(reason.contains("detector parts hold 4 features, the set 5"), reason)
     }
+    // One detector named for two parts: refused (matching would see only the first).
+    var twice = set
+    twice.parts = [FeatureSet.Part(detector: "mser", count: 3), FeatureSet.Part(detector: "mser", count: 2)]
+    XCTAssertThrowsError(try FeatureFile.decode(FeatureFile.encode(twice), path: "r")) {
+      guard case let .implausible(_, reason) = $0 as? FeatureFileError else { return XCTFail("\($0)") }
+      XCTAssertTrue(reason.contains("detector part 'mser' named twice"), reason)
+    }
   }
 
   func testMalformedVGGTextNamesTheLine() {

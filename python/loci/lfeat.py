@@ -122,6 +122,8 @@ def decode_lfeat(data: bytes, path: str = "<bytes>") -> Features:
             name = r.string()
             if not name:
                 raise LfeatError(f"{path}: a detector part without a name")
+            if any(name == known for known, _ in parts):
+                raise LfeatError(f"{path}: detector part '{name}' named twice")
             parts.append((name, r.uint32()))
         if sum(n for _, n in parts) != count:
             raise LfeatError(f"{path}: detector parts hold {sum(n for _, n in parts)} features, the set {count}")

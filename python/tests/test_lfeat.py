@@ -81,3 +81,7 @@ def test_reads_a_combined_set_from_featurize(fixtures, tmp_path):
                            parts=[("mfd", 1), ("mser", 1)])
     with pytest.raises(loci.LfeatError, match="parts"):
         loci.encode_lfeat(broken)
+    twice = loci.Features(both.image_width, both.image_height, both.regions, both.descriptors, both.detector,
+                          parts=[("mser", both.parts[0][1]), ("mser", both.parts[1][1])])
+    with pytest.raises(loci.LfeatError, match="named twice"):
+        loci.decode_lfeat(loci.encode_lfeat(twice))
