@@ -52,6 +52,11 @@ public struct PairVerification: Sendable {
     }
   }
 
+  /// Whether `url` names a feature file (`.lfeat` or `.vgg`, by extension) rather than an image.
+  public static func isFeatureFile(_ url: URL) -> Bool {
+    url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension
+  }
+
   /// Feature file (`.lfeat` or VGG text, by content) or image.
   public func features(_ url: URL) throws -> FeatureSet {
     if Self.isFeatureFile(url) { return try FeatureFile.read(from: url) }

@@ -38,23 +38,24 @@ public struct ProgressiveSynthesis: Sendable {
 
   /// Verifies `fa` against `fb` with `verification`, escalating while the pair is not
   /// verified. `imageA` and `extractor` give the views' features (the image `fa` came from,
-  /// read only when a second stage is needed, and the extractor that made `fa`). Returns the verified stage's outcome (or the last
-  /// stage's when none verifies) and every stage tried; the outcome's A features are `fa`'s
-  /// followed by the views' (per detector, `FeatureSet.merging`).
+  /// read only when a second stage is needed, and the extractor that made `fa`). Returns
+  /// the verified stage's outcome (or the last stage's when none verifies) and every stage
+  /// tried; the outcome's A features are `fa`'s followed by the views' (per detector,
+  /// `FeatureSet.merging`).
   public func verify(_ fa: FeatureSet, _ fb: FeatureSet, verification: PairVerification,
                      imageA: () throws -> GrayImage, extractor: FeatureExtractor) throws -> (outcome: PairVerification.Outcome, stages: [Stage]) {
     var outcome = verification.verify(fa, fb)
     var stages = [Stage(stage: 1, inliers: outcome.result.inlierCount, seconds: outcome.seconds)]
     var sets = [fa]
-    var image: GrayImage? = nil
+    var loaded: GrayImage? = nil
     for (k, tilts) in stageTilts.enumerated() where outcome.result.inlierCount < minimumInliers {
       let start = DispatchTime.now().uptimeNanoseconds
       let views = tilts.flatMap(SimulatedView.views(tilt:))
-      if image == nil { image = try imageA() }
-      let imageA = image!
+      let image = try loaded ?? imageA()
+      loaded = image
       let found = ResultSlots<FeatureSet>(count: views.count)
       DispatchQueue.concurrentPerform(iterations: views.count) { i in
-        found.set(i, Result { try extractor.extract(from: imageA, view: views[i], sourcePath: fa.sourcePath) })
+        found.set(i, Result { try extractor.extract(from: image, view: views[i], sourcePath: fa.sourcePath) })
       }
       sets += try found.values.map { try $0.get() }
       let merged = FeatureSet.merging(sets)
@@ -83,10 +84,5 @@ extension PairVerification {
     }
     return try synthesis.verify(fa, fb, verification: self, imageA: { try GrayImage(contentsOf: URL(fileURLWithPath: fa.sourcePath)) },
                                 extractor: recorded)
-  }
-
-  /// Whether `url` names a feature file (by extension) rather than an image.
-  static func isFeatureFile(_ url: URL) -> Bool {
-    url.pathExtension == FeatureFileFormat.lfeat.fileExtension || url.pathExtension == FeatureFileFormat.vgg.fileExtension
   }
 }

@@ -44,7 +44,7 @@ public enum FeatureFile {
   public static func encode(_ set: FeatureSet) -> [UInt8] {
     var w = BinaryWriter()
     w.write(raw: magic)
-    w.write(set.parts.count > 1 ? UInt32(2) : UInt32(1))
+    w.write(set.parts.count > 1 ? version : 1)
     w.write(UInt32(set.imageWidth))
     w.write(UInt32(set.imageHeight))
     w.write(set.detector)
@@ -101,7 +101,7 @@ public enum FeatureFile {
     var r = BinaryReader(bytes, offset: magic.count, end: bytes.count - 4)
     do {
       let v = try r.readUInt32()
-      guard v == 1 || v == 2 else { throw FeatureFileError.unsupportedVersion(path: path, version: v) }
+      guard (1...version).contains(v) else { throw FeatureFileError.unsupportedVersion(path: path, version: v) }
       let (stored, computed) = CRC32C.trailingChecksum(of: bytes)
       guard stored == computed else {
         throw FeatureFileError.checksumMismatch(path: path, stored: stored, computed: computed)
@@ -118,7 +118,7 @@ public enum FeatureFile {
         throw FeatureFileError.implausible(path: path, reason: "\(count) features of dimension \(dimension) (\(kind.rawValue))")
       }
       var parts: [FeatureSet.Part] = []
-      if v == 2 {
+      if v >= 2 {
         let partCount = Int(try r.readUInt32())
         guard (2...maxParts).contains(partCount) else {
           throw FeatureFileError.implausible(path: path, reason: "\(partCount) detector parts (2…\(maxParts) in a combined set)")

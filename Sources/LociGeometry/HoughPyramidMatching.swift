@@ -36,6 +36,10 @@ public struct HPMOptions: Sendable, Equatable {
   /// The reported homography is refitted at tolerances halving from `fitTolerance` down to
   /// this (`HomographyFit.tightened`); the inliers stay those at `fitTolerance`.
   public var precisionTolerance: Double = 4
+  /// Whether the reported homography is refitted down to `precisionTolerance` (the fit at
+  /// `fitTolerance` is always made: it decides the inliers). Re-ranking reads only the
+  /// inliers and strengths and turns it off.
+  public var refitsHomography = true
 
   public init() {}
 }
@@ -156,7 +160,9 @@ public struct HoughPyramidMatcher: Sendable {
       inliers.withUnsafeMutableBufferPointer { inliers in
         for (j, k) in candidates.enumerated() { inliers[k] = member[j] }
       }
-      bFromA = bFromA.map { HomographyFit.tightened($0, pairs, from: options.fitTolerance, to: options.precisionTolerance) }
+      if options.refitsHomography {
+        bFromA = bFromA.map { HomographyFit.tightened($0, pairs, from: options.fitTolerance, to: options.precisionTolerance) }
+      }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)
   }

@@ -13,6 +13,9 @@ public struct RANSACOptions: Sendable, Equatable {
   /// The reported homography is refitted at tolerances halving from `homographyTolerance`
   /// down to this (`HomographyFit.tightened`); the inliers stay those at the tolerance.
   public var precisionTolerance: Double = 4
+  /// Whether `verify` fits the homography it reports (`bFromA`: a DLT and its refit per
+  /// pair). Re-ranking reads only the inliers and turns it off.
+  public var fitsHomography = true
   /// At most this many hypotheses (one per correspondence, a seeded sample beyond that).
   public var maxHypotheses: Int = 1000
   /// Rounds of local optimisation: refit to the inliers, recount, keep the refit when it
@@ -97,7 +100,7 @@ public struct RANSACVerifier: Sendable {
     let chosen = OneToOneMatching.maximum(correspondences, keep: mask)
     var inliers = [Bool](repeating: false, count: n)
     for k in chosen { inliers[k] = true }
-    let fitted = chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers).map {
+    let fitted = options.fitsHomography && chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers).map {
       HomographyFit.tightened($0, pairs, from: tolerance, to: options.precisionTolerance)
     } : nil
     return VerificationResult(inliers: inliers, strengths: inliers.map { $0 ? 1 : 0 }, score: Double(chosen.count),

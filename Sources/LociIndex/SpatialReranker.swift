@@ -44,6 +44,9 @@ public struct SpatialReranker: Sendable {
   public init(method: Method = .ransac, shortlist: Int = 100) {
     self.method = method
     self.shortlist = shortlist
+    // Re-ranking reads inliers and strengths only: no homography to fit or refine per image.
+    ransac.options.fitsHomography = false
+    hpm.options.refitsHomography = false
   }
 
   /// The key that orders the verified images of a shortlist.

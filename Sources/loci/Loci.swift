@@ -137,8 +137,7 @@ struct Verify: ParsableCommand {
     if let draw {
       do {
         func image(_ url: URL, _ set: FeatureSet) throws -> GrayImage {
-          let isFeatures = ["lfeat", "vgg"].contains(url.pathExtension)
-          return try GrayImage(contentsOf: isFeatures ? URL(fileURLWithPath: set.sourcePath) : url)
+          try GrayImage(contentsOf: PairVerification.isFeatureFile(url) ? URL(fileURLWithPath: set.sourcePath) : url)
         }
         let canvas = PairVerification.drawing(outcome, imageA: try image(urlA, outcome.a), imageB: try image(urlB, outcome.b))
         try canvas.write(to: URL(fileURLWithPath: draw))

@@ -86,6 +86,21 @@ final class SpatialVerificationTests: XCTestCase {
     let viaProtocol = (RANSACVerifier() as any SpatialVerifier).verify(scene.correspondences, framesA: scene.framesA,
                                                                         framesB: scene.framesB, imageSize: 1)
     XCTAssertEqual(direct.inliers, viaProtocol.inliers)
+    // Without the reported homography (what re-ranking asks for): the same inliers, strengths
+    // and score, no map.
+    var bare = RANSACVerifier()
+    bare.options.fitsHomography = false
+    let unfitted = bare.verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB)
+    XCTAssertEqual([unfitted.inliers, unfitted.strengths.map { $0 > 0 }], [direct.inliers, direct.strengths.map { $0 > 0 }])
+    XCTAssertEqual(unfitted.score, direct.score)
+    XCTAssertNil(unfitted.bFromA)
+    var unrefined = HoughPyramidMatcher()
+    unrefined.options.refitsHomography = false
+    let (hpm, plainHPM) = (HoughPyramidMatcher().verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB, imageSize: 500),
+                           unrefined.verify(scene.correspondences, framesA: scene.framesA, framesB: scene.framesB, imageSize: 500))
+    XCTAssertEqual(plainHPM.inliers, hpm.inliers)
+    XCTAssertEqual(plainHPM.strengths, hpm.strengths)
+    XCTAssertNotNil(plainHPM.bFromA)
   }
 
   /// A strongly anisotropic affine map (×2 along x, ×0.6 along y, shear) and 8 true
