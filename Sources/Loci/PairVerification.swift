@@ -1,5 +1,14 @@
 import Foundation
 
+/// Whether `loci verify` aligns correspondences' patches (`RegionAlignment`).
+public enum AlignmentMode: String, CaseIterable, Sendable {
+  /// When both images can be read; otherwise verify unaligned and say why.
+  case auto
+  /// Always; a pair whose images cannot be read fails.
+  case on
+  case off
+}
+
 /// The verification methods of `loci verify`.
 public enum VerificationMethod: String, CaseIterable, Sendable {
   case hpm
@@ -28,6 +37,12 @@ public struct PairVerification: Sendable {
   public var mutual = false
   public var hpm = HoughPyramidMatcher()
   public var ransac = RANSACVerifier()
+  /// Aligns each tentative correspondence's patches before verification, when both images
+  /// are given (`verify(_:_:images:)`); nil: verify the regions as detected.
+  public var alignment: RegionAlignment? = RegionAlignment()
+  /// For inputs given as URLs: fail when an image needed for alignment cannot be read
+  /// (true), or verify that pair without alignment and say so in `Outcome.unaligned` (false).
+  public var requiresImages = false
 
   public init() {}
 
@@ -45,6 +60,11 @@ public struct PairVerification: Sendable {
     public var correspondences: [Correspondence]
     public var result: VerificationResult
     public var seconds: Double
+    /// Correspondences whose A region was moved by patch alignment (its region in `a` is the
+    /// aligned one); 0 without alignment.
+    public var aligned = 0
+    /// Why alignment was skipped although it is on (an image could not be read), else nil.
+    public var unaligned: String? = nil
 
     /// The least-squares affine map B ← A over the inliers (`VerificationResult.affineMap`).
     public var affineMap: [Double]? {
@@ -64,22 +84,58 @@ public struct PairVerification: Sendable {
   }
 
   public func verify(_ a: URL, _ b: URL) throws -> Outcome {
-    verify(try features(a), try features(b))
+    let fa = try features(a), fb = try features(b)
+    let prepared = try alignmentImages(a, fa, b, fb)
+    var outcome = verify(fa, fb, images: prepared.images)
+    outcome.unaligned = prepared.unaligned
+    outcome.seconds += prepared.seconds
+    return outcome
   }
 
-  /// Ratio-test correspondences between two feature sets, then the verifier.
-  public func verify(_ fa: FeatureSet, _ fb: FeatureSet) -> Outcome {
+  /// Both inputs' images prepared for alignment, and the seconds that took (verification
+  /// times include it); nil when alignment is off, or, unless `requiresImages`, when one
+  /// cannot be read (then with the reason).
+  func alignmentImages(_ a: URL, _ fa: FeatureSet, _ b: URL, _ fb: FeatureSet) throws
+    -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
+    try alignmentImages((Self.imageURL(of: a, features: fa), fa, a.path), (Self.imageURL(of: b, features: fb), fb, b.path))
+  }
+
+  /// `alignmentImages` for two images, each with its features and the name of the input
+  /// they came from.
+  func alignmentImages(_ a: (image: URL, features: FeatureSet, input: String), _ b: (image: URL, features: FeatureSet, input: String))
+    throws -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
+    guard alignment != nil else { return (nil, nil, 0) }
+    let start = DispatchTime.now().uptimeNanoseconds
+    do {
+      let images = (try Self.alignmentPyramid(image: a.image, features: a.features, input: a.input),
+                    try Self.alignmentPyramid(image: b.image, features: b.features, input: b.input))
+      return (images, nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    } catch {
+      if requiresImages { throw error }
+      return (nil, "not aligned: \(error)", 0)
+    }
+  }
+
+  /// Ratio-test correspondences between two feature sets, then the verifier. With `images`
+  /// (the images the sets were found on, prepared by `AlignmentPyramid`) and `alignment`,
+  /// each correspondence's A region is first aligned onto its B region.
+  public func verify(_ fa: FeatureSet, _ fb: FeatureSet, images: (a: AlignmentPyramid, b: AlignmentPyramid)? = nil) -> Outcome {
     let start = DispatchTime.now().uptimeNanoseconds
     let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation, mutual: mutual)
+    var fa = fa, aligned = 0
+    if let alignment, let images {
+      aligned = alignment.align(correspondences, of: &fa, in: images.a, to: fb, in: images.b).filter { $0 }.count
+    }
     let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
     let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
     let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds)
+    return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds, aligned: aligned)
   }
 
   /// Verifies every pair of `list` on all cores, each image's features read once by
-  /// `features(name)`. Results are in the list's order; a pair whose features cannot be read
+  /// `features(name)`; with `alignment`, each pair's images are the sources its feature
+  /// sets record. Results are in the list's order; a pair whose features cannot be read
   /// fails alone (its error names the image), the others go on.
   public func verify(_ list: ImagePairList, features: @Sendable (String) throws -> FeatureSet) -> [Result<Outcome, Error>] {
     let names = Array(Set(list.pairs.flatMap { [$0.first, $0.second] })).sorted()
@@ -93,7 +149,14 @@ public struct PairVerification: Sendable {
       let pair = list.pairs[k]
       outcomes.set(k, Result {
         let a = try byName[pair.first]!.get(), b = try byName[pair.second]!.get()
-        return verify(a, b)
+        // Each pair's images are read for it alone: a list over thousands of images cannot
+        // keep every image's pyramid in memory.
+        let prepared = try alignmentImages((URL(fileURLWithPath: a.sourcePath), a, pair.first),
+                                           (URL(fileURLWithPath: b.sourcePath), b, pair.second))
+        var outcome = verify(a, b, images: prepared.images)
+        outcome.unaligned = prepared.unaligned
+        outcome.seconds += prepared.seconds
+        return outcome
       })
     }
     return outcomes.values

@@ -42,9 +42,12 @@ public struct ProgressiveSynthesis: Sendable {
   /// the verified stage's outcome (or the last stage's when none verifies) and every stage
   /// tried; the outcome's A features are `fa`'s followed by the views' (per detector,
   /// `FeatureSet.merging`).
+  /// `images`: both images prepared for alignment when `verification` aligns (the views'
+  /// regions are mapped back into A, so A's image serves them too).
   public func verify(_ fa: FeatureSet, _ fb: FeatureSet, verification: PairVerification,
-                     imageA: () throws -> GrayImage, extractor: FeatureExtractor) throws -> (outcome: PairVerification.Outcome, stages: [Stage]) {
-    var outcome = verification.verify(fa, fb)
+                     imageA: () throws -> GrayImage, extractor: FeatureExtractor,
+                     images: (a: AlignmentPyramid, b: AlignmentPyramid)? = nil) throws -> (outcome: PairVerification.Outcome, stages: [Stage]) {
+    var outcome = verification.verify(fa, fb, images: images)
     var stages = [Stage(stage: 1, inliers: outcome.result.inlierCount, seconds: outcome.seconds)]
     var sets = [fa]
     var loaded: GrayImage? = nil
@@ -59,7 +62,7 @@ public struct ProgressiveSynthesis: Sendable {
       }
       sets += try found.values.map { try $0.get() }
       let merged = FeatureSet.merging(sets)
-      outcome = verification.verify(merged, fb)
+      outcome = verification.verify(merged, fb, images: images)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       stages.append(Stage(stage: k + 2, inliers: outcome.result.inlierCount, seconds: seconds))
     }
@@ -74,8 +77,19 @@ extension PairVerification {
   public func verify(_ a: URL, _ b: URL, synthesis: ProgressiveSynthesis) throws
     -> (outcome: Outcome, stages: [ProgressiveSynthesis.Stage]) {
     let fa = try features(a), fb = try features(b)
+    let prepared = try alignmentImages(a, fa, b, fb)
+    var result = try synthesisStages(a, fa, fb, synthesis: synthesis, images: prepared.images)
+    result.outcome.unaligned = prepared.unaligned
+    result.stages[0].seconds += prepared.seconds
+    return result
+  }
+
+  private func synthesisStages(_ a: URL, _ fa: FeatureSet, _ fb: FeatureSet, synthesis: ProgressiveSynthesis,
+                               images: (a: AlignmentPyramid, b: AlignmentPyramid)?) throws
+    -> (outcome: Outcome, stages: [ProgressiveSynthesis.Stage]) {
     guard Self.isFeatureFile(a) else {
-      return try synthesis.verify(fa, fb, verification: self, imageA: { try GrayImage(contentsOf: a) }, extractor: extractor)
+      return try synthesis.verify(fa, fb, verification: self, imageA: { try GrayImage(contentsOf: a) }, extractor: extractor,
+                                  images: images)
     }
     let recorded = try DetectorSettings.extractor(detector: fa.detector, parameters: fa.parameters)
     guard !fa.parameters.isEmpty, recorded.parameters == fa.parameters, !fa.sourcePath.isEmpty else {
@@ -83,6 +97,6 @@ extension PairVerification {
         + "(detector \(fa.detector), parameters '\(fa.parameters)'); give the images instead")
     }
     return try synthesis.verify(fa, fb, verification: self, imageA: { try GrayImage(contentsOf: URL(fileURLWithPath: fa.sourcePath)) },
-                                extractor: recorded)
+                                extractor: recorded, images: images)
   }
 }

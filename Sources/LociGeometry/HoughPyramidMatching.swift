@@ -40,6 +40,10 @@ public struct HPMOptions: Sendable, Equatable {
   /// `fitTolerance` is always made: it decides the inliers). Re-ranking reads only the
   /// inliers and strengths and turns it off.
   public var refitsHomography = true
+  /// Whether the refitted homography is then fitted to the local affine maps of the
+  /// correspondences within `precisionTolerance` as well as to their positions
+  /// (`HomographyFit.affineRefined`).
+  public var fitsLocalAffinities = true
 
   public init() {}
 }
@@ -162,6 +166,10 @@ public struct HoughPyramidMatcher: Sendable {
       }
       if options.refitsHomography {
         bFromA = bFromA.map { HomographyFit.tightened($0, pairs, from: options.fitTolerance, to: options.precisionTolerance) }
+        if options.fitsLocalAffinities {
+          let local = LocalAffinities(correspondences: candidates.map { correspondences[$0] }, framesA: framesA, framesB: framesB)
+          bFromA = bFromA.map { HomographyFit.affineRefined($0, pairs, local, tolerance: options.precisionTolerance) }
+        }
       }
     }
     return VerificationResult(inliers: inliers, strengths: strength, score: strength.reduce(0, +), bFromA: bFromA)

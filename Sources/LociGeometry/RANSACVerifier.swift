@@ -13,6 +13,10 @@ public struct RANSACOptions: Sendable, Equatable {
   /// The reported homography is refitted at tolerances halving from `homographyTolerance`
   /// down to this (`HomographyFit.tightened`); the inliers stay those at the tolerance.
   public var precisionTolerance: Double = 4
+  /// Whether the reported homography is then fitted to the local affine maps of the
+  /// correspondences within `precisionTolerance` as well as to their positions
+  /// (`HomographyFit.affineRefined`).
+  public var fitsLocalAffinities = true
   /// Whether `verify` fits the homography it reports (`bFromA`: a DLT and its refit per
   /// pair). Re-ranking reads only the inliers and turns it off.
   public var fitsHomography = true
@@ -101,7 +105,10 @@ public struct RANSACVerifier: Sendable {
     var inliers = [Bool](repeating: false, count: n)
     for k in chosen { inliers[k] = true }
     let fitted = options.fitsHomography && chosen.count >= 4 ? HomographyFit.dlt(pairs, where: inliers).map {
-      HomographyFit.tightened($0, pairs, from: tolerance, to: options.precisionTolerance)
+      let tight = HomographyFit.tightened($0, pairs, from: tolerance, to: options.precisionTolerance)
+      guard options.fitsLocalAffinities else { return tight }
+      let local = LocalAffinities(correspondences: correspondences, framesA: framesA, framesB: framesB)
+      return HomographyFit.affineRefined(tight, pairs, local, tolerance: options.precisionTolerance)
     } : nil
     return VerificationResult(inliers: inliers, strengths: inliers.map { $0 ? 1 : 0 }, score: Double(chosen.count),
                               bFromA: fitted)

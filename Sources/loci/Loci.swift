@@ -16,6 +16,7 @@ struct LociCommand: ParsableCommand {
 
 extension VerificationMethod: ExpressibleByArgument {}
 extension SynthesisMode: ExpressibleByArgument {}
+extension AlignmentMode: ExpressibleByArgument {}
 
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -38,6 +39,8 @@ struct Verify: ParsableCommand {
   var detector: String?
   @Option(help: "off, or auto: a pair kept with fewer than \(ProgressiveSynthesis().minimumInliers) inliers is matched again with image A's features from simulated views (tilt 2, then 4; MODS-style), stopping at the first stage that verifies it.")
   var synthesis: SynthesisMode = .off
+  @Option(help: "Align each tentative correspondence's image patches before verification (moves A's region onto B's; the images are the inputs, or the sources feature files record): auto (when both images can be read), on (fail otherwise) or off.")
+  var align: AlignmentMode = .auto
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
   @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
@@ -64,6 +67,10 @@ struct Verify: ParsableCommand {
     /// With --synthesis auto: the stage whose result this is (1: no views) and every stage tried.
     var stage: Int?
     var stages: [StageReport]?
+    /// Correspondences whose A region patch alignment moved (`RegionAlignment`).
+    var aligned: Int
+    /// Why alignment was skipped (--align auto and an image could not be read).
+    var unaligned: String?
 
     struct StageReport: Encodable {
       var stage: Int
@@ -85,6 +92,8 @@ struct Verify: ParsableCommand {
       strengths = r.strengths
       inlier_matches = InlierMatch.list(outcome)
       tentative_matches = tentatives ? outcome.correspondences.map { [Int($0.a), Int($0.b)] } : nil
+      aligned = outcome.aligned
+      unaligned = outcome.unaligned
     }
 
     /// The report of a verification with view synthesis: `seconds` covers every stage.
@@ -117,6 +126,8 @@ struct Verify: ParsableCommand {
     verification.method = method
     verification.separation = fginn > 0 ? fginn : nil
     verification.mutual = mutual
+    verification.alignment = align == .off ? nil : RegionAlignment()
+    verification.requiresImages = align == .on
     if let detector {
       verification.extractor.detectors = try DetectorName.list(detector).map { $0.makeDetector() }
     }
@@ -137,7 +148,7 @@ struct Verify: ParsableCommand {
     if let draw {
       do {
         func image(_ url: URL, _ set: FeatureSet) throws -> GrayImage {
-          try GrayImage(contentsOf: PairVerification.isFeatureFile(url) ? URL(fileURLWithPath: set.sourcePath) : url)
+          try GrayImage(contentsOf: PairVerification.imageURL(of: url, features: set))
         }
         let canvas = PairVerification.drawing(outcome, imageA: try image(urlA, outcome.a), imageB: try image(urlB, outcome.b))
         try canvas.write(to: URL(fileURLWithPath: draw))
@@ -148,6 +159,7 @@ struct Verify: ParsableCommand {
     }
     let report = stages.map { Report(outcome, method: method, stages: $0, tentatives: tentatives) }
       ?? Report(outcome, method: method, tentatives: tentatives)
+    if let note = report.unaligned { printError("loci verify: \(note)") }
     if json { try printJSON(report) } else {
       let stage = report.stage.map { ", stage \($0)" } ?? ""
       print("\(method.rawValue): \(report.inliers) inliers of \(report.correspondences) correspondences, score \(report.score), \(String(format: "%.2f ms", report.seconds * 1000))\(stage)")

@@ -94,6 +94,7 @@ final class VerifyCommandTests: XCTestCase {
     XCTAssertEqual(lines[0]["name1"] as? String, "scenes/image00-480.jpg")
     let selfInliers = try XCTUnwrap(lines[0]["inliers"] as? Int)
     XCTAssertGreaterThan(selfInliers, 100)
+    XCTAssertGreaterThan(try XCTUnwrap(lines[0]["aligned"] as? Int), 100, "the sources featurize recorded are aligned")
     XCTAssertEqual((lines[0]["inlier_matches"] as? [Any])?.count, selfInliers)
     XCTAssertTrue(try XCTUnwrap(lines[1]["error"] as? String).contains("missing.png"))
     XCTAssertNotNil(lines[2]["inliers"] as? Int)
@@ -102,6 +103,36 @@ final class VerifyCommandTests: XCTestCase {
                                       features.appendingPathComponent("scenes/image00-480.jpg.lfeat").path,
                                       "--method", "ransac", "--json"])
     XCTAssertEqual(try single.json()["inliers"] as? Int, selfInliers)
+  }
+
+  /// Patch alignment is on when both images can be read (the report counts the aligned
+  /// correspondences), off on request; feature files whose source image is gone are verified
+  /// unaligned with the reason (auto), or fail (on).
+  func testAlignmentIsReportedAndNeedsTheImages() throws {
+    let folder = try CLI.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let image = folder.appendingPathComponent("graf.png")
+    try FileManager.default.copyItem(at: CLI.fixtures.appendingPathComponent("graf-img1-400.png"), to: image)
+    let other = CLI.fixtures.appendingPathComponent("graf-img1-400.png").path
+    let aligned = try CLI.run("loci", ["verify", image.path, other, "--json"])
+    XCTAssertEqual(aligned.status, 0, aligned.stderr)
+    let report = try aligned.json()
+    XCTAssertGreaterThan(try XCTUnwrap(report["aligned"] as? Int), try XCTUnwrap(report["correspondences"] as? Int) / 2)
+    XCTAssertNil(report["unaligned"])
+    XCTAssertEqual(try CLI.run("loci", ["verify", image.path, other, "--json", "--align", "off"]).json()["aligned"] as? Int, 0)
+
+    XCTAssertEqual(try CLI.run("featurize", [image.path, "--out", folder.appendingPathComponent("f").path]).status, 0)
+    let features = folder.appendingPathComponent("f/graf.png.lfeat").path
+    XCTAssertGreaterThan(try XCTUnwrap(try CLI.run("loci", ["verify", features, features, "--json"]).json()["aligned"] as? Int), 0)
+    try FileManager.default.removeItem(at: image)
+    let unaligned = try CLI.run("loci", ["verify", features, features, "--json"])
+    XCTAssertEqual(unaligned.status, 0, unaligned.stderr)
+    let unalignedReport = try unaligned.json()
+    XCTAssertEqual(unalignedReport["aligned"] as? Int, 0)
+    XCTAssertTrue(try XCTUnwrap(unalignedReport["unaligned"] as? String).contains(image.path), unaligned.stdout)
+    let required = try CLI.run("loci", ["verify", features, features, "--align", "on"])
+    XCTAssertEqual(required.status, 2)
+    XCTAssertTrue(required.stderr.contains(image.path), required.stderr)
   }
 
   func testPairsAndTwoInputsDoNotCombine() throws {
