@@ -34,21 +34,21 @@ extension PairVerification {
     isFeatureFile(input) ? URL(fileURLWithPath: features.sourcePath) : input
   }
 
-  /// The image behind `input` prepared for alignment (`alignmentPyramid(image:features:input:)`).
+  /// The image behind `input` prepared for alignment (`alignmentImage(_:features:input:)`).
   public static func alignmentPyramid(of input: URL, features: FeatureSet) throws -> AlignmentPyramid {
-    try alignmentPyramid(image: imageURL(of: input, features: features), features: features, input: input.path)
+    AlignmentPyramid(try alignmentImage(imageURL(of: input, features: features), features: features, input: input.path))
   }
 
-  /// `image` prepared for alignment, checked to be the size `features` were found at (a
-  /// feature file whose source was replaced or resized would otherwise be aligned against
-  /// the wrong pixels). `input` names the features in the error.
-  static func alignmentPyramid(image url: URL, features: FeatureSet, input: String) throws -> AlignmentPyramid {
+  /// The image at `url`, checked to be the size `features` were found at (a feature file
+  /// whose source was replaced or resized would otherwise be aligned against the wrong
+  /// pixels). `input` names the features in the error.
+  static func alignmentImage(_ url: URL, features: FeatureSet, input: String) throws -> GrayImage {
     let image = try GrayImage(contentsOf: url)
     guard image.width == features.imageWidth, image.height == features.imageHeight else {
       throw AlignmentImageError(message: "\(url.path) is \(image.width)×\(image.height) but the features of \(input) "
         + "were found on a \(features.imageWidth)×\(features.imageHeight) image")
     }
-    return AlignmentPyramid(image)
+    return image
   }
 }
 
@@ -56,4 +56,23 @@ extension PairVerification {
 public struct AlignmentImageError: Error, CustomStringConvertible {
   public var message: String
   public var description: String { message }
+}
+
+extension VerificationResult {
+  /// The result over `count` correspondences, of which the first `verified` are the ones
+  /// this result judged: theirs stay as they are; each later one is an inlier when `within`
+  /// says so, with the weakest verified inlier's strength (RANSAC's 1; HPM's least), added
+  /// to the score. The homography becomes `bFromA`.
+  func extended(to count: Int, verified: Int, within: [Bool], bFromA: Homography) -> VerificationResult {
+    let judged = zip(inliers.prefix(verified), strengths.prefix(verified))
+    let weakest = judged.filter { $0.0 && $0.1 > 0 }.map(\.1).min() ?? 1
+    // The verifier's own score, without what an earlier extension added.
+    let base = score - strengths.dropFirst(verified).reduce(0, +)
+    var result = self
+    result.inliers = Array(inliers.prefix(verified)) + (verified..<count).map { within[$0] }
+    result.strengths = Array(strengths.prefix(verified)) + (verified..<count).map { within[$0] ? weakest : 0 }
+    result.score = base + result.strengths.dropFirst(verified).reduce(0, +)
+    result.bFromA = bFromA
+    return result
+  }
 }

@@ -43,6 +43,17 @@ public struct PairVerification: Sendable {
   /// For inputs given as URLs: fail when an image needed for alignment cannot be read
   /// (true), or verify that pair without alignment and say so in `Outcome.unaligned` (false).
   public var requiresImages = false
+  /// With alignment: once the verifier finds a homography with at least
+  /// `guidedMinimumInliers` inliers, A's unmatched features are matched again near the
+  /// places it predicts (`GuidedMatching`), the new matches whose patches align are added,
+  /// and the homography is re-estimated from every correspondence it explains
+  /// (`HomographyFit.reestimated`). The verifier's inliers stay; added ones within the
+  /// tolerance of the final map join them. nil: the verifier's result as it is.
+  public var guided: GuidedMatching? = GuidedMatching()
+  public var guidedMinimumInliers = 12
+  /// Rounds of guided matching, each guided by the previous round's homography (which
+  /// reaches further into the image as the matches it rests on spread).
+  public var guidedRounds = 2
 
   public init() {}
 
@@ -63,6 +74,8 @@ public struct PairVerification: Sendable {
     /// Correspondences whose A region was moved by patch alignment (its region in `a` is the
     /// aligned one); 0 without alignment.
     public var aligned = 0
+    /// Correspondences added by guided matching (the last ones of `correspondences`).
+    public var guided = 0
     /// Why alignment was skipped although it is on (an image could not be read), else nil.
     public var unaligned: String? = nil
 
@@ -92,8 +105,9 @@ public struct PairVerification: Sendable {
     return outcome
   }
 
-  /// Both inputs' images prepared for alignment, and the seconds that took (verification
-  /// times include it); nil when alignment is off, or, unless `requiresImages`, when one
+  /// Both inputs' images prepared for alignment, and the seconds their preparation took
+  /// (verification times include it; reading them is not counted, as reading features is
+  /// not); nil when alignment is off, or, unless `requiresImages`, when one
   /// cannot be read (then with the reason).
   func alignmentImages(_ a: URL, _ fa: FeatureSet, _ b: URL, _ fb: FeatureSet) throws
     -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
@@ -105,10 +119,12 @@ public struct PairVerification: Sendable {
   func alignmentImages(_ a: (image: URL, features: FeatureSet, input: String), _ b: (image: URL, features: FeatureSet, input: String))
     throws -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
     guard alignment != nil else { return (nil, nil, 0) }
-    let start = DispatchTime.now().uptimeNanoseconds
     do {
-      let images = (try Self.alignmentPyramid(image: a.image, features: a.features, input: a.input),
-                    try Self.alignmentPyramid(image: b.image, features: b.features, input: b.input))
+      let imageA = try Self.alignmentImage(a.image, features: a.features, input: a.input)
+      let imageB = try Self.alignmentImage(b.image, features: b.features, input: b.input)
+      // Reading the images is input, like reading the features; preparing them is alignment.
+      let start = DispatchTime.now().uptimeNanoseconds
+      let images = (AlignmentPyramid(imageA), AlignmentPyramid(imageB))
       return (images, nil, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     } catch {
       if requiresImages { throw error }
@@ -121,16 +137,38 @@ public struct PairVerification: Sendable {
   /// each correspondence's A region is first aligned onto its B region.
   public func verify(_ fa: FeatureSet, _ fb: FeatureSet, images: (a: AlignmentPyramid, b: AlignmentPyramid)? = nil) -> Outcome {
     let start = DispatchTime.now().uptimeNanoseconds
-    let correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation, mutual: mutual)
-    var fa = fa, aligned = 0
+    var correspondences = TentativeCorrespondences.ratioTest(fa, fb, ratio: ratio, separation: separation, mutual: mutual)
+    var fa = fa, aligned = 0, guidedCount = 0
     if let alignment, let images {
       aligned = alignment.align(correspondences, of: &fa, in: images.a, to: fb, in: images.b).filter { $0 }.count
     }
-    let framesA = fa.regions.map(LocalFrame.init), framesB = fb.regions.map(LocalFrame.init)
+    let framesB = fb.regions.map(LocalFrame.init)
     let size = Double(Swift.max(fa.imageWidth, fa.imageHeight, fb.imageWidth, fb.imageHeight, 1))
-    let result = verifier.verify(correspondences, framesA: framesA, framesB: framesB, imageSize: size)
+    var result = verifier.verify(correspondences, framesA: fa.regions.map(LocalFrame.init), framesB: framesB, imageSize: size)
+    if let guided, let alignment, let images, result.inlierCount >= guidedMinimumInliers {
+      let verified = correspondences.count
+      for _ in 0..<guidedRounds {
+        guard let h = result.bFromA else { break }
+        // Only matches whose patches align are added: guidance admits near rivals the ratio
+        // test kept out, and the correlation of the aligned patches tells them apart.
+        let found = guided.correspondences(fa, fb, bFromA: h, excluding: Set(correspondences.map(\.a)))
+        let passed = alignment.align(found, of: &fa, in: images.a, to: fb, in: images.b)
+        let added = found.indices.filter { passed[$0] }.map { found[$0] }
+        guard !added.isEmpty else { break }
+        correspondences += added
+        aligned += added.count
+        guard let (map, within) = HomographyFit.reestimated(
+          h, correspondences, framesA: fa.regions.map(LocalFrame.init), framesB: framesB,
+          tolerance: method == .hpm ? hpm.options.fitTolerance : ransac.options.homographyTolerance,
+          precision: method == .hpm ? hpm.options.precisionTolerance : ransac.options.precisionTolerance,
+          localAffinities: method == .hpm ? hpm.options.fitsLocalAffinities : ransac.options.fitsLocalAffinities) else { break }
+        result = result.extended(to: correspondences.count, verified: verified, within: within, bFromA: map)
+      }
+      guidedCount = correspondences.count - verified
+    }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds, aligned: aligned)
+    return Outcome(a: fa, b: fb, correspondences: correspondences, result: result, seconds: seconds, aligned: aligned,
+                   guided: guidedCount)
   }
 
   /// Verifies every pair of `list` on all cores, each image's features read once by

@@ -61,23 +61,24 @@ public struct RegionAlignment: Sendable {
                                                    y: a.y + frameA.m21 * $1.u + frameA.m22 * $1.v) } / Double(grid.count)
     p[7] = meanT - meanA
     var converged = false
+    var rows = [SIMD8<Double>](repeating: .zero, count: 8)
     for _ in 0..<maxIterations {
-      var normal = [Double](repeating: 0, count: 64), gradient = [Double](repeating: 0, count: 8)
+      var gradient = SIMD8<Double>.zero
+      for i in 0..<8 { rows[i] = .zero }
       for (k, g) in grid.enumerated() {
         let x = p[4] + p[0] * g.u + p[1] * g.v, y = p[5] + p[2] * g.u + p[3] * g.v
         let (value, gx, gy) = levelA.sampleWithGradient(x: x, y: y)
         let r = p[6] * value + p[7] - template[k]
         let ax = p[6] * gx, ay = p[6] * gy
-        let j = [ax * g.u, ax * g.v, ay * g.u, ay * g.v, ax, ay, value, 1]
-        for i in 0..<8 {
-          gradient[i] += j[i] * r
-          for l in i..<8 { normal[i * 8 + l] += j[i] * j[l] }
-        }
+        let j = SIMD8<Double>(ax * g.u, ax * g.v, ay * g.u, ay * g.v, ax, ay, value, 1)
+        gradient += j * r
+        for i in 0..<8 { rows[i] += j[i] * j }
       }
-      for i in 0..<8 { for l in 0..<i { normal[i * 8 + l] = normal[l * 8 + i] } }
+      var normal = [Double](repeating: 0, count: 64)
+      for i in 0..<8 { for l in 0..<8 { normal[i * 8 + l] = rows[i][l] } }
       // A little Levenberg damping keeps textureless directions (an edge's tangent) still.
       for i in 0..<8 { normal[i * 8 + i] *= 1 + 1e-3 }
-      guard let delta = choleskySolve(normal, gradient.map { -$0 }, size: 8) else { return nil }
+      guard let delta = choleskySolve(normal, (0..<8).map { -gradient[$0] }, size: 8) else { return nil }
       for i in 0..<8 { p[i] += delta[i] }
       guard p.allSatisfy(\.isFinite) else { return nil }
       let moved = (delta[4] * delta[4] + delta[5] * delta[5]).squareRoot()
@@ -131,10 +132,17 @@ public struct AlignmentPyramid: Sendable {
     /// The value and its derivatives with respect to image (not level) coordinates.
     func sampleWithGradient(x: Double, y: Double) -> (Double, Double, Double) {
       let (lx, ly) = local(x, y)
-      let value = image.pixels.withUnsafeBufferPointer { bilinear($0, image.width, image.height, lx, ly) }
-      let dx = gradient.dx.withUnsafeBufferPointer { bilinear($0, image.width, image.height, lx, ly) }
-      let dy = gradient.dy.withUnsafeBufferPointer { bilinear($0, image.width, image.height, lx, ly) }
-      return (Double(value), Double(dx) * factor, Double(dy) * factor)
+      let column = BilinearTaps(position: lx, size: image.width), row = BilinearTaps(position: ly, size: image.height)
+      let i00 = row.low * image.width + column.low, i01 = row.low * image.width + column.high
+      let i10 = row.high * image.width + column.low, i11 = row.high * image.width + column.high
+      let (fx, fy) = (column.fraction, row.fraction)
+      func interpolate(_ p: UnsafeBufferPointer<Float>) -> Double {
+        let top = p[i00] + fx * (p[i01] - p[i00]), bottom = p[i10] + fx * (p[i11] - p[i10])
+        return Double(top + fy * (bottom - top))
+      }
+      let value = image.pixels.withUnsafeBufferPointer(interpolate)
+      let dx = gradient.dx.withUnsafeBufferPointer(interpolate), dy = gradient.dy.withUnsafeBufferPointer(interpolate)
+      return (value, dx * factor, dy * factor)
     }
 
     private func local(_ x: Double, _ y: Double) -> (Float, Float) {

@@ -41,6 +41,8 @@ struct Verify: ParsableCommand {
   var synthesis: SynthesisMode = .off
   @Option(help: "Align each tentative correspondence's image patches before verification (moves A's region onto B's; the images are the inputs, or the sources feature files record): auto (when both images can be read), on (fail otherwise) or off.")
   var align: AlignmentMode = .auto
+  @Flag(inversion: .prefixedNo, help: "With alignment: match A's unmatched features again near where the verified homography puts them, add those whose patches align, and re-estimate the homography from all it explains.")
+  var guided = true
   @Option(help: "Write both images side by side with the inliers drawn (PNG or JPEG).") var draw: String?
   @Option(help: "A pair list to verify instead of A and B (needs --features).") var pairs: String?
   @Option(help: "The featurize output folder the pair list's names are found in.") var features: String?
@@ -69,6 +71,8 @@ struct Verify: ParsableCommand {
     var stages: [StageReport]?
     /// Correspondences whose A region patch alignment moved (`RegionAlignment`).
     var aligned: Int
+    /// Correspondences added by guided matching (`GuidedMatching`), counted in `correspondences`.
+    var guided: Int
     /// Why alignment was skipped (--align auto and an image could not be read).
     var unaligned: String?
 
@@ -93,6 +97,7 @@ struct Verify: ParsableCommand {
       inlier_matches = InlierMatch.list(outcome)
       tentative_matches = tentatives ? outcome.correspondences.map { [Int($0.a), Int($0.b)] } : nil
       aligned = outcome.aligned
+      guided = outcome.guided
       unaligned = outcome.unaligned
     }
 
@@ -128,6 +133,7 @@ struct Verify: ParsableCommand {
     verification.mutual = mutual
     verification.alignment = align == .off ? nil : RegionAlignment()
     verification.requiresImages = align == .on
+    if !guided { verification.guided = nil }
     if let detector {
       verification.extractor.detectors = try DetectorName.list(detector).map { $0.makeDetector() }
     }
