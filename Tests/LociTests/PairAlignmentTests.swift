@@ -33,14 +33,41 @@ final class PairAlignmentTests: XCTestCase {
       }.sorted()
       return errors[errors.count / 2]
     }
+    verification.guided = nil
     let plain = verification.verify(fa, fb)
     let aligned = verification.verify(fa, fb, images: (AlignmentPyramid(a), AlignmentPyramid(b)))
     XCTAssertEqual(plain.aligned, 0)
     XCTAssertGreaterThan(aligned.aligned, aligned.correspondences.count / 2)
     XCTAssertEqual(aligned.correspondences, plain.correspondences)
+    XCTAssertEqual(aligned.guided, 0)
     XCTAssertGreaterThan(aligned.result.inlierCount, 50)
     XCTAssertGreaterThan(medianError(plain), 0.5)
     XCTAssertLessThan(medianError(aligned), 0.25)
     XCTAssertEqual(aligned.b.regions, fb.regions, "B's regions stay as detected")
+    XCTAssertEqual(plain.guided, 0)
+    // Guided matching, on by default, adds matches the ratio test dropped, as precise.
+    verification.guided = GuidedMatching()
+    let guided = verification.verify(fa, fb, images: (AlignmentPyramid(a), AlignmentPyramid(b)))
+    XCTAssertGreaterThan(guided.guided, 0)
+    XCTAssertEqual(Array(guided.correspondences.prefix(plain.correspondences.count)), plain.correspondences)
+    XCTAssertEqual(guided.correspondences.count, plain.correspondences.count + guided.guided)
+    XCTAssertGreaterThan(guided.result.inlierCount, aligned.result.inlierCount)
+    XCTAssertLessThan(medianError(guided), 0.25)
+  }
+
+  /// Guided inliers count like the weakest verified inlier; a second extension replaces
+  /// what the first added instead of adding to it.
+  func testGuidedInliersCountLikeTheWeakestVerifiedOne() {
+    var result = RANSACVerifier().verify([], framesA: [], framesB: [])
+    (result.inliers, result.strengths, result.score) = ([true, false, true], [3, 0, 2], 5)
+    let once = result.extended(to: 5, verified: 3, within: [true, true, false, true, false], bFromA: .identity)
+    XCTAssertEqual(once.inliers, [true, false, true, true, false])
+    XCTAssertEqual(once.strengths, [3, 0, 2, 2, 0])
+    XCTAssertEqual(once.score, 7)
+    XCTAssertEqual(once.bFromA, .identity)
+    let twice = once.extended(to: 6, verified: 3, within: [false, false, false, true, true, true], bFromA: .identity)
+    XCTAssertEqual(twice.inliers, [true, false, true, true, true, true])
+    XCTAssertEqual(twice.strengths, [3, 0, 2, 2, 2, 2])
+    XCTAssertEqual(twice.score, 11)
   }
 }
