@@ -3,10 +3,14 @@
     bench/.venv/bin/python bench/position_error.py DETECTOR PAIR... [--work /tmp/loci-wb]
 
 Reads the feature files `bench/wide_baseline.py` wrote (WORK/DETECTOR/PAIR/), runs `loci
-verify A B --json --tentatives` with the defaults, and for the tentatives whose B point lies
+verify A B --json --tentatives --no-guided` (the ratio-test tentatives), and for the tentatives whose B point lies
 within 30 px of A's point mapped by the ground-truth homography prints, per quarter of A's
 region scale ((det S)^¼), the median distance and the share within 3 px. Pairs are named as
 in `wide_baseline.py` (e.g. hpatches_v_churchill_1-6, graf_1-6).
+
+Then the same for the inliers as `loci verify` reports them, with the regions as detected
+(`--align off`) and after patch alignment (`--no-guided`, so both lists come from the same
+tentatives): median distance and share within 1 and 3 px.
 """
 import argparse
 import json
@@ -36,7 +40,7 @@ def main():
             continue
         folder = pathlib.Path(args.work) / args.detector / name
         fa, fb = folder / f"{a.name}.lfeat", folder / f"{b.name}.lfeat"
-        run = subprocess.run([str(pathlib.Path(args.bin) / "loci"), "verify", str(fa), str(fb), "--json", "--tentatives"],
+        run = subprocess.run([str(pathlib.Path(args.bin) / "loci"), "verify", str(fa), str(fb), "--json", "--tentatives", "--no-guided"],
                              check=True, capture_output=True, text=True)
         tentative = np.array(json.loads(run.stdout)["tentative_matches"], dtype=int).reshape(-1, 2)
         A, B = loci.read_lfeat(fa), loci.read_lfeat(fb)
@@ -50,6 +54,15 @@ def main():
             chosen = near & (scale >= low) & (scale <= high)
             print(f"  scale {low:6.1f}-{high:6.1f}: {chosen.sum():4d} tentatives, median error {np.median(error[chosen]):5.2f} px, "
                   f"within 3 px {np.mean(error[chosen] < 3):.2f}")
+        for label, option in (("detected", "--align=off"), ("aligned", "--no-guided")):
+            run = subprocess.run([str(pathlib.Path(args.bin) / "loci"), "verify", str(fa), str(fb), "--json", option],
+                                 check=True, capture_output=True, text=True)
+            matches = json.loads(run.stdout)["inlier_matches"]
+            pa = np.array([[m["xa"], m["ya"]] for m in matches]).reshape(-1, 2)
+            pb = np.array([[m["xb"], m["yb"]] for m in matches]).reshape(-1, 2)
+            error = np.linalg.norm(wide_baseline.project(H, pa) - pb, axis=1)
+            print(f"  inliers, {label:>8}: {len(matches):4d}, median error {np.median(error):5.2f} px, "
+                  f"within 1 px {np.mean(error < 1):.2f}, within 3 px {np.mean(error < 3):.2f}")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,14 @@ public enum VerificationMethod: String, CaseIterable, Sendable {
 }
 
 /// Verifying one image pair end to end: features (from images or feature files), ratio-test
-/// correspondences, then HPM or RANSAC. What `loci verify` runs.
+/// correspondences, patch alignment of each (when the images are given), HPM or RANSAC, then
+/// guided matching and the homography re-estimated. What `loci verify` runs.
 ///
 /// The defaults are what solved the most planar pairs under strong viewpoint change
 /// (`bench/wide_baseline.py`, 20 pairs: HPatches v_churchill and v_wormhole, graf and wall
-/// 1→2 … 1→6): MSER regions, FGINN at 10 px and RANSAC solve all 20; MFD (retrieval's
-/// detector) 17, MFD and MSER combined 19, HPM one pair fewer than RANSAC for each.
+/// 1→2 … 1→6): MSER regions, FGINN at 10 px, alignment, RANSAC and guided matching solve
+/// all 20, as MFD (retrieval's detector) and MFD and MSER combined do with either verifier;
+/// without alignment MFD solved 18 with RANSAC and 16 with HPM.
 public struct PairVerification: Sendable {
   /// The detector used when an input is an image (feature files bring their own).
   public static let defaultDetector: DetectorName = .mser

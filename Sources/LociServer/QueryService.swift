@@ -45,15 +45,20 @@ public final class QueryService: Sendable {
   /// Features of an uploaded payload: a `.lfeat` file (recognised by its magic) or an image
   /// in any format `featurize` reads, featurised like the index's features.
   public func features(of payload: Data, name: String) throws -> FeatureSet {
+    try featuresAndImage(of: payload, name: name).features
+  }
+
+  /// The features of an upload and, when it is an image, the image (for patch alignment).
+  func featuresAndImage(of payload: Data, name: String) throws -> (features: FeatureSet, image: GrayImage?) {
     guard !payload.isEmpty else { throw BadInput(description: "\(name): empty body") }
     do {
       if payload.starts(with: FeatureFile.magic) {
         let set = try FeatureFile.decode([UInt8](payload), path: name)
         try Retrieval.checkQuery(set, index: index.shards[0], path: name)
-        return set
+        return (set, nil)
       }
       let image = try GrayImage(encoded: payload, name: name, maxPixels: maxPixels)
-      return try extractor.extract(from: image, sourcePath: name)
+      return (try extractor.extract(from: image, sourcePath: name), image)
     } catch let error as BadInput {
       throw error
     } catch {
@@ -111,10 +116,15 @@ public final class QueryService: Sendable {
     public var score: Double
     public var transform: [Double]?
     public var seconds: Double
+    /// Correspondences moved by patch alignment and added by guided matching (both 0 unless
+    /// both uploads are images).
+    public var aligned: Int
+    public var guided: Int
   }
 
   /// Verifies two uploaded images or feature files (ratio-test correspondences, then HPM or
-  /// RANSAC, as `loci verify`).
+  /// RANSAC, as `loci verify`); when both are images, with patch alignment and guided
+  /// matching, as `loci verify` on images.
   public func verify(_ request: VerifyRequest) throws -> VerifyAnswer {
     guard let a = Data(base64Encoded: request.a), let b = Data(base64Encoded: request.b) else {
       throw BadInput(description: "a and b must be base64")
@@ -127,11 +137,17 @@ public final class QueryService: Sendable {
       verification.method = chosen
     }
     verification.extractor = extractor
-    let outcome = verification.verify(try features(of: a, name: "a"), try features(of: b, name: "b"))
+    let first = try featuresAndImage(of: a, name: "a"), second = try featuresAndImage(of: b, name: "b")
+    let start = DispatchTime.now().uptimeNanoseconds
+    var images: (a: AlignmentPyramid, b: AlignmentPyramid)? = nil
+    if let imageA = first.image, let imageB = second.image { images = (AlignmentPyramid(imageA), AlignmentPyramid(imageB)) }
+    let preparing = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let outcome = verification.verify(first.features, second.features, images: images)
     counters.recordVerification()
     return VerifyAnswer(method: verification.method.rawValue, correspondences: outcome.correspondences.count,
                         inliers: outcome.result.inlierCount, score: outcome.result.score,
-                        transform: outcome.result.bFromA?.m, seconds: outcome.seconds)
+                        transform: outcome.result.bFromA?.m, seconds: outcome.seconds + preparing,
+                        aligned: outcome.aligned, guided: outcome.guided)
   }
 
   public struct Stats: Codable, Sendable {

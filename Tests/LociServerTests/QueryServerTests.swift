@@ -170,6 +170,9 @@ final class QueryServerTests: XCTestCase {
         XCTAssertEqual(answer["inliers"] as? Int, correspondences, "an image against itself")
         let h = try XCTUnwrap(answer["transform"] as? [Double])
         for (value, expected) in zip(h, [1.0, 0, 0, 0, 1, 0, 0, 0, 1]) { XCTAssertEqual(value, expected, accuracy: 1e-3) }
+        // Two images: their correspondences are aligned, as by `loci verify` on images.
+        XCTAssertGreaterThan(try XCTUnwrap(answer["aligned"] as? Int), correspondences / 2)
+        XCTAssertNotNil(answer["guided"] as? Int)
       }
     }
   }
