@@ -43,8 +43,10 @@ public struct GuidedMatching: Sendable {
               for i in chunk.lowerBound + range.lowerBound..<chunk.upperBound + range.lowerBound
               where !excluded.contains(Int32(i)) {
                 let region = a.regions[i]
-                guard let (p, jacobian) = h.applyWithJacobian(region.x, region.y) else { continue }
-                let mappedScale = region.scale * abs(jacobian).squareRoot()
+                // Points the map sends to infinity or behind the camera have no prediction.
+                guard h.m[6] * region.x + h.m[7] * region.y + h.m[8] > 1e-12 else { continue }
+                let p = h.apply(region.x, region.y)
+                let mappedScale = region.scale * abs(h.jacobian(atX: region.x, y: region.y).determinant).squareRoot()
                 var best = (distance: maxDistance2, index: -1)
                 grid.forEach(near: p, within: radius) { j in
                   guard partner.contains(j) else { return }
@@ -63,19 +65,6 @@ public struct GuidedMatching: Sendable {
       }
     }
     return found.enumerated().compactMap { i, j in j >= 0 ? Correspondence(a: Int32(i), b: j) : nil }
-  }
-}
-
-extension Homography {
-  /// The image of (x, y) and the determinant of the map's Jacobian there (its local area
-  /// scale); nil where the point maps to infinity or behind the camera (w ≤ 0).
-  func applyWithJacobian(_ x: Double, _ y: Double) -> (point: (x: Double, y: Double), jacobian: Double)? {
-    let w = m[6] * x + m[7] * y + m[8]
-    guard w > 1e-12 else { return nil }
-    let u = (m[0] * x + m[1] * y + m[2]) / w, v = (m[3] * x + m[4] * y + m[5]) / w
-    let j11 = (m[0] - u * m[6]) / w, j12 = (m[1] - u * m[7]) / w
-    let j21 = (m[3] - v * m[6]) / w, j22 = (m[4] - v * m[7]) / w
-    return ((u, v), j11 * j22 - j12 * j21)
   }
 }
 

@@ -121,16 +121,12 @@ private struct AffineRefinementProblem {
   /// Pair k's residual groups: the transfer error (2) and, with a local map, the scaled
   /// Jacobian error (4; empty without).
   func residuals(_ m: [Double], _ k: Int) -> (position: [Double], affine: [Double]) {
-    let x = ax[k], y = ay[k]
-    let w = m[6] * x + m[7] * y + m[8]
-    let u = (m[0] * x + m[1] * y + m[2]) / w, v = (m[3] * x + m[4] * y + m[5]) / w
-    let position = [u - bx[k], v - by[k]]
+    let h = Homography(m)
+    let q = h.apply(ax[k], ay[k])
+    let position = [q.x - bx[k], q.y - by[k]]
     guard let l = maps[k] else { return (position, []) }
-    let s = scales[k]
-    // d(u, v)/d(x, y) = (M₂ₓ₂ − (u, v)ᵀ·(m₆, m₇)) / w
-    let j11 = (m[0] - u * m[6]) / w, j12 = (m[1] - u * m[7]) / w
-    let j21 = (m[3] - v * m[6]) / w, j22 = (m[4] - v * m[7]) / w
-    return (position, [(j11 - l.m11) * s, (j12 - l.m12) * s, (j21 - l.m21) * s, (j22 - l.m22) * s])
+    let s = scales[k], j = h.jacobian(atX: ax[k], y: ay[k])
+    return (position, [(j.m11 - l.m11) * s, (j.m12 - l.m12) * s, (j.m21 - l.m21) * s, (j.m22 - l.m22) * s])
   }
 
   /// Huber weight of a residual group by its norm.

@@ -11,13 +11,6 @@ final class HomographyAffineRefinementTests: XCTestCase {
   /// Strong perspective: the right of A is foreshortened in B.
   static let truth = Homography([0.6, 0.05, 40, -0.1, 0.9, 30, -6e-4, 1e-4, 1])
 
-  /// The Jacobian of the truth at A's point (x, y).
-  static func jacobian(_ x: Double, _ y: Double) -> Matrix2 {
-    let m = truth.m
-    let w = m[6] * x + m[7] * y + m[8], q = truth.apply(x, y)
-    return Matrix2((m[0] - q.x * m[6]) / w, (m[1] - q.x * m[7]) / w, (m[3] - q.y * m[6]) / w, (m[4] - q.y * m[7]) / w)
-  }
-
   /// 50 correspondences in A's top-left quarter of 800 × 600, positions in B displaced by
   /// 1.5 px (in directions that turn by the golden angle), frames: A's a circle of radius 40,
   /// B's the truth's Jacobian times it (exact local maps).
@@ -30,7 +23,7 @@ final class HomographyAffineRefinementTests: XCTestCase {
       let frameA = Matrix2(40, 0, 0, 40)
       framesA.append(LocalFrame(x: x, y: y, scale: 40, angle: 0, affine: frameA))
       framesB.append(LocalFrame(x: q.x + 1.5 * cos(angle), y: q.y + 1.5 * sin(angle), scale: 40, angle: 0,
-                                affine: jacobian(x, y) * frameA))
+                                affine: truth.jacobian(atX: x, y: y) * frameA))
     }
     return ((0..<50).map { Correspondence(a: Int32($0), b: Int32($0)) }, framesA, framesB)
   }
