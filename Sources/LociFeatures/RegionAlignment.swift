@@ -53,7 +53,9 @@ public struct RegionAlignment: Sendable {
     // A flat patch gives Gauss–Newton nothing to align.
     guard template.reduce(0, { $0 + ($1 - meanT) * ($1 - meanT) }) > 1e-6 * Double(template.count) else { return nil }
 
-    let levelA = imageA.level(forSpacing: frameA.determinant.squareRoot() * step)
+    let spacing = frameA.determinant.squareRoot() * step
+    let frameSize = Swift.max(abs(frameA.m11), abs(frameA.m12), abs(frameA.m21), abs(frameA.m22))
+    let levelA = imageA.level(forSpacing: spacing)
     // Parameters: the frame G (row-major), the centre c, gain α and bias β; residual
     // r(u) = α·I_A(c + G·u) + β − T(u).
     var p = [frameA.m11, frameA.m12, frameA.m21, frameA.m22, a.x, a.y, 1, 0]
@@ -80,7 +82,10 @@ public struct RegionAlignment: Sendable {
       for i in 0..<8 { normal[i * 8 + i] *= 1 + 1e-3 }
       guard let delta = choleskySolve(normal, (0..<8).map { -gradient[$0] }, size: 8) else { return nil }
       for i in 0..<8 { p[i] += delta[i] }
-      guard p.allSatisfy(\.isFinite) else { return nil }
+      // A step that leaves the plausible range is divergence: stop before samples land at
+      // huge or undefined positions.
+      guard p.allSatisfy(\.isFinite), abs(p[4] - a.x) + abs(p[5] - a.y) <= 4 * maximumShift * spacing,
+            p[0..<4].allSatisfy({ abs($0) <= 16 * frameSize }) else { return nil }
       let moved = (delta[4] * delta[4] + delta[5] * delta[5]).squareRoot()
       let reshaped = delta[0..<4].reduce(0) { Swift.max($0, abs($1)) } * extent
       if moved < 0.01 && reshaped < 0.01 {
@@ -90,7 +95,6 @@ public struct RegionAlignment: Sendable {
     }
     guard converged else { return nil }
     let frame = Matrix2(p[0], p[1], p[2], p[3])
-    let spacing = frameA.determinant.squareRoot() * step
     let shift = ((p[4] - a.x) * (p[4] - a.x) + (p[5] - a.y) * (p[5] - a.y)).squareRoot()
     let areaRatio = frame.determinant / frameA.determinant
     guard shift <= maximumShift * spacing, areaRatio > 0.25, areaRatio < 4, p[6] > 0 else { return nil }

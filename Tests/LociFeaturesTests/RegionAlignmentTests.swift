@@ -65,6 +65,17 @@ final class RegionAlignmentTests: XCTestCase {
     XCTAssertNil(RegionAlignment().align(detected, in: a, to: regionB, in: b))
   }
 
+  /// Regions far outside the image, enormous, or not ellipses at all are refused, not
+  /// aligned to clamped border pixels.
+  func testImplausibleRegionsAreRefused() {
+    let (a, b) = Self.pair()
+    let regionB = AffineRegion(x: 90, y: 80, radius: 9)
+    for wild in [AffineRegion(x: 1e8, y: -1e8, radius: 9), AffineRegion(x: 100, y: 100, radius: 1e7),
+                 AffineRegion(x: 100, y: 100, shape: SymmetricMatrix2(a: 1, b: 2, c: 1))] {
+      XCTAssertNil(RegionAlignment().align(wild, in: a, to: regionB, in: b), "\(wild)")
+    }
+  }
+
   /// A flat patch has nothing to align.
   func testAFlatPatchIsNotAligned() {
     let flat = AlignmentPyramid(GrayImage(width: 64, height: 64, value: 0.5))
