@@ -20,10 +20,13 @@ extension AlignmentMode: ExpressibleByArgument {}
 
 struct Verify: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Spatially verify image pairs: ratio-test correspondences, then HPM or RANSAC.",
+    abstract: "Spatially verify image pairs: ratio-test correspondences, patch alignment, HPM or RANSAC, guided matching.",
     discussion: """
       A and B are images (features extracted with --detector's detectors and RootSIFT) or feature files (.lfeat, .vgg). \
-      The transform is the homography B ← A fitted by normalised DLT to the inliers. With --pairs, every pair of an \
+      When the images can be read (image inputs, or the sources feature files record), each correspondence's patches are \
+      aligned before verification, and after it A's unmatched features are matched again near where the homography \
+      puts them. The transform is the homography B ← A fitted by normalised DLT to the inliers, refitted to the precise \
+      ones and to their local affine maps. With --pairs, every pair of an \
       hloc/COLMAP pair list (`name0 name1` per line, names relative to featurize's input root) is verified from the \
       .lfeat files under --features, on all cores, and each result is one JSON line.
       """)
