@@ -154,16 +154,18 @@ public struct PairVerification: Sendable {
         // Only matches whose patches align are added: guidance admits near rivals the ratio
         // test kept out, and the correlation of the aligned patches tells them apart.
         let found = guided.correspondences(fa, fb, bFromA: h, excluding: Set(correspondences.map(\.a)))
-        let passed = alignment.align(found, of: &fa, in: images.a, to: fb, in: images.b)
+        var widened = fa
+        let passed = alignment.align(found, of: &widened, in: images.a, to: fb, in: images.b)
         let added = found.indices.filter { passed[$0] }.map { found[$0] }
-        guard !added.isEmpty else { break }
-        correspondences += added
-        aligned += added.count
-        guard let (map, within) = HomographyFit.reestimated(
-          h, correspondences, framesA: fa.regions.map(LocalFrame.init), framesB: framesB,
+        guard !added.isEmpty, let (map, within) = HomographyFit.reestimated(
+          h, correspondences + added, framesA: widened.regions.map(LocalFrame.init), framesB: framesB,
           tolerance: method == .hpm ? hpm.options.fitTolerance : ransac.options.homographyTolerance,
           precision: method == .hpm ? hpm.options.precisionTolerance : ransac.options.precisionTolerance,
           localAffinities: method == .hpm ? hpm.options.fitsLocalAffinities : ransac.options.fitsLocalAffinities) else { break }
+        // Only now are they kept: the result must judge every correspondence it is reported with.
+        correspondences += added
+        fa = widened
+        aligned += added.count
         result = result.extended(to: correspondences.count, verified: verified, within: within, bFromA: map)
       }
       guidedCount = correspondences.count - verified
