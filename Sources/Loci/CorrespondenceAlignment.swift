@@ -34,15 +34,11 @@ extension PairVerification {
     isFeatureFile(input) ? URL(fileURLWithPath: features.sourcePath) : input
   }
 
-  /// The image behind `input` prepared for alignment (`alignmentImage(_:features:input:)`).
-  public static func alignmentPyramid(of input: URL, features: FeatureSet) throws -> AlignmentPyramid {
-    AlignmentPyramid(try alignmentImage(imageURL(of: input, features: features), features: features, input: input.path))
-  }
-
-  /// The image at `url`, checked to be the size `features` were found at (a feature file
-  /// whose source was replaced or resized would otherwise be aligned against the wrong
-  /// pixels). `input` names the features in the error.
-  static func alignmentImage(_ url: URL, features: FeatureSet, input: String) throws -> GrayImage {
+  /// The source image `features` record, checked to be the size they were found at (a
+  /// feature file whose source was replaced or resized would otherwise be aligned against
+  /// the wrong pixels). `input` names the features in the error.
+  static func sourceImage(of features: FeatureSet, input: String) throws -> GrayImage {
+    let url = URL(fileURLWithPath: features.sourcePath)
     let image = try GrayImage(contentsOf: url)
     guard image.width == features.imageWidth, image.height == features.imageHeight else {
       throw AlignmentImageError(message: "\(url.path) is \(image.width)×\(image.height) but the features of \(input) "

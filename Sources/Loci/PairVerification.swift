@@ -67,6 +67,14 @@ public struct PairVerification: Sendable {
     }
   }
 
+  /// How that verifier fits its homography, for re-estimating it after guided matching.
+  var fit: (tolerance: Double, precision: Double, localAffinities: Bool) {
+    switch method {
+    case .hpm: return (hpm.options.fitTolerance, hpm.options.precisionTolerance, hpm.options.fitsLocalAffinities)
+    case .ransac: return (ransac.options.homographyTolerance, ransac.options.precisionTolerance, ransac.options.fitsLocalAffinities)
+    }
+  }
+
   public struct Outcome: Sendable {
     public var a: FeatureSet
     public var b: FeatureSet
@@ -94,36 +102,38 @@ public struct PairVerification: Sendable {
 
   /// Feature file (`.lfeat` or VGG text, by content) or image.
   public func features(_ url: URL) throws -> FeatureSet {
-    if Self.isFeatureFile(url) { return try FeatureFile.read(from: url) }
-    return try extractor.extract(fromFile: url)
+    try read(url).features
+  }
+
+  /// One input read: its features and, when it is an image, the decoded image, so that
+  /// alignment and view synthesis do not decode it again.
+  func read(_ url: URL) throws -> (features: FeatureSet, image: GrayImage?) {
+    if Self.isFeatureFile(url) { return (try FeatureFile.read(from: url), nil) }
+    let image = try GrayImage(contentsOf: url)
+    return (try extractor.extract(from: image, file: url), image)
   }
 
   public func verify(_ a: URL, _ b: URL) throws -> Outcome {
-    let fa = try features(a), fb = try features(b)
-    let prepared = try alignmentImages(a, fa, b, fb)
-    var outcome = verify(fa, fb, images: prepared.images)
+    let inputA = try read(a), inputB = try read(b)
+    let prepared = try alignmentImages((a.path, inputA.features, inputA.image), (b.path, inputB.features, inputB.image))
+    var outcome = verify(inputA.features, inputB.features, images: prepared.images)
     outcome.unaligned = prepared.unaligned
     outcome.seconds += prepared.seconds
     return outcome
   }
 
-  /// Both inputs' images prepared for alignment, and the seconds their preparation took
+  /// Both sides' images prepared for alignment, and the seconds their preparation took
   /// (verification times include it; reading them is not counted, as reading features is
-  /// not); nil when alignment is off, or, unless `requiresImages`, when one
-  /// cannot be read (then with the reason).
-  func alignmentImages(_ a: URL, _ fa: FeatureSet, _ b: URL, _ fb: FeatureSet) throws
-    -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
-    try alignmentImages((Self.imageURL(of: a, features: fa), fa, a.path), (Self.imageURL(of: b, features: fb), fb, b.path))
-  }
-
-  /// `alignmentImages` for two images, each with its features and the name of the input
-  /// they came from.
-  func alignmentImages(_ a: (image: URL, features: FeatureSet, input: String), _ b: (image: URL, features: FeatureSet, input: String))
+  /// not); nil when alignment is off, or, unless `requiresImages`, when one cannot be read
+  /// (then with the reason). Each side: the name of its input, its features, and its image
+  /// when the input was one (otherwise the source its features record is read).
+  func alignmentImages(_ a: (input: String, features: FeatureSet, image: GrayImage?),
+                       _ b: (input: String, features: FeatureSet, image: GrayImage?))
     throws -> (images: (a: AlignmentPyramid, b: AlignmentPyramid)?, unaligned: String?, seconds: Double) {
     guard alignment != nil else { return (nil, nil, 0) }
     do {
-      let imageA = try Self.alignmentImage(a.image, features: a.features, input: a.input)
-      let imageB = try Self.alignmentImage(b.image, features: b.features, input: b.input)
+      let imageA = try a.image ?? Self.sourceImage(of: a.features, input: a.input)
+      let imageB = try b.image ?? Self.sourceImage(of: b.features, input: b.input)
       // Reading the images is input, like reading the features; preparing them is alignment.
       let start = DispatchTime.now().uptimeNanoseconds
       let images = (AlignmentPyramid(imageA), AlignmentPyramid(imageB))
@@ -159,9 +169,7 @@ public struct PairVerification: Sendable {
         let added = found.indices.filter { passed[$0] }.map { found[$0] }
         guard !added.isEmpty, let (map, within) = HomographyFit.reestimated(
           h, correspondences + added, framesA: widened.regions.map(LocalFrame.init), framesB: framesB,
-          tolerance: method == .hpm ? hpm.options.fitTolerance : ransac.options.homographyTolerance,
-          precision: method == .hpm ? hpm.options.precisionTolerance : ransac.options.precisionTolerance,
-          localAffinities: method == .hpm ? hpm.options.fitsLocalAffinities : ransac.options.fitsLocalAffinities) else { break }
+          tolerance: fit.tolerance, precision: fit.precision, localAffinities: fit.localAffinities) else { break }
         // Only now are they kept: the result must judge every correspondence it is reported with.
         correspondences += added
         fa = widened
@@ -193,8 +201,7 @@ public struct PairVerification: Sendable {
         let a = try byName[pair.first]!.get(), b = try byName[pair.second]!.get()
         // Each pair's images are read for it alone: a list over thousands of images cannot
         // keep every image's pyramid in memory.
-        let prepared = try alignmentImages((URL(fileURLWithPath: a.sourcePath), a, pair.first),
-                                           (URL(fileURLWithPath: b.sourcePath), b, pair.second))
+        let prepared = try alignmentImages((pair.first, a, nil), (pair.second, b, nil))
         var outcome = verify(a, b, images: prepared.images)
         outcome.unaligned = prepared.unaligned
         outcome.seconds += prepared.seconds

@@ -76,20 +76,20 @@ extension PairVerification {
   /// image it records) when A is a `.lfeat` file.
   public func verify(_ a: URL, _ b: URL, synthesis: ProgressiveSynthesis) throws
     -> (outcome: Outcome, stages: [ProgressiveSynthesis.Stage]) {
-    let fa = try features(a), fb = try features(b)
-    let prepared = try alignmentImages(a, fa, b, fb)
-    var result = try synthesisStages(a, fa, fb, synthesis: synthesis, images: prepared.images)
+    let inputA = try read(a), inputB = try read(b)
+    let prepared = try alignmentImages((a.path, inputA.features, inputA.image), (b.path, inputB.features, inputB.image))
+    var result = try synthesisStages(a, inputA, inputB.features, synthesis: synthesis, images: prepared.images)
     result.outcome.unaligned = prepared.unaligned
     result.stages[0].seconds += prepared.seconds
     return result
   }
 
-  private func synthesisStages(_ a: URL, _ fa: FeatureSet, _ fb: FeatureSet, synthesis: ProgressiveSynthesis,
-                               images: (a: AlignmentPyramid, b: AlignmentPyramid)?) throws
+  private func synthesisStages(_ a: URL, _ inputA: (features: FeatureSet, image: GrayImage?), _ fb: FeatureSet,
+                               synthesis: ProgressiveSynthesis, images: (a: AlignmentPyramid, b: AlignmentPyramid)?) throws
     -> (outcome: Outcome, stages: [ProgressiveSynthesis.Stage]) {
-    guard Self.isFeatureFile(a) else {
-      return try synthesis.verify(fa, fb, verification: self, imageA: { try GrayImage(contentsOf: a) }, extractor: extractor,
-                                  images: images)
+    let fa = inputA.features
+    if let image = inputA.image {
+      return try synthesis.verify(fa, fb, verification: self, imageA: { image }, extractor: extractor, images: images)
     }
     let recorded = try DetectorSettings.extractor(detector: fa.detector, parameters: fa.parameters)
     guard !fa.parameters.isEmpty, recorded.parameters == fa.parameters, !fa.sourcePath.isEmpty else {

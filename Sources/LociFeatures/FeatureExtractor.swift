@@ -106,8 +106,13 @@ public struct FeatureExtractor: Sendable {
   /// Decodes `url` and extracts its features. The source path is recorded absolute and
   /// resolved (symbolic links too), the form ground truth is matched on.
   public func extract(fromFile url: URL, relativePath: String = "") throws -> FeatureSet {
-    let image = try GrayImage(contentsOf: url)
-    return try extract(from: image, sourcePath: url.standardizedFileURL.resolvingSymlinksInPath().path,
-                       relativePath: relativePath.isEmpty ? url.lastPathComponent : relativePath)
+    try extract(from: try GrayImage(contentsOf: url), file: url, relativePath: relativePath)
+  }
+
+  /// `extract(fromFile:)` for an image already read from `url` (for callers that need the
+  /// pixels too): recorded with the same source path and name.
+  public func extract(from image: GrayImage, file url: URL, relativePath: String = "") throws -> FeatureSet {
+    try extract(from: image, sourcePath: url.standardizedFileURL.resolvingSymlinksInPath().path,
+                relativePath: relativePath.isEmpty ? url.lastPathComponent : relativePath)
   }
 }

@@ -136,17 +136,11 @@ public struct AlignmentPyramid: Sendable {
     /// The value and its derivatives with respect to image (not level) coordinates.
     func sampleWithGradient(x: Double, y: Double) -> (Double, Double, Double) {
       let (lx, ly) = local(x, y)
-      let column = BilinearTaps(position: lx, size: image.width), row = BilinearTaps(position: ly, size: image.height)
-      let i00 = row.low * image.width + column.low, i01 = row.low * image.width + column.high
-      let i10 = row.high * image.width + column.low, i11 = row.high * image.width + column.high
-      let (fx, fy) = (column.fraction, row.fraction)
-      func interpolate(_ p: UnsafeBufferPointer<Float>) -> Double {
-        let top = p[i00] + fx * (p[i01] - p[i00]), bottom = p[i10] + fx * (p[i11] - p[i10])
-        return Double(top + fy * (bottom - top))
-      }
-      let value = image.pixels.withUnsafeBufferPointer(interpolate)
-      let dx = gradient.dx.withUnsafeBufferPointer(interpolate), dy = gradient.dy.withUnsafeBufferPointer(interpolate)
-      return (value, dx * factor, dy * factor)
+      let (w, h) = (image.width, image.height)
+      let value = image.pixels.withUnsafeBufferPointer { bilinear($0, w, h, lx, ly) }
+      let dx = gradient.dx.withUnsafeBufferPointer { bilinear($0, w, h, lx, ly) }
+      let dy = gradient.dy.withUnsafeBufferPointer { bilinear($0, w, h, lx, ly) }
+      return (Double(value), Double(dx) * factor, Double(dy) * factor)
     }
 
     private func local(_ x: Double, _ y: Double) -> (Float, Float) {

@@ -74,13 +74,13 @@ extension GrayImage {
 
 /// One axis of `bilinear`: the two neighbouring sample indices and the fraction between
 /// them, for a position clamped to [0, size − 1]. `resized` computes them once per row and
-/// per column; patch alignment once per sample for three images.
-@usableFromInline package struct BilinearTaps {
-  @usableFromInline package var low: Int
-  @usableFromInline package var high: Int
-  @usableFromInline package var fraction: Float
+/// per column.
+@usableFromInline struct BilinearTaps {
+  @usableFromInline var low: Int
+  @usableFromInline var high: Int
+  @usableFromInline var fraction: Float
 
-  @inlinable @inline(__always) package init(position: Float, size: Int) {
+  @inlinable @inline(__always) init(position: Float, size: Int) {
     let clamped = Swift.min(Swift.max(position, 0), Float(size - 1))
     low = Int(clamped)
     high = Swift.min(low + 1, size - 1)
