@@ -28,12 +28,7 @@ final class HomographyAffineRefinementTests: XCTestCase {
     return ((0..<50).map { Correspondence(a: Int32($0), b: Int32($0)) }, framesA, framesB)
   }
 
-  static func cornerError(_ h: Homography) -> Double {
-    [(0.0, 0.0), (799, 0), (799, 599), (0, 599)].map { c in
-      let (e, t) = (h.apply(c.0, c.1), truth.apply(c.0, c.1))
-      return ((e.x - t.x) * (e.x - t.x) + (e.y - t.y) * (e.y - t.y)).squareRoot()
-    }.reduce(0, +) / 4
-  }
+  static func cornerError(_ h: Homography) -> Double { meanCornerError(h, truth, width: 799, height: 599) }
 
   func testLocalAffineMapsFixTheExtrapolation() throws {
     let (correspondences, framesA, framesB) = Self.data()

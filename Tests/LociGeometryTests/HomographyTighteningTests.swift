@@ -22,12 +22,7 @@ final class HomographyTighteningTests: XCTestCase {
   }
 
   /// Mean distance of the image's corners mapped by `h` and by the truth.
-  static func cornerError(_ h: Homography) -> Double {
-    [(0.0, 0.0), (700, 0), (700, 480), (0, 480)].map { c in
-      let (e, t) = (h.apply(c.0, c.1), truth.apply(c.0, c.1))
-      return ((e.x - t.x) * (e.x - t.x) + (e.y - t.y) * (e.y - t.y)).squareRoot()
-    }.reduce(0, +) / 4
-  }
+  static func cornerError(_ h: Homography) -> Double { meanCornerError(h, truth, width: 700, height: 480) }
 
   func testImprecisePairsNoLongerBiasTheFit() throws {
     let pairs = Self.pairs()
